@@ -1,0 +1,38 @@
+"""Plain-data records that the spaCy components leave on a Doc.
+
+Components never store Span objects in extensions (that breaks ``nlp.pipe(n_process>1)``):
+they append dicts of character offsets and strings to ``doc._.kg_candidates``; the paper
+assembler (kg/extract/paper.py) turns them into Entities, Relations and Results.
+
+A candidate dict has:
+    start, end   character offsets into doc.text
+    label        an entity type from kg.schema.ENTITY_TYPES
+    extractor    the component's name ("kg_urls", "kg_lexicon", "ner", …)
+    confidence   0..1
+and optionally:
+    proposed     True when the paper introduces it ("we propose X")
+    canonical    a canonical name the extractor already knows (lexicon entry, normalized URL)
+    url          for Repository / Website
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+for _name in ("kg_candidates", "kg_abbreviations", "kg_relations", "kg_results"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def add_candidate(doc: Doc, start: int, end: int, label: str, extractor: str,
+                  confidence: float, **extra: Any) -> None:
+    if doc._.kg_candidates is None:
+        doc._.kg_candidates = []
+    doc._.kg_candidates.append({"start": start, "end": end, "label": label,
+                                "extractor": extractor, "confidence": confidence, **extra})
+
+
+def candidates(doc: Doc) -> list[dict[str, Any]]:
+    return doc._.kg_candidates or []
