@@ -1,0 +1,59 @@
+"""The Python API, mirroring the CLI: extract → build_graph → render / write_graph / load."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE
+from kg.extract.run import extract_stream
+from kg.graph.build import build_graph as _build_graph
+from kg.model import Extraction, Paper
+from kg.read.ids import title_id
+
+
+def as_paper(item: Any, n: int = 0) -> Paper:
+    """A Paper from a Paper, a dict record ({"title", "abstract", …}) or a bare abstract string."""
+    if isinstance(item, Paper):
+        return item
+    if isinstance(item, str):
+        # "Title\nAbstract…" or just an abstract
+        head, sep, rest = item.strip().partition("\n")
+        title, abstract = (head.strip(), rest.strip()) if sep else ("", head)
+        return Paper(id=title_id(item), title=title, abstract=abstract)
+    if isinstance(item, dict):
+        from kg.read.jsonl import to_paper
+        return to_paper(item, "<python>", n + 1)
+    raise TypeError(f"cannot read a paper from {type(item).__name__}")
+
+
+def extract(items: Iterable[Any] | str, *, model: Any = "default", min_confidence: float | None = None,
+            workers: int = 1) -> list[Extraction]:
+    """Extract entities, relations and results from texts, dicts or Paper records."""
+    if isinstance(items, (str, dict, Paper)):
+        items = [items]
+    papers = (as_paper(x, i) for i, x in enumerate(items))
+    return list(extract_stream(papers, model=model, workers=workers,
+                               min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence))
+
+
+def build_graph(source: Iterable[Any] | str | Path, **kwargs: Any) -> nx.MultiDiGraph:
+    """A graph from Extractions, from records/texts (extracted first), or from input paths."""
+    if isinstance(source, (str, Path)) and Path(source).exists():
+        from kg.read import read_papers
+        return _build_graph(extract_stream(read_papers([source]), **kwargs))
+    items = list(source) if not isinstance(source, (str, dict)) else [source]
+    if items and all(isinstance(x, Extraction) for x in items):
+        return _build_graph(items)
+    return _build_graph(extract(items, **kwargs))
+
+
+def render(graph: nx.MultiDiGraph | str | Path, path: str | Path, **options: Any):
+    """Write the HTML page for a graph (or a graph file); options as ``kg render``."""
+    from kg.graph.formats import read_graph
+    from kg.render.html import render_html
+    g = read_graph(graph) if isinstance(graph, (str, Path)) else graph
+    return render_html(g, path, **options)

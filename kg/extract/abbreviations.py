@@ -1,0 +1,125 @@
+"""Acronym definitions, "Vision Language Models (VLMs)", by the Schwartz–Hearst algorithm.
+
+Schwartz & Hearst (2003), "A simple algorithm for identifying abbreviation definitions in
+biomedical text": a short form in parentheses; its long form is the shortest run of preceding
+words (at most min(|SF| + 5, 2·|SF|)) in which the short form's characters occur in order, the
+first one starting a word. Our own short implementation (scispacy's depends on nmslib, which
+fails on Python 3.11+); the same split as theirs: pure functions, then a thin component.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# "(VLMs)", "(MMRL)", "(reID)", "(CPT)"; a leading space is optional: "re-identification(reID)".
+_PAREN = re.compile(r"\(\s*([^()\s][^()]{0,15}?)\s*[);,]")
+_WORD = re.compile(r"[^\s]+")
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    short_start: int
+    short_end: int
+    long_start: int
+    long_end: int
+    short: str
+    long: str
+
+
+def is_short_form(s: str) -> bool:
+    words = s.split()
+    return (2 <= len(s) <= 12 and len(words) <= 2 and s[0].isalnum()
+            and any(c.isalpha() for c in s) and any(c.isupper() for c in s))
+
+
+def best_long_form(short: str, candidate: str) -> int | None:
+    """Start index in ``candidate`` of the long form for ``short``, or None (Schwartz–Hearst)."""
+    s_index, l_index = len(short) - 1, len(candidate) - 1
+    while s_index >= 0:
+        c = short[s_index].lower()
+        if not c.isalnum():
+            s_index -= 1
+            continue
+        while l_index >= 0 and (candidate[l_index].lower() != c or
+                                (s_index == 0 and l_index > 0 and candidate[l_index - 1].isalnum())):
+            l_index -= 1
+        if l_index < 0:
+            return None
+        l_index -= 1
+        s_index -= 1
+    start = l_index + 1
+    # back up to the start of the word the first character sits in
+    while start > 0 and not candidate[start - 1].isspace():
+        start -= 1
+    return start
+
+
+def initials_agree(short: str, long: str) -> bool:
+    """Capitals of the short form follow the long form's word initials, one miss allowed.
+
+    Schwartz–Hearst alone accepts letters anywhere in a word ("graph signal processing" for
+    GCN); acronyms in ML abstracts are built from initials, so this check removes most of that.
+    """
+    caps = [c.lower() for c in short if c.isupper()]
+    if len(caps) < 2:
+        return True
+    initials = [w[0].lower() for w in re.split(r"[\s\-/]+", long) if w]
+    misses, i = 0, 0
+    for c in caps:
+        j = i
+        while j < len(initials) and initials[j] != c:
+            j += 1
+        if j == len(initials):
+            misses += 1
+        else:
+            i = j + 1
+    return misses <= 1
+
+
+def find_abbreviations(text: str) -> list[Abbreviation]:
+    out: list[Abbreviation] = []
+    for m in _PAREN.finditer(text):
+        short = m.group(1).strip()
+        if not is_short_form(short):
+            continue
+        before = text[: m.start()].rstrip()
+        words = list(_WORD.finditer(before))
+        if not words:
+            continue
+        max_words = min(len(short) + 5, 2 * len(short))
+        window = words[-max_words:]
+        # never reach back across a sentence end or another parenthesis
+        for i in range(len(window) - 1, 0, -1):
+            w = window[i - 1].group(0)
+            if w.endswith((".", ";", ":", ")")) or "(" in w:
+                window = window[i:]
+                break
+        cstart = window[0].start()
+        candidate = before[cstart:]
+        rel = best_long_form(short, candidate)
+        if rel is None:
+            continue
+        long_start = cstart + rel
+        long = before[long_start:].strip(" ,-")
+        if len(long) <= len(short) or long.lower() == short.lower():
+            continue
+        if len(long.split()) > max_words or not initials_agree(short, long):
+            continue
+        s0 = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
+        out.append(Abbreviation(s0, s0 + len(short), long_start, long_start + len(long), short, long))
+    return out
+
+
+@Language.factory("kg_abbreviations")
+def make_abbreviations(nlp: Language, name: str):
+    def kg_abbreviations(doc: Doc) -> Doc:
+        doc._.kg_abbreviations = [
+            {"short": [a.short_start, a.short_end], "long": [a.long_start, a.long_end]}
+            for a in find_abbreviations(doc.text)
+        ]
+        return doc
+    return kg_abbreviations

@@ -1,0 +1,48 @@
+"""The spaCy pipeline, built in one place.
+
+The trained NER (kg/models/sci_ner, see its MODEL_CARD.md) when present, a sentencizer, then
+the rule components, each a registered factory that users can add to their own pipelines.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+# Importing the modules registers their factories (they are also spacy_factories entry points).
+from kg.extract import abbreviations, proposals, urls  # noqa: F401
+
+RULE_COMPONENTS: tuple[str, ...] = ("kg_urls", "kg_abbreviations", "kg_proposals")
+OPTIONAL_RULES: dict[str, str] = {
+    "kg_lexicon": "kg.extract.lexicon",
+    "kg_dataset_cues": "kg.extract.dataset_cues",
+}
+
+
+def default_model_path() -> Path | None:
+    path = Path(str(resources.files("kg") / "models" / "sci_ner"))
+    return path if (path / "meta.json").exists() else None
+
+
+def build_nlp(model: str | Path | None = "default", *, rules: bool = True) -> Language:
+    """The extraction pipeline. ``model``: "default" (the shipped NER), a path, or None (rules only)."""
+    path = default_model_path() if model == "default" else (Path(model) if model else None)
+    if path is not None:
+        nlp = spacy.load(path)
+    else:
+        nlp = spacy.blank("en")
+    if not any(p in nlp.pipe_names for p in ("senter", "parser", "sentencizer")):
+        nlp.add_pipe("sentencizer")
+    if rules:
+        for name in RULE_COMPONENTS:
+            nlp.add_pipe(name)
+        for name, module in OPTIONAL_RULES.items():
+            try:
+                __import__(module)
+            except ModuleNotFoundError:
+                continue
+            nlp.add_pipe(name)
+    return nlp

@@ -1,0 +1,112 @@
+"""What the paper itself introduces: "we propose X", "we introduce X, a …", "called X",
+"method: X", and the title prefix "X: …".
+
+Only name-like strings count (an acronym, a CamelCase or digit-bearing token, or a capitalised
+word in a naming context), so "we propose a novel method" yields nothing; a defined acronym in
+the object of "we propose" ("a novel Multi-Modal Representation Learning (MMRL) framework") is
+picked up by the assembler from the abbreviation component.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.candidates import add_candidate
+
+# A name: letters/digits with internal capitals, digits, hyphens, LaTeX ($^2$), dots (Dr.LLM).
+_NAME = r"(?:[A-Za-z0-9][\w$^{}\\.+'-]*[\w$}+]|[A-Z][a-z]?)"
+_NAME_SEQ = rf"{_NAME}(?:\s{_NAME}){{0,2}}"
+_NAMING = re.compile(
+    rf"\b(?:called|named|dubbed|termed|coined|term\s+(?:it|this\s+\w+|our\s+\w+))\s+(?P<name>{_NAME_SEQ})")
+_PROPOSE = re.compile(
+    rf"\b(?:[Ww]e|[Tt]his\s+(?:paper|work)|[Hh]ere\s+we)\s+(?:first\s+|also\s+|further\s+)?"
+    rf"(?:propose|introduce|present|develop|design|release|build|create)s?\s+(?P<name>{_NAME_SEQ})(?=\s*[,:(]|\s+(?:as|which|that|to|for)\b)")
+_COLON_NAME = re.compile(
+    rf"\b(?P<noun>method|model|framework|approach|architecture|algorithm|dataset|benchmark|"
+    rf"technique|strategy|module|network|system|pipeline|corpus|suite)s?\s*[:,]\s+(?P<name>{_NAME})(?=[\s.,;]|$)")
+_DATASET_NOUN = re.compile(r"\b(dataset|benchmark|corpus|suite|test ?bed)s?\b", re.IGNORECASE)
+_TITLE_PREFIX = re.compile(r"^(?P<name>[^:]{1,60}?)\s*:\s*\S")
+_STOP_WORDS = frozenset({"a", "an", "the", "this", "that", "these", "our", "its", "their", "it",
+                         "we", "two", "three", "new", "novel", "simple", "both", "several", "multiple"})
+
+
+@dataclass(frozen=True)
+class Proposal:
+    start: int
+    end: int
+    type: str  # Method or Dataset
+    confidence: float
+
+
+def is_name_like(s: str) -> bool:
+    """An acronym, CamelCase, or a token with digits/LaTeX: not an ordinary word."""
+    words = s.split()
+    if not words or words[0].lower() in _STOP_WORDS:
+        return False
+    w = words[0]
+    inner_caps = any(c.isupper() for c in w[1:])
+    return inner_caps or any(c.isdigit() for c in w) or "$" in w or (w.isupper() and len(w) > 1)
+
+
+def _is_capitalised_name(s: str) -> bool:
+    w = s.split()[0]
+    return w[:1].isupper() and w.lower() not in _STOP_WORDS
+
+
+def _type_after(text: str, end: int) -> str:
+    return "Dataset" if _DATASET_NOUN.search(text[end:end + 60].split(".")[0]) else "Method"
+
+
+def find_proposals(text: str, *, title: bool = False) -> list[Proposal]:
+    out: list[Proposal] = []
+    if title:
+        m = _TITLE_PREFIX.match(text)
+        if m:
+            name = m.group("name").strip()
+            words = name.split()
+            if len(words) <= 3 and is_name_like(name) or (len(words) == 1 and _is_capitalised_name(name)):
+                conf = 0.9 if is_name_like(name) else 0.75
+                out.append(Proposal(0, len(name), _type_after(text, m.end()), conf))
+        return out
+    for m in _NAMING.finditer(text):
+        name = m.group("name")
+        if is_name_like(name) or _is_capitalised_name(name):
+            out.append(Proposal(m.start("name"), m.start("name") + len(_first_name(name)),
+                                _type_after(text, m.end()), 0.85))
+    for m in _PROPOSE.finditer(text):
+        name = m.group("name")
+        if is_name_like(name) or _is_capitalised_name(name) and name.split()[0].lower() not in _STOP_WORDS:
+            span = _first_name(name)
+            out.append(Proposal(m.start("name"), m.start("name") + len(span), _type_after(text, m.end()), 0.85))
+    for m in _COLON_NAME.finditer(text):
+        if is_name_like(m.group("name")) or text[m.start("name")].isupper() or any(c.isupper() for c in m.group("name")):
+            typ = "Dataset" if m.group("noun") in ("dataset", "benchmark", "corpus", "suite") else "Method"
+            out.append(Proposal(m.start("name"), m.end("name"), typ, 0.8))
+    return out
+
+
+def _first_name(seq: str) -> str:
+    """Of "Janus an", "MMRL framework": keep the name-like words, stop at an ordinary word."""
+    words = seq.split()
+    kept = [words[0]]
+    for w in words[1:]:
+        if is_name_like(w) or (w[:1].isupper() and w.lower() not in _STOP_WORDS):
+            kept.append(w)
+        else:
+            break
+    return " ".join(kept)
+
+
+@Language.factory("kg_proposals", default_config={"title": False})
+def make_proposals(nlp: Language, name: str, title: bool):
+    """Marks proposed Methods/Datasets. Set ``title=True`` for a pipeline that reads titles."""
+    def kg_proposals(doc: Doc) -> Doc:
+        is_title = title or bool(doc.user_data.get("kg_field") == "title")
+        for p in find_proposals(doc.text, title=is_title):
+            add_candidate(doc, p.start, p.end, p.type, name, p.confidence, proposed=True)
+        return doc
+    return kg_proposals

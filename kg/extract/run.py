@@ -1,0 +1,86 @@
+"""Running the pipeline over a stream of papers, in one process or several.
+
+Title and abstract are separate Docs so every offset is an offset into its field. With
+``workers > 1`` each worker process loads the pipeline once and runs the whole per-paper path
+(spaCy and assembly), so both cores work on everything; results come back in input order,
+which keeps the output deterministic.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing as mp
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from spacy.language import Language
+
+from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE, ExtraFinders, assemble
+from kg.extract.pipeline import build_nlp
+from kg.model import Extraction, Paper
+
+FIELDS = ("title", "abstract")
+
+
+def default_extras() -> ExtraFinders:
+    finders = []
+    result_finder = None
+    try:
+        from kg.extract.relation_rules import find_relations
+        finders.append(find_relations)
+    except ImportError:
+        pass
+    try:
+        from kg.extract.results import find_results
+        result_finder = find_results
+    except ImportError:
+        pass
+    return ExtraFinders(finders, result_finder)
+
+
+class Extractor:
+    """Papers in, Extractions out; holds the loaded pipeline."""
+
+    def __init__(self, model: str | Path | None = "default", *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+                 nlp: Language | None = None):
+        self.nlp = nlp or build_nlp(model)
+        self.min_confidence = min_confidence
+        self.extras = default_extras()
+
+    def extract(self, papers: Iterable[Paper], batch_size: int = 64) -> Iterator[Extraction]:
+        it = iter(papers)
+        while batch := list(itertools.islice(it, batch_size)):
+            texts = [p.title if f == "title" else p.abstract for p in batch for f in FIELDS]
+            docs = list(self.nlp.pipe(texts, batch_size=batch_size * 2))
+            for i, paper in enumerate(batch):
+                fields = dict(zip(FIELDS, docs[2 * i: 2 * i + 2]))
+                yield assemble(paper, fields, min_confidence=self.min_confidence, extras=self.extras)
+
+
+_worker: Extractor | None = None
+
+
+def _init_worker(model: str | Path | None, min_confidence: float) -> None:
+    global _worker
+    _worker = Extractor(model, min_confidence=min_confidence)
+
+
+def _work(batch: list[Paper]) -> list[Extraction]:
+    assert _worker is not None
+    return list(_worker.extract(batch, batch_size=len(batch)))
+
+
+def extract_stream(papers: Iterable[Paper], *, model: str | Path | None = "default", workers: int = 1,
+                   batch_size: int = 64, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+                   extractor: Extractor | None = None) -> Iterator[Extraction]:
+    """Stream extractions; memory holds at most a few batches per worker."""
+    if workers <= 1:
+        ex = extractor or Extractor(model, min_confidence=min_confidence)
+        yield from ex.extract(papers, batch_size=batch_size)
+        return
+    it = iter(papers)
+    batches = iter(lambda: list(itertools.islice(it, batch_size)), [])
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(model, min_confidence)) as pool:
+        for out in pool.imap(_work, batches, chunksize=1):
+            yield from out

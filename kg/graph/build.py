@@ -1,0 +1,152 @@
+"""Extractions → one NetworkX MultiDiGraph (schemas/graph.md).
+
+Papers keyed by id (the same paper from two listings is one node with both sources), entities
+by ``Type:key`` across papers, edges keyed by relation type with every paper and evidence that
+backs them. Corpus-level resolution (acronyms, variants) runs once at the end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.errors import InputError
+from kg.model import Evidence, Extraction
+from kg.resolve.corpus import resolve_corpus
+from kg.schema import node_id
+
+MAX_EVIDENCE_PER_EDGE = 20  # an edge backed by hundreds of papers keeps a readable sample
+
+
+def read_extractions(path: str | Path) -> Iterator[Extraction]:
+    """Stream ``kg extract`` JSONL, naming the line of any bad record."""
+    path = Path(path)
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield Extraction.model_validate_json(line)
+            except ValueError as err:
+                first = str(err).splitlines()
+                msg = first[1] + ": " + first[2].strip() if len(first) > 2 else first[0]
+                raise InputError(str(path), number, f"not an extraction record ({msg})") from None
+
+
+def _evidence_dict(paper_id: str, ev: Evidence) -> dict[str, Any]:
+    d = ev.model_dump(mode="json")
+    return {"paper": paper_id, **d}
+
+
+class GraphBuilder:
+    """Add extractions one at a time (streaming); call :meth:`finish` for the resolved graph."""
+
+    def __init__(self, graph: nx.MultiDiGraph | None = None):
+        self.g = graph if graph is not None else nx.MultiDiGraph(name="paper-kg")
+        self._names: dict[str, Counter] = {}
+        for n, d in self.g.nodes(data=True):
+            if d.get("type") != "Paper" and d.get("name"):
+                self._names[n] = Counter({d["name"]: len(d.get("papers", [])) or 1})
+
+    def add(self, ex: Extraction) -> None:
+        p = ex.paper
+        pid = node_id("Paper", p.id)
+        source = f"{p.source.file}:{p.source.line}" if p.source else None
+        if pid in self.g:
+            node = self.g.nodes[pid]
+            if source and source not in node["sources"]:
+                node["sources"].append(source)
+        else:
+            self.g.add_node(pid, type="Paper", key=p.id, name=p.title, title=p.title, abstract=p.abstract,
+                            url=p.url, date=p.date, authors=list(p.authors), arxiv_id=p.arxiv_id,
+                            sources=[source] if source else [])
+        for e in ex.entities:
+            if e.id not in self.g:
+                self.g.add_node(e.id, type=e.type, key=e.key, name=e.name, aliases=[], papers=[],
+                                confidence=e.confidence, proposed_by=[], url=e.url)
+                self._names[e.id] = Counter()
+            node = self.g.nodes[e.id]
+            self._names[e.id][e.name] += 1
+            node["aliases"] = sorted(set(node["aliases"]) | set(e.aliases) | {e.name})
+            if p.id not in node["papers"]:
+                node["papers"].append(p.id)
+            node["confidence"] = max(node["confidence"], e.confidence)
+            if e.proposed and p.id not in node["proposed_by"]:
+                node["proposed_by"].append(p.id)
+            if e.url and not node.get("url"):
+                node["url"] = e.url
+        for r in ex.results:
+            self.g.add_node(r.id, type="Result", key=r.id.split(":", 1)[1], name=f"{r.metric_name} {r.value_text}",
+                            metric_name=r.metric_name, value=r.value, value_text=r.value_text, unit=r.unit,
+                            kind=r.kind, direction=r.direction, range_high=r.range_high, paper=p.id)
+            self.add_edge("REPORTS", pid, r.id, p.id, r.evidence)
+            self.add_edge("OF_METRIC", r.id, r.metric, p.id, r.evidence)
+            if r.dataset:
+                self.add_edge("ON_DATASET", r.id, r.dataset, p.id, r.evidence)
+            if r.method:
+                self.add_edge("BY_METHOD", r.id, r.method, p.id, r.evidence)
+        for rel in ex.relations:
+            self.add_edge(rel.type, rel.head, rel.tail, p.id, rel.evidence)
+
+    def add_edge(self, rtype: str, u: str, v: str, paper_id: str, ev: Evidence | dict) -> None:
+        if u not in self.g or v not in self.g:
+            return
+        evd = _evidence_dict(paper_id, ev) if isinstance(ev, Evidence) else ev
+        if self.g.has_edge(u, v, key=rtype):
+            d = self.g.edges[u, v, rtype]
+            if paper_id not in d["papers"]:
+                d["papers"].append(paper_id)
+                d["support"] = len(d["papers"])
+                if len(d["evidence"]) < MAX_EVIDENCE_PER_EDGE:
+                    d["evidence"].append(evd)
+            d["confidence"] = max(d["confidence"], evd["confidence"])
+        else:
+            self.g.add_edge(u, v, key=rtype, type=rtype, papers=[paper_id], support=1,
+                            confidence=evd["confidence"], evidence=[evd])
+
+    def finish(self) -> nx.MultiDiGraph:
+        for n, names in self._names.items():
+            if n in self.g and names:
+                self.g.nodes[n]["name"] = max(names, key=lambda s: (names[s], len(s), s))
+        resolve_corpus(self.g)
+        return self.g
+
+
+def build_graph(extractions: Iterable[Extraction | dict], graph: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
+    b = GraphBuilder(graph)
+    for ex in extractions:
+        b.add(ex if isinstance(ex, Extraction) else Extraction.model_validate(ex))
+    return b.finish()
+
+
+def stats(g: nx.MultiDiGraph) -> dict[str, Any]:
+    nodes = Counter(d.get("type", "?") for _, d in g.nodes(data=True))
+    edges = Counter(k for _, _, k in g.edges(keys=True))
+    top: dict[str, list[tuple[str, int]]] = {}
+    for t in ("Method", "Dataset", "Task", "Metric", "Repository"):
+        ranked = sorted(((d["name"], len(d.get("papers", []))) for _, d in g.nodes(data=True) if d.get("type") == t),
+                        key=lambda x: (-x[1], x[0]))
+        top[t] = ranked[:5]
+    return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
+            "node_types": dict(sorted(nodes.items())), "edge_types": dict(sorted(edges.items())), "top": top}
+
+
+def format_stats(s: dict[str, Any]) -> str:
+    lines = [f"nodes {s['nodes']:,}   edges {s['edges']:,}", "", "node type      count"]
+    lines += [f"  {t:<12} {c:>6,}" for t, c in s["node_types"].items()]
+    lines += ["", "edge type      count"]
+    lines += [f"  {t:<12} {c:>6,}" for t, c in s["edge_types"].items()]
+    lines += ["", "most connected (papers)"]
+    for t, ranked in s["top"].items():
+        if ranked:
+            lines.append(f"  {t:<10} " + ", ".join(f"{n} ({c})" for n, c in ranked))
+    return "\n".join(lines)
+
+
+def dumps_stats(s: dict[str, Any]) -> str:
+    return json.dumps(s, indent=2, ensure_ascii=False)

@@ -1,0 +1,67 @@
+"""An arXiv API Atom feed saved to a file (export.arxiv.org/api/query?…).
+
+Parsed with defusedxml, so entity-expansion and external-entity tricks are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import defusedxml.ElementTree as ET
+from defusedxml import DefusedXmlException
+
+from kg.errors import InputError
+from kg.model import Paper, Source
+from kg.read.ids import title_id
+from kg.read.text import line_of
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+ARXIV = "{http://arxiv.org/schemas/atom}"
+_ENTRY_TAG = re.compile(r"<(?:[\w.-]+:)?entry[\s>]")
+_ARXIV_ID = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?P<v>v\d+)?$")
+_WS = re.compile(r"\s+")
+
+
+def _clean(s: str | None) -> str:
+    return _WS.sub(" ", s or "").strip()
+
+
+def parse(text: str, file: str, on_error: Callable[[InputError], None] | None = None) -> Iterator[Paper]:
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as err:
+        line = err.position[0] if getattr(err, "position", None) else None
+        raise InputError(file, line, f"invalid XML: {str(err).split(':')[0]}") from None
+    except DefusedXmlException as err:
+        raise InputError(file, None, f"refused unsafe XML ({type(err).__name__})") from None
+    if root.tag != f"{ATOM}feed":
+        raise InputError(file, 1, f"not an Atom feed (root element {root.tag!r})")
+    entry_lines = [line_of(text, m.start()) for m in _ENTRY_TAG.finditer(text)]
+    for n, entry in enumerate(root.iter(f"{ATOM}entry")):
+        line = entry_lines[n] if n < len(entry_lines) else 1
+        try:
+            title = _clean(entry.findtext(f"{ATOM}title"))
+            if not title:
+                raise InputError(file, line, "entry has no <title>")
+            raw_id = _clean(entry.findtext(f"{ATOM}id"))
+            m = _ARXIV_ID.search(raw_id)
+            arxiv_id = m.group("id") + (m.group("v") or "") if m else None
+            links = [l.get("href") for l in entry.findall(f"{ATOM}link") if l.get("href")]
+            url = next((l.get("href") for l in entry.findall(f"{ATOM}link")
+                        if l.get("rel", "alternate") == "alternate" and l.get("href")), raw_id or None)
+            yield Paper(
+                id=m.group("id") if m else (raw_id or title_id(title)),
+                title=title,
+                abstract=_clean(entry.findtext(f"{ATOM}summary")),
+                url=url,
+                authors=[_clean(a.findtext(f"{ATOM}name")) for a in entry.findall(f"{ATOM}author")],
+                date=_clean(entry.findtext(f"{ATOM}published"))[:10] or None,
+                arxiv_id=arxiv_id,
+                links=links,
+                source=Source(file=file, line=line),
+            )
+        except InputError as err:
+            if on_error is None:
+                raise
+            on_error(err)

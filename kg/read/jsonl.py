@@ -1,0 +1,106 @@
+"""JSON Lines, or a JSON array, of records with ``id``, ``title``, ``abstract`` and optionally
+``url``, ``authors``, ``date``. Each error names the record's line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from kg.errors import InputError
+from kg.model import Paper, Source
+from kg.read.ids import title_id
+from kg.read.text import line_of
+
+_DECODER = json.JSONDecoder()
+
+
+def _records(text: str, file: str) -> Iterator[tuple[int, Any] | InputError]:
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        yield from _array_records(text, file)
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as err:
+            yield InputError(file, number, f"invalid JSON ({err.msg} at column {err.colno})"
+                             + (": the line looks truncated" if err.msg.startswith(("Expecting", "Unterminated")) else ""))
+
+
+def _array_records(text: str, file: str) -> Iterator[tuple[int, Any] | InputError]:
+    """Walk a JSON array element by element so every record keeps its line number."""
+    i = text.index("[") + 1
+    n = len(text)
+    while True:
+        while i < n and text[i] in " \t\r\n,":
+            i += 1
+        if i >= n:
+            yield InputError(file, line_of(text, n), "JSON array is not closed (missing ']')")
+            return
+        if text[i] == "]":
+            if text[i + 1:].strip():
+                yield InputError(file, line_of(text, i + 1), "unexpected text after the JSON array")
+            return
+        try:
+            value, end = _DECODER.raw_decode(text, i)
+        except json.JSONDecodeError as err:
+            yield InputError(file, err.lineno, f"invalid JSON ({err.msg} at column {err.colno})")
+            return
+        yield line_of(text, i), value
+        i = end
+
+
+def _str(record: dict, key: str) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"'{key}' must be a string, not {type(value).__name__}")
+    return value
+
+
+def to_paper(record: Any, file: str, line: int) -> Paper:
+    if not isinstance(record, dict):
+        raise InputError(file, line, f"expected a JSON object, found {type(record).__name__}")
+    try:
+        title = _str(record, "title")
+        if title is None or not title.strip():
+            raise ValueError("record has no 'title'")
+        abstract = _str(record, "abstract") or _str(record, "summary") or ""
+        authors = record.get("authors") or []
+        if isinstance(authors, str):
+            authors = [a.strip() for a in authors.split(",") if a.strip()]
+        if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+            raise ValueError("'authors' must be a list of strings")
+        rid = _str(record, "id")
+        return Paper(id=rid.strip() if rid and rid.strip() else title_id(title), title=title.strip(),
+                     abstract=abstract.strip(), url=_str(record, "url"), authors=authors,
+                     date=_str(record, "date"), arxiv_id=_str(record, "arxiv_id"),
+                     source=Source(file=file, line=line))
+    except ValueError as err:
+        raise InputError(file, line, str(err).splitlines()[0]) from None
+
+
+def parse(text: str, file: str, on_error: Callable[[InputError], None] | None = None) -> Iterator[Paper]:
+    seen: dict[str, int] = {}
+    for item in _records(text, file):
+        try:
+            if isinstance(item, InputError):
+                raise item
+            line, record = item
+            paper = to_paper(record, file, line)
+            if paper.id in seen and isinstance(record, dict) and record.get("id"):
+                raise InputError(file, line, f"duplicate paper id {paper.id!r} "
+                                 f"(first on line {seen[paper.id]})")
+            seen.setdefault(paper.id, line)
+        except InputError as err:
+            if on_error is None:
+                raise
+            on_error(err)
+            continue
+        yield paper
