@@ -1,0 +1,255 @@
+"""Dataset names found by the words around them: "on the X benchmark", "X, Y, and Z datasets",
+"a new benchmark, X", "datasets such as X", "X, the first dataset for …", "evaluated on X and Y".
+
+Works on a tokenized Doc alone (no tagger): a name is a run of tokens that are capitalized (not
+sentence-initial, not in a title-cased title), carry a digit, or lie inside a Dataset candidate
+that kg_lexicon left on the Doc. "on 15 datasets", "on the dataset", "on a large dataset" have none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.attrs import LOWER
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.strings import get_string_id
+from spacy.tokens import Doc, Token
+
+from kg.extract.candidates import add_candidate, candidates
+
+EXTRACTOR = "kg_dataset_cues"
+CUES = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora"}
+PLURAL_CUES = {"datasets", "benchmarks", "corpora"}
+NAMING_WORDS = {"called", "named", "dubbed", "termed", "coined"}
+EXAMPLE_WORDS = {"like", "including", "namely"}  # "such as" is checked as a pair
+LIST_JOINERS = {",", "and", "or", "&"}
+# Words before "on X" that make X something evaluated on, trained on or reported on.
+EVAL_TRIGGERS = {"evaluate", "evaluated", "evaluating", "evaluation", "evaluations", "experiments",
+                 "experiment", "results", "performance", "tested", "test", "trained", "training",
+                 "benchmarks", "benchmarked", "accuracy", "achieves", "achieving", "achieved",
+                 "state-of-the-art", "sota", "fine-tuned", "finetuned", "validated", "demonstrated"}
+# Capitalized or digit-bearing words that describe a kind of data, not a named one.
+DOMAIN_WORDS = {"AI", "LLM", "VLM", "MLLM", "LMM", "NLP", "CV", "RL", "ML", "QA", "VQA", "SOTA",
+                "2D", "3D", "4D", "RGB", "RGB-D", "English", "Chinese", "Hugging", "Face", "GPU"}
+SENTENCE_END = {".", "!", "?", ":", ";"}
+GENERIC_HEADS = {"data", "task", "tasks", "images", "videos", "text", "model", "models", "setting",
+                 "settings", "domain", "domains", "problems", "scenarios"}
+MODEL_SIZE = re.compile(r"\b\d+(\.\d+)?[BM]\b")  # "Llama 3 8B": a model, not a dataset
+
+Mention = tuple[int, int, float]
+_CUE_IDS = {get_string_id(w) for w in CUES}
+_ON_IDS = {get_string_id(w) for w in ("on", "across")}
+_TRIGGER_IDS = {get_string_id(w) for w in EVAL_TRIGGERS}
+_THE_ID = get_string_id("the")
+
+
+def find_dataset_mentions(doc: Doc) -> list[Mention]:
+    """(start_char, end_char, confidence) of dataset names cued by the words around them."""
+    lowered = doc.text.lower()
+    if not any(cue in lowered for cue in ("dataset", "benchmark", "corp", " on ", " across ")):
+        return []  # most sentences: no Token objects made at all
+    lexicon = _lexicon_tokens(doc)
+    known = lexicon.get("Dataset", set())
+    others = lexicon.get("Method", set()) | lexicon.get("Metric", set())
+    title_case = _is_title_cased(doc.text)
+    name = _NameFlags(doc, title_case, known)
+    found: dict[tuple[int, int], float] = {}
+
+    def add(chunks: list[tuple[int, int]], confidence: float) -> None:
+        for start, end in chunks:
+            span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+            found[span] = max(found.get(span, 0.0), confidence)
+
+    lower_ids = doc.to_array(LOWER).tolist()  # hashes: no Token objects for the scan
+    for c_i in [i for i, h in enumerate(lower_ids) if h in _CUE_IDS]:
+        cue = doc[c_i]
+        if cue.lower_ not in CUES or (cue.text[0].isupper() and not title_case and cue.i > 0):
+            continue
+        c = cue.i
+        # Left: "the X benchmark", "X and Y datasets", "X, Y, and Z benchmark datasets".
+        end = c
+        if end > 0 and doc[end - 1].lower_ in ("benchmark", "evaluation"):
+            end -= 1
+        chunks = _list_ending_at(doc, name, end)
+        strong = any(_has_digit(doc, s, e) or _overlaps(known, s, e) for s, e in chunks)
+        if chunks and (cue.lower_ not in PLURAL_CUES or len(chunks) > 1 or strong):
+            add(chunks, 0.85)
+        # Right: "benchmark, Split ImageNet-R", "dataset called 3DIEBench", "benchmark BrainHub",
+        # "datasets such as ImageNet", "datasets like ImageNet, MS COCO".
+        nxt = c + 1
+        # A comma only names when nothing named the cue from the left: "a new benchmark, X"
+        # but not "On the GLUE benchmark, MaxPoNet achieves".
+        if nxt < len(doc) and doc[nxt].text == "," and not chunks and c > 0 and not name[c - 1]:
+            nxt += 1
+        elif nxt < len(doc) and doc[nxt].lower_ in NAMING_WORDS:
+            nxt += 1
+        elif nxt + 1 < len(doc) and doc[nxt].lower_ == "such" and doc[nxt + 1].lower_ == "as":
+            nxt += 2
+        elif nxt < len(doc) and doc[nxt].lower_ in EXAMPLE_WORDS:
+            nxt += 1
+        if nxt > c + 1:
+            add(_list_starting_at(doc, name, nxt), 0.8)
+        elif not chunks:  # "benchmark BrainHub", "video dataset FaceForensics"
+            add(_list_starting_at(doc, name, nxt)[:1], 0.8)
+        # Apposition before: "FolkDB, a high-quality Chinese traditional music dataset".
+        add(_apposition_before(doc, name, c), 0.7)
+
+    # "evaluated on X and Y", "experiments on UCF101 and HMDB51" (no cue noun after the list).
+    for on_i in [i for i, h in enumerate(lower_ids) if h in _ON_IDS and i > 0]:
+        if not any(h in _TRIGGER_IDS for h in lower_ids[max(0, on_i - 4):on_i]):
+            continue
+        start = on_i + 1
+        if start < len(doc) and lower_ids[start] == _THE_ID:
+            start += 1
+        chunks = _list_starting_at(doc, name, start)
+        after = chunks[-1][1] if chunks else start
+        if after < len(doc) and doc[after].lower_ in CUES | {"benchmark", "evaluation"}:
+            continue  # the cue loop has it
+        if after < len(doc) and doc[after].lower_ in GENERIC_HEADS:
+            continue  # "on HQ data", "on XMC tasks": a kind of data, not a name
+        chunks = [(s, e) for s, e in chunks if not _overlaps(others, s, e)
+                  and not MODEL_SIZE.search(doc[s:e].text)]
+        # One chunk with a digit or a lexicon hit vouches for its list ("MMLU, Hellaswag, and ARC").
+        if not any(_has_digit(doc, s, e) or _overlaps(known, s, e) for s, e in chunks):
+            chunks = [(s, e) for s, e in chunks if _mixed_case(doc, s, e)]
+        add(chunks, 0.6)
+    return sorted((s, e, c) for (s, e), c in found.items())
+
+
+def _lexicon_tokens(doc: Doc) -> dict[str, set[int]]:
+    """Token indices inside kg_lexicon candidates, by label."""
+    by_label: dict[str, set[int]] = {}
+    for c in candidates(doc):
+        if c["extractor"] == "kg_lexicon":
+            span = doc.char_span(c["start"], c["end"], alignment_mode="expand")
+            if span is not None:
+                by_label.setdefault(c["label"], set()).update(range(span.start, span.end))
+    return by_label
+
+
+def _is_title_cased(text: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOP_WORDS]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
+class _NameFlags:
+    """``name[i]``: is token i part of a name? Computed on demand: Token objects are costly."""
+
+    def __init__(self, doc: Doc, title_case: bool, known: set[int]) -> None:
+        self.doc, self.title_case, self.known = doc, title_case, known
+        self.cache: dict[int, bool] = {}
+
+    def __getitem__(self, i: int) -> bool:
+        flag = self.cache.get(i)
+        if flag is None:
+            flag = self.cache[i] = _is_name_token(self.doc[i], self.title_case, self.known)
+        return flag
+
+
+def _is_name_token(token: Token, title_case: bool, known: set[int]) -> bool:
+    text = token.text
+    if token.i in known:
+        return True
+    if text in DOMAIN_WORDS or (len(text) > 2 and text[:-1].isupper() and text.endswith("s")):
+        return False  # "LLMs", "VLMs": a kind of model, not a name
+    has_digit = any(c.isdigit() for c in text)
+    if has_digit:
+        return any(c.isalpha() for c in text)
+    if not any(c.isupper() for c in text) or token.lower_ in STOP_WORDS:
+        return False
+    if text[0].isupper() and text[1:].islower():  # "Extensive", "Split": capitalized word
+        sentence_initial = token.i == 0 or token.nbor(-1).text in SENTENCE_END
+        return not sentence_initial and not title_case
+    return True  # acronyms and mixed case: "DARN", "FashionAI"
+
+
+def _chunk_end(doc: Doc, name: _NameFlags, i: int) -> int:
+    """End of the name that starts at token ``i`` (``i`` if none): name tokens, spaced or glued
+    by a hyphen/slash ("Split ImageNet-R", "AVSBench-semantic"), and version numbers after a
+    name ("LogiQA 2.0")."""
+    if i >= len(doc) or not name[i]:
+        return i
+    j = i + 1
+    while j < len(doc):
+        prev = doc[j - 1]
+        if doc[j].text in ("-", "/") and not prev.whitespace_ and j + 1 < len(doc) \
+                and not doc[j].whitespace_ and doc[j + 1].is_alpha | name[j + 1]:
+            j += 2
+        elif name[j] or (doc[j].like_num and not doc[j].text.startswith("(")):
+            j += 1
+        else:
+            break
+    return j
+
+
+def _list_starting_at(doc: Doc, name: _NameFlags, i: int) -> list[tuple[int, int]]:
+    chunks = []
+    while True:
+        end = _chunk_end(doc, name, i)
+        if end == i:
+            return chunks
+        chunks.append((i, end))
+        k = end
+        while k < len(doc) and doc[k].text in LIST_JOINERS:
+            k += 1
+        if k == end:
+            return chunks
+        i = k
+
+
+def _list_ending_at(doc: Doc, name: _NameFlags, end: int) -> list[tuple[int, int]]:
+    """Names joined by commas/and/or whose last one ends right before token ``end``."""
+    chunks: list[tuple[int, int]] = []
+    while end > 0:
+        start = end
+        while start > 0 and _chunk_end(doc, name, start - 1) >= end:
+            start -= 1
+        if start == end:
+            break
+        while start >= 2 and doc[start - 1].text in ("-", "/") and not doc[start - 1].whitespace_ \
+                and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha | name[start - 2]:
+            start -= 2  # "NYUD-v2", "CodeTask-CL": the glued head belongs to the name
+        chunks.insert(0, (start, end))
+        k = start
+        while k > 0 and doc[k - 1].text in LIST_JOINERS:
+            k -= 1
+        if k == start:
+            break
+        end = k
+    return chunks
+
+
+def _apposition_before(doc: Doc, name: _NameFlags, cue: int) -> list[tuple[int, int]]:
+    """"X, a/the … dataset": at most eight words between the article and the cue."""
+    for det in range(cue - 1, max(0, cue - 10), -1):
+        if doc[det].lower_ in ("a", "an", "the") and det >= 2 and doc[det - 1].text == ",":
+            chunks = _list_ending_at(doc, name, det - 1)
+            return chunks[-1:]
+        if doc[det].is_punct and doc[det].text != "-":
+            return []
+    return []
+
+
+def _has_digit(doc: Doc, start: int, end: int) -> bool:
+    return any(c.isdigit() for c in doc[start:end].text)
+
+
+def _mixed_case(doc: Doc, start: int, end: int) -> bool:
+    return any(sum(c.isupper() for c in t.text) >= 2 for t in doc[start:end])
+
+
+def _overlaps(tokens: set[int], start: int, end: int) -> bool:
+    return any(i in tokens for i in range(start, end))
+
+
+@Language.factory(EXTRACTOR, default_config={}, assigns=["doc._.kg_candidates"])
+def make_dataset_cues(nlp: Language, name: str) -> "DatasetCues":
+    return DatasetCues()
+
+
+class DatasetCues:
+    def __call__(self, doc: Doc) -> Doc:
+        for start, end, confidence in find_dataset_mentions(doc):
+            add_candidate(doc, start, end, "Dataset", EXTRACTOR, confidence)
+        return doc

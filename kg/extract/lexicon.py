@@ -1,0 +1,179 @@
+"""Tag names from the shipped lexicons (kg/data/lexicons/*.jsonl) as Method/Dataset/Metric/Task.
+
+An alias with an uppercase letter or a digit ("MATH", "PIQA", "CIFAR-10", "LLaMA") matches
+case-sensitively; an all-lowercase alias ("object detection", "perplexity") matches any casing, so
+title-case titles still hit. A token like "ResNet-50" or "ImageNet-1K" that the tokenizer keeps
+whole is tagged as a variant of the entry its first part names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any, NamedTuple
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from kg.extract.candidates import add_candidate
+
+EXTRACTOR = "kg_lexicon"
+LEXICON_PACKAGE = "kg.data.lexicons"
+CURATED_FILE = "curated.jsonl"  # loaded first: its aliases win over generated ones
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    source: str
+
+
+class LexiconMatch(NamedTuple):
+    start: int  # character offsets into doc.text
+    end: int
+    type: str
+    canonical: str
+    variant: bool  # "ResNet-50" for the entry "ResNet"
+
+
+def read_entries(lines: Iterable[str]) -> Iterator[LexiconEntry]:
+    for line in lines:
+        if line.strip():
+            d = json.loads(line)
+            yield LexiconEntry(d["name"], d["type"], tuple(d.get("aliases", ())), d.get("source", ""))
+
+
+def packaged_entries(package: str = LEXICON_PACKAGE) -> list[LexiconEntry]:
+    """Every entry of the lexicon files shipped in ``package``, curated file first."""
+    root = files(package)
+    names = sorted((p.name for p in root.iterdir() if p.name.endswith(".jsonl")),
+                   key=lambda n: (n != CURATED_FILE, n))
+    return [e for n in names for e in read_entries(root.joinpath(n).read_text("utf-8").splitlines())]
+
+
+def is_case_sensitive(alias: str) -> bool:
+    return alias != alias.lower() or any(c.isdigit() for c in alias)
+
+
+class Lexicon:
+    """Phrase matching of lexicon aliases over a Doc, independent of any pipeline."""
+
+    def __init__(self, vocab: Vocab, make_doc: Any, entries: Iterable[LexiconEntry]) -> None:
+        self.entries: list[LexiconEntry] = []
+        self._exact = PhraseMatcher(vocab, attr="ORTH")
+        self._lower = PhraseMatcher(vocab, attr="LOWER")
+        self._single_token: dict[str, int] = {}  # case-sensitive one-token alias → entry index
+        seen: set[str] = set()
+        for entry in entries:
+            index = len(self.entries)
+            exact, lower = [], []
+            for alias in dict.fromkeys((entry.name, *entry.aliases)):
+                if alias in seen:  # an earlier file owns this surface form
+                    continue
+                seen.add(alias)
+                doc = make_doc(alias)
+                if is_case_sensitive(alias):
+                    exact.append(doc)
+                    if len(doc) == 1:
+                        self._single_token[alias] = index
+                else:
+                    lower.append(doc)
+            if not exact and not lower:
+                continue
+            self.entries.append(entry)
+            key = str(index)
+            if exact:
+                self._exact.add(key, exact)
+            if lower:
+                self._lower.add(key, lower)
+        self._entry_of = {vocab.strings[str(i)]: i for i in range(len(self.entries))}
+
+    @classmethod
+    def from_package(cls, nlp: Language, package: str = LEXICON_PACKAGE) -> "Lexicon":
+        return cls(nlp.vocab, nlp.make_doc, packaged_entries(package))
+
+    def find(self, doc: Doc) -> list[LexiconMatch]:
+        """Longest non-overlapping matches, leftmost first; whole-token variants last."""
+        spans = []
+        for m, start, end in self._exact(doc):
+            if _joined_name(doc, start - 2, start):  # "MAE" inside "LV-MAE" is another name
+                continue
+            variant_end = end
+            while _joined_name(doc, variant_end + 1, variant_end):  # "ImageNet-R", "T5-XXL"
+                variant_end += 2
+            spans.append((start, variant_end, self._entry_of[m], variant_end != end))
+        spans += [(s, e, self._entry_of[m], False) for m, s, e in self._lower(doc)]
+        spans.sort(key=lambda t: (t[0] - t[1], t[0]))  # longest first
+        taken = bytearray(len(doc))
+        found: list[LexiconMatch] = []
+        for start, end, index, variant in spans:
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            entry = self.entries[index]
+            found.append(LexiconMatch(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]),
+                                      entry.type, entry.name, variant))
+        for token in doc:
+            # The tokenizer keeps "ResNet-50" and "ImageNet-1K" whole: match their first part.
+            if not taken[token.i] and "-" in token.text:
+                index = self._single_token.get(token.text.split("-", 1)[0])
+                if index is not None:
+                    end = token.i + 1
+                    while _joined_name(doc, end + 1, end):  # "LLaMA-2" "-" "7B"
+                        end += 2
+                    last = doc[end - 1]
+                    text_end = last.idx + len(last.text.rstrip(".,;:"))
+                    entry = self.entries[index]
+                    found.append(LexiconMatch(token.idx, text_end, entry.type, entry.name, True))
+        found.sort()
+        return found
+
+
+def _joined_name(doc: Doc, other: int, edge: int) -> bool:
+    """Is token ``other`` a name part glued by a hyphen to the match edge at token ``edge``?
+
+    ``other`` is two tokens before the match start (``edge`` = start) or two after its last
+    token (``edge`` = end); the hyphen sits between, with no whitespace on either side.
+    """
+    if other < 0 or other >= len(doc):
+        return False
+    hyphen = doc[(other + edge) // 2] if other < edge else doc[edge]
+    left = doc[hyphen.i - 1]
+    if hyphen.text != "-" or left.whitespace_ or hyphen.whitespace_:
+        return False
+    text = doc[other].text
+    return any(c.isupper() or c.isdigit() for c in text)
+
+
+@Language.factory(
+    EXTRACTOR,
+    default_config={"confidence": 0.9, "variant_confidence": 0.75},
+    assigns=["doc._.kg_candidates"],
+)
+def make_lexicon_component(nlp: Language, name: str, *, confidence: float,
+                           variant_confidence: float) -> "LexiconComponent":
+    return LexiconComponent(Lexicon.from_package(nlp), confidence, variant_confidence)
+
+
+class LexiconComponent:
+    def __init__(self, lexicon: Lexicon, confidence: float, variant_confidence: float) -> None:
+        self.lexicon = lexicon
+        self.confidence = confidence
+        self.variant_confidence = variant_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        for m in self.lexicon.find(doc):
+            if m.variant:
+                # The span is the variant as written; the entry it varies goes along for resolve.
+                add_candidate(doc, m.start, m.end, m.type, EXTRACTOR, self.variant_confidence,
+                              variant_of=m.canonical)
+            else:
+                add_candidate(doc, m.start, m.end, m.type, EXTRACTOR, self.confidence,
+                              canonical=m.canonical)
+        return doc

@@ -1,0 +1,73 @@
+"""kg_dataset_cues on real sentences from examples/hf-papers."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+import kg.extract.dataset_cues  # noqa: F401  (registers the factory)
+import kg.extract.lexicon  # noqa: F401
+from kg.extract.candidates import candidates
+from kg.extract.dataset_cues import find_dataset_mentions
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_lexicon")
+    nlp.add_pipe("kg_dataset_cues")
+    return nlp
+
+
+def names(nlp, text: str) -> list[str]:
+    doc = nlp(text)
+    return [text[c["start"]:c["end"]] for c in candidates(doc) if c["extractor"] == "kg_dataset_cues"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Our method achieved consistent state-of-the-art performance on the FashionAI, DARN, "
+     "DeepFashion, and Zappos50K benchmark datasets.", ["FashionAI", "DARN", "DeepFashion", "Zappos50K"]),
+    ("We also introduce a more challenging benchmark, Split ImageNet-R, to help generalize "
+     "rehearsal-free continual learning.", ["Split ImageNet-R"]),
+    ("Our method achieves state-of-the-art image generation results on the GenEval, MJHQ30K and "
+     "WISE benchmarks while matching the performance.", ["GenEval", "MJHQ30K", "WISE"]),
+    ("We start by introducing a dataset called 3DIEBench, consisting of renderings.", ["3DIEBench"]),
+    ("Experiments on downstream action recognition benchmarks on UCF101 and HMDB51 show that our "
+     "proposed method works.", ["UCF101", "HMDB51"]),
+    ("It shows a higher controllability by ~33.5% in the NYUD-v2 dataset over prior methods.", ["NYUD-v2"]),
+    ("To support this research, we developed FolkDB, a high-quality Chinese traditional music "
+     "dataset encompassing various styles.", ["FolkDB"]),
+    ("Sparsify representations of large-scale real-world vision datasets such as ImageNet, and "
+     "achieve performance.", ["ImageNet"]),
+])
+def test_named_datasets(nlp, text, expected):
+    assert names(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Extensive experiments across 15 datasets demonstrate that MMRL outperforms state-of-the-art methods.",
+    "However, current models fall significantly short on XMC benchmarks.",
+    "We collect a large dataset and evaluate on the dataset for calibration.",
+    "Experimental results on multiple benchmarks demonstrate the effectiveness of our method.",
+    "We evaluate MLLMs across a spectrum of VQA benchmarks.",
+    "On the ShareGPT dataset, LLaMA-2-7B with 4-bit MiniCache achieves a compression ratio.",
+    "Intervention experiments on Mistral 7B and Llama 3 8B confirm the circuit.",
+    "Existing methods are not appropriate for training DE models on XMC tasks.",
+])
+def test_not_dataset_names(nlp, text):
+    found = names(nlp, text)
+    assert found in ([], ["ShareGPT"])  # ShareGPT is the only dataset in these sentences
+    if "ShareGPT" in text:
+        assert found == ["ShareGPT"]
+
+
+def test_title_case_titles_do_not_make_names():
+    doc = spacy.blank("en")("A New Benchmark for Long Video Understanding")
+    assert find_dataset_mentions(doc) == []
+
+
+def test_offsets_and_confidence(nlp):
+    text = "Experiments on the GLUE benchmark show that MaxPoNet works."
+    doc = nlp.make_doc(text)
+    [(start, end, confidence)] = find_dataset_mentions(doc)
+    assert text[start:end] == "GLUE" and 0.5 < confidence <= 1.0

@@ -1,0 +1,123 @@
+"""kg_lexicon on real sentences from examples/hf-papers, and the shipped lexicon files."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+import spacy
+
+import kg.extract.lexicon  # noqa: F401  (registers the factory)
+from kg.extract.candidates import candidates
+from kg.extract.lexicon import Lexicon, packaged_entries
+
+SAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples" / "hf-papers").glob("*.txt"))
+
+
+def sample_abstracts() -> list[str]:
+    # The listings alternate title and abstract lines; abstracts are the long ones.
+    return [ln.strip() for p in SAMPLES for ln in p.read_text("utf-8").splitlines() if len(ln) > 300]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_lexicon")
+    return nlp
+
+
+def tagged(nlp, text: str) -> list[tuple[str, str, str | None]]:
+    doc = nlp(text)
+    return [(text[c["start"]:c["end"]], c["label"], c.get("canonical") or c.get("variant_of"))
+            for c in candidates(doc)]
+
+
+def test_lexicon_files_are_well_formed_and_sourced():
+    root = files("kg.data.lexicons")
+    names = [p.name for p in root.iterdir() if p.name.endswith(".jsonl")]
+    assert "curated.jsonl" in names and len(names) >= 5
+    sources_md = root.joinpath("SOURCES.md").read_text("utf-8")
+    for n in names:
+        assert n in sources_md, f"{n} not documented in SOURCES.md"
+        for line in root.joinpath(n).read_text("utf-8").splitlines():
+            d = json.loads(line)
+            assert d["type"] in {"Method", "Dataset", "Metric", "Task"}
+            assert d["name"] and d["source"] and isinstance(d["aliases"], list)
+
+
+def test_curated_file_stays_short():
+    curated = files("kg.data.lexicons").joinpath("curated.jsonl").read_text("utf-8").splitlines()
+    assert len(curated) <= 30
+
+
+def test_names_in_a_real_abstract(nlp):
+    text = ("Experiments on downstream action recognition benchmarks on UCF101 and HMDB51 show that "
+            "our proposed method outperforms ViT and BERT in top-1 accuracy.")
+    got = tagged(nlp, text)
+    assert ("UCF101", "Dataset", "UCF101") in got
+    assert ("HMDB51", "Dataset", "HMDB51") in got
+    assert ("ViT", "Method", "ViT") in got and ("BERT", "Method", "BERT") in got
+    assert ("top-1 accuracy", "Metric", "accuracy") in got  # longest match wins over "accuracy"
+
+
+def test_acronyms_are_case_sensitive_and_terms_are_not(nlp):
+    got = tagged(nlp, "We evaluate their performance on MATH. Object Detection helps math.")
+    assert ("MATH", "Dataset", "MATH") in got
+    assert ("Object Detection", "Task", "object detection") in got
+    assert not any(t == "math" for t, _, _ in got)
+    assert tagged(nlp, "a piqa of clip and mistral") == []
+
+
+def test_variants_keep_their_family(nlp):
+    text = "fine-tuning LLaMA-2-7B on eight commonsense reasoning datasets and ImageNet-R with ResNet-50."
+    got = tagged(nlp, text)
+    assert ("LLaMA-2-7B", "Method", "LLaMA") in got
+    assert ("ImageNet-R", "Dataset", "ImageNet") in got
+    assert ("ResNet-50", "Method", "ResNet") in got
+
+
+def test_a_name_inside_another_hyphenated_name_is_not_tagged(nlp):
+    # "MW-CLIP" is a new model, not CLIP; "LV-MAE" neither a metric.
+    got = tagged(nlp, "Using LV-MAE representations and MW-CLIP features, we achieve results.")
+    assert got == []
+
+
+def test_ordinary_words_are_not_in_the_lexicon():
+    surfaces = {s for e in packaged_entries() for s in (e.name, *e.aliases)}
+    for word in ("Places", "Flowers", "Attention", "Whisper", "Falcon", "recall", "precision",
+                 "translation", "MAE", "specificity"):
+        assert word not in surfaces
+
+
+def test_no_frequent_common_word_is_tagged_on_the_samples(nlp):
+    abstracts = sample_abstracts()
+    assert len(abstracts) > 400
+    # A word that the samples use in lower case 3+ times is ordinary English there; the lexicon
+    # must not tag its capitalized form as a name ("Attention", "Places").
+    lower_counts = Counter(w for a in abstracts for w in re.findall(r"\b[a-z][a-z-]+\b", a))
+    tagged_words = Counter()
+    for doc in nlp.pipe(abstracts):
+        for c in candidates(doc):
+            surface = doc.text[c["start"]:c["end"]]
+            if (c.get("canonical") or c.get("variant_of", "")).islower():
+                continue  # a lowercase term ("accuracy") matches any casing by design
+            if " " not in surface and surface[0].isupper() and surface[1:].islower():
+                tagged_words[surface] += 1
+    ordinary = {w: n for w, n in tagged_words.items() if lower_counts[w.lower()] >= 3}
+    assert ordinary == {}
+    assert tagged_words, "the sample run tagged no capitalized name at all"
+
+
+def test_lexicon_is_fast_enough(nlp):
+    import time
+    lexicon: Lexicon = nlp.get_pipe("kg_lexicon").lexicon
+    docs = [nlp.make_doc(a) for a in sample_abstracts()]
+    t = time.perf_counter()
+    for d in docs:
+        lexicon.find(d)
+    per_doc = (time.perf_counter() - t) / len(docs)
+    assert per_doc < 0.001  # the budget: < 1 ms per abstract
