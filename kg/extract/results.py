@@ -1,0 +1,403 @@
+"""Reported numbers: "the F1-score reaches 64.38%", "reduces the MSE … by 28.82%".
+
+:func:`find_results` reads numbers with their units, drops the ones that are not results (years,
+counts such as "15 datasets", sizes such as "7B", citations, resolutions such as "256x256"), and
+keeps a number only when a pattern ties it to a metric named in the same sentence — a Metric
+mention, else a name :mod:`kg.extract.metrics` recognises. A number with no named metric ("2x
+faster inference") yields nothing: nothing is invented. Each result is a plain dict of spans
+into ``text``; the paper assembler turns it into a :class:`kg.model.Result`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.metrics import find_metric_names
+from kg.extract.relation_rules import Mention, clause_subject, doc_mentions, doc_sentences
+from kg.extract.sentences import split_sentences
+
+__all__ = ["find_results"]
+
+Span = tuple[int, int]
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# As written after a number; order matters ("%p" before "%", "times" glued or spaced).
+_UNIT = (r"(?:\s?\\?%\s?p\b|\s?\\?%\$?|\s?pp\b|\s?\\times\$?|\s?times\b|times(?=[a-z\s\d])"
+         r"|\s?×|[xX](?![\w])|-?fold\b|\s(?:points?|pts)\b|\s?dB\b)")
+_VALUE = re.compile(
+    rf"(?:(?<![\w.])(?P<sign>[+−±~]|-(?=\d))|(?<![\w.\-]))(?P<num>{_NUM})(?P<unit1>{_UNIT})?"
+    rf"(?:\s*(?P<sep>-|–|—|~|\bto\b|\bsim\b)\s*[+]?(?P<num2>{_NUM})(?P<unit2>{_UNIT})?)?")
+_BETWEEN = re.compile(rf"\bbetween\s+(?P<num>{_NUM})(?P<unit1>{_UNIT})?\s+and\s+"
+                      rf"(?P<num2>{_NUM})(?P<unit2>{_UNIT})?", re.IGNORECASE)
+
+# What a number is when it is not a result.
+_COUNT_NOUN = re.compile(
+    r"\s*(?:million|billion|thousand|trillion|datasets?|benchmarks?|tasks?|languages?|classes"
+    r"|categories|parameters?|params|images?|videos?|tokens?|samples?|examples?|instances?"
+    r"|layers?|heads?|experts?|epochs?|steps?|iterations?|GPUs?|TPUs?|hours?|minutes?|days?"
+    r"|seconds?|models?|agents?|frames?|pairs?|words?|documents?|queries|questions?|subjects?"
+    r"|domains?|participants?|annotators?|bits?|shots?|hops?|nodes?|users?|videos?|clips?"
+    r"|times\s+(?:fewer|less|more|smaller|larger)\s+(?:parameters|data|tokens|samples))\b",
+    re.IGNORECASE)
+_REFERENCE_BEFORE = re.compile(r"(?:\b(?:Sec(?:tion)?|Table|Tab|Fig(?:ure)?|Eq|Appendix|arXiv"
+                               r"|Chapter|Algorithm|Theorem|Lemma|Version|v)\.?\s*[:~]?\s*"
+                               r"|\[[\d,\s–-]*)$", re.IGNORECASE)
+_DIMENSIONS_AFTER = re.compile(r"\s*(?:\\?times\$?|×|x|X)\s*\d")
+_TIMES_UNIT = re.compile(r"\\?times|×|[xX]|fold")
+
+# Words allowed between a number and the metric that follows it ("17.52% absolute gains on F1@3").
+_FILLER = re.compile(r"\s*(?:absolute|relative|overall|average|avg\.?|mean|higher|lower|better"
+                     r"|improvements?|gains?|increases?|reductions?|drops?|declines?|decreases?"
+                     r"|boosts?|uplifts?|savings?|degradations?|in|on|for|the|total|faster"
+                     r"|an?|\})(?![\w-])", re.IGNORECASE)
+# Between a metric and the number that follows it ("FID of 1.28", "F1-score reaches 64.38%").
+_METRIC_TO_VALUE = re.compile(
+    r"\s*\)?\s*(?:(?:scores?|values?|results?|of|:|=|is|was|are|were|reaches|reached|reaching"
+    r"|achieves|achieved|achieving|attains|attained|obtains|to|at|from|≈|<|>|≤|≥|around"
+    r"|approximately|approx\.?|about|nearly|only|just|up\s+to|over|more\s+than|less\s+than"
+    r"|under|below|above|between|~|record-low|record-high|new|an?|the|gains?|improvements?"
+    r"|drops?|reductions?|increases?|\{)\s*)*", re.IGNORECASE)
+_BY_BEFORE = re.compile(r"\bby\s+(?:(?:up\s+to|over|more\s+than|as\s+much\s+as|about|approximately|approx\.?"
+                        r"|around|nearly|roughly|almost|at\s+least|an?\s+average\s+of|average"
+                        r"|an?\s+(?:large\s+)?margin\s+of|~)\s*)*$", re.IGNORECASE)
+# "reduces over 37% FLOPs": a change verb right before the number makes it a change.
+_CHANGE_VERB_BEFORE = re.compile(
+    r"\b(?:reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat)\w*\s+(?:(?:over|up\s+to"
+    r"|more\s+than|about|approximately|around|nearly|roughly|almost)\s+)?$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|~)?$", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[;:()]|,\s|\b(?:while|whereas|but|which)\b", re.IGNORECASE)
+_COORDINATED = re.compile(r"^\s*\)?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/)\s*\(?$")
+_FASTER_AFTER = re.compile(r"\s*(?:faster|quicker|speed-?ups?|acceleration)\b", re.IGNORECASE)
+_SPEED_METRIC = re.compile(r"speed|throughput|latency|FPS", re.IGNORECASE)
+_SPEEDUP = re.compile(r"speed-?ups?", re.IGNORECASE)
+_UP_NOUN = re.compile(r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:improvements?|gains?"
+                      r"|increases?|boosts?|uplifts?|higher|better|faster|more|speed-?ups?"
+                      r"|acceleration)\b", re.IGNORECASE)
+_DOWN_NOUN = re.compile(r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:reductions?|drops?"
+                        r"|declines?|decreases?|degradations?|savings?|lower|fewer|less|smaller)\b",
+                        re.IGNORECASE)
+_UP_VERB = re.compile(r"\b(?:improv|increas|boost|rais|lift|outperform|surpass|exceed|beat"
+                      r"|enhanc|accelerat|speed|gain)\w*", re.IGNORECASE)
+_DOWN_VERB = re.compile(r"\b(?:reduc|decreas|lower|cut|drop|declin|degrad|shrink|compress"
+                        r"|sav)\w*", re.IGNORECASE)
+_ON_AFTER = re.compile(r"\s*(?:\)\s*)?(?:,\s*)?(?:respectively\s+)?(?:on|in|across|over|for)\s+"
+                       r"(?:the\s+)?", re.IGNORECASE)
+_ON_BEFORE = re.compile(r"\b(?:on|in|across|over)\s+(?:the\s+)?$", re.IGNORECASE)
+_NAME_AFTER_ON = re.compile(r"[A-Z][\w\-.]*\w(?:\s+(?:[A-Z][\w\-.]*\w|\d+(?![\w.])))*")
+_NOT_A_DATASET = frozenset({"GPU", "GPUs", "CPU", "CPUs", "TPU", "TPUs", "A100", "H100",
+                            "Average", "All", "Both", "This", "These", "The", "Our", "It"})
+
+_CONFIDENCE = {"value_metric": 0.85, "metric_value": 0.85, "from_to": 0.85, "by_value": 0.8,
+               "coordinated": 0.7, "faster": 0.7}
+
+
+@dataclass
+class _Value:
+    start: int  # the whole value as written, sign and unit included
+    end: int
+    num_start: int  # where the reported number starts (the "to" end of "from a to b")
+    value: float
+    range_high: float | None
+    unit: str | None
+    sign: str
+    from_value: float | None = None
+    metric: Span | None = None
+    pattern: str = ""
+    source: "_Value | None" = None  # the list member whose metric a coordinated value shares
+    group_start: int = -1  # where its coordinated list ("by 28.82% and 23.39%") starts
+
+
+def find_results(text: str, mentions: Sequence[Mention], *,
+                 sentences: Sequence[Span] | None = None) -> list[dict[str, Any]]:
+    """Numeric results stated in ``text``, in text order.
+
+    ``mentions`` are typed (start, end, type) spans of ``text``; ``sentences`` (start, end)
+    spans, by default :func:`split_sentences`. Each dict has the keys of
+    :class:`kg.model.Result` as spans (metric, metric_name, value, value_text, value_span, unit,
+    kind, direction, range_high, dataset, method, confidence) plus ``metric_mention`` (whether
+    a Metric mention covers the metric), ``extractor`` and ``sentence``.
+    """
+    ms = sorted((m for m in mentions if m[1] > m[0]), key=lambda m: (m[0], -m[1]))
+    out: list[dict[str, Any]] = []
+    for s0, s1 in (split_sentences(text) if sentences is None else sentences):
+        if not any(c.isdigit() for c in text[s0:s1]):
+            continue
+        inside = [m for m in ms if m[0] >= s0 and m[1] <= s1]
+        out.extend(_sentence_results(text, s0, s1, inside))
+    return out
+
+
+def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[dict[str, Any]]:
+    metric_mentions = [(m[0], m[1]) for m in ms if m[2] == "Metric"]
+    others = [(m[0], m[1]) for m in ms if m[2] != "Metric"]
+    metrics = sorted(metric_mentions + [
+        n for n in find_metric_names(text, s0, s1)
+        if not any(n[0] < e and s < n[1] for s, e in metric_mentions + others)])
+    values = [v for v in _values(text, s0, s1)
+              if not any(v.start < e and s < v.end for s, e in metrics + others)]
+    if not values or not metrics:
+        return []
+    for i, v in enumerate(values):
+        prev_end = values[i - 1].end if i else s0
+        _link(text, v, metrics, prev_end, s0)
+    _link_coordinated(text, values)
+    for v in values:
+        if v.metric is None and v.unit == "x" and _FASTER_AFTER.match(text, v.end):
+            speed = [m for m in metrics if _SPEED_METRIC.search(text, m[0], m[1])]
+            if speed:
+                v.metric = min(speed, key=lambda m: abs(m[0] - v.start))
+                v.pattern = "faster"
+    linked = [v for v in values if v.metric is not None]
+    datasets = _respectively_datasets(text, s1, linked, ms)
+    out: list[dict[str, Any]] = []
+    for v in linked:
+        out.extend(_result_dicts(text, v, s0, s1, ms, datasets.get(v.start),
+                                 v.metric in metric_mentions))
+    return out
+
+
+def _values(text: str, s0: int, s1: int) -> list[_Value]:
+    found: list[_Value] = []
+    between = list(_BETWEEN.finditer(text, s0, s1))
+    for m in between:
+        found.append(_value_from_match(text, m, m.start("num")))
+    skip_to = s0
+    for m in _VALUE.finditer(text, s0, s1):
+        if m.start() < skip_to or any(b.start() <= m.start() < b.end() for b in between):
+            continue
+        if _DIMENSIONS_AFTER.match(text, m.end("num")) or (
+                m.group("unit1") and _DIMENSIONS_AFTER.match(text, m.start("unit1"))):
+            skip_to = m.end() + 12  # "256 times 256": the second side is not a result either
+            continue
+        if not _is_result_like(text, m, s0, s1):
+            continue
+        found.append(_value_from_match(text, m, m.start()))
+    return sorted(found, key=lambda v: v.start)
+
+
+def _is_result_like(text: str, m: re.Match[str], s0: int, s1: int) -> bool:
+    end = m.end()
+    unit = m.group("unit2") or m.group("unit1")
+    nxt = text[end:end + 2]
+    if nxt[:1].isalpha() or (nxt[:1] == "-" and nxt[1:2].isalpha()):
+        return False  # "7B", "8TB", "4-bit", "3-hop"
+    if _COUNT_NOUN.match(text, end):
+        return False
+    if _REFERENCE_BEFORE.search(text, max(s0, m.start() - 12), m.start()):
+        return False
+    num = m.group("num")
+    if unit is None and m.group("num2") is None and "." not in num:
+        if 1900 <= int(num.replace(",", "")) <= 2099:
+            return False  # a year
+        if text[m.start() - 1:m.start()] == "(" and text[end:end + 1] == ")":
+            return False  # "(1)" enumerations
+    return True
+
+
+def _value_from_match(text: str, m: re.Match[str], start: int) -> _Value:
+    num = float(m.group("num").replace(",", ""))
+    num2 = float(m.group("num2").replace(",", "")) if m.group("num2") else None
+    unit = _unit(m.group("unit2") or m.group("unit1"))
+    sign = (m.groupdict().get("sign") or "").replace("−", "-")
+    if num2 is not None and m.groupdict().get("sep") == "to" and _FROM_BEFORE.search(
+            text, max(0, start - 12), start):
+        return _Value(start, m.end(), m.start("num2"), num2, None, unit, sign, from_value=num)
+    if num2 is not None:
+        return _Value(start, m.end(), start, min(num, num2), max(num, num2), unit, sign)
+    return _Value(start, m.end(), start, num, None, unit, sign)
+
+
+def _unit(written: str | None) -> str | None:
+    if not written:
+        return None
+    u = written.strip().replace("\\", "").replace("$", "").replace(" ", "")
+    if u in ("%p", "pp", "%", "dB"):
+        return u
+    if _TIMES_UNIT.fullmatch(u.lstrip("-")):
+        return "x"
+    return "points"
+
+
+def _link(text: str, v: _Value, metrics: list[Span], prev_end: int, s0: int) -> None:
+    """Tie ``v`` to a metric: right after it, right before it, or before a "by v"."""
+    after = _metric_after(text, v.end, metrics)
+    if after is not None:
+        v.metric, v.pattern = after, "value_metric"
+        return
+    before = [m for m in metrics if m[1] <= v.start and m[0] >= prev_end]
+    if before:
+        m = before[-1]
+        gap = _METRIC_TO_VALUE.match(text, m[1], v.start)
+        if gap is not None and gap.end() == v.start:
+            v.metric, v.pattern = m, ("from_to" if v.from_value is not None else "metric_value")
+            return
+    by = _BY_BEFORE.search(text, max(prev_end, v.start - 60), v.start)
+    if by is not None:
+        clause_start = max([prev_end] + [b.end() for b in _CLAUSE_BREAK.finditer(
+            text, max(s0, prev_end), by.start())])
+        inside = [m for m in metrics if m[0] >= clause_start and m[1] <= by.start()]
+        if inside:
+            v.metric, v.pattern = inside[-1], "by_value"
+
+
+def _metric_after(text: str, pos: int, metrics: list[Span]) -> Span | None:
+    starts = {m[0]: m for m in metrics}
+    for _ in range(4):
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos in starts:
+            return starts[pos]
+        filler = _FILLER.match(text, pos)
+        if filler is None or filler.end() == pos:
+            return None
+        pos = filler.end()
+    return None
+
+
+def _link_coordinated(text: str, values: list[_Value]) -> None:
+    """"by 28.82% and 23.39%", "(+3.6%, +1.5%, +1.2% mIoU)": one metric for the whole list."""
+    groups: list[list[_Value]] = []
+    for v in values:
+        if groups and _COORDINATED.match(text[groups[-1][-1].end:v.start]):
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    for group in groups:
+        if len(group) < 2:
+            continue
+        first, last = group[0], group[-1]
+        source = (last if last.pattern == "value_metric"
+                  else first if first.pattern in ("metric_value", "by_value", "from_to") else None)
+        if source is None:
+            continue
+        for v in group:
+            v.group_start = first.start
+            if v.metric is None:
+                v.metric, v.pattern, v.source = source.metric, "coordinated", source
+
+
+def _kind_direction(text: str, v: _Value, s0: int) -> tuple[str, str | None]:
+    """Absolute or relative, and for a change which way: from sign, "by", nouns and verbs."""
+    lead = v.source or v  # a coordinated value reads its cues where its list's metric is
+    assert lead.metric is not None
+    group_start = v.group_start if v.group_start >= 0 else v.start
+    after = [v.end, lead.end] + ([lead.metric[1]] if lead.metric[0] >= lead.end else [])
+    gap = (lead.metric[1], min(group_start, lead.start)) if lead.metric[1] <= lead.start else None
+    ups = [p for p in after if _UP_NOUN.match(text, p)]
+    downs = [p for p in after if _DOWN_NOUN.match(text, p)]
+    if gap is not None:
+        ups += [m.end() for m in _UP_NOUN.finditer(text, *gap)]
+        downs += [m.end() for m in _DOWN_NOUN.finditer(text, *gap)]
+    by = (_BY_BEFORE.search(text, max(s0, group_start - 60), group_start) is not None
+          or _CHANGE_VERB_BEFORE.search(text, max(s0, group_start - 40), group_start) is not None)
+    speedup = v.unit == "x" and (_FASTER_AFTER.match(text, lead.end) is not None
+                                 or _SPEEDUP.fullmatch(text[lead.metric[0]:lead.metric[1]]))
+    if not (v.sign in ("+", "-") or by or ups or downs or speedup
+            or v.unit in ("pp", "%p", "points")):
+        return "absolute", None
+    if v.sign in ("+", "-"):
+        return "relative", "up" if v.sign == "+" else "down"
+    if ups or downs:  # the noun nearest the number decides ("higher FLOPs reduction": down)
+        return "relative", "up" if max(ups, default=-1) > max(downs, default=-1) else "down"
+    if speedup:
+        return "relative", "up"
+    window = text[max(s0, group_start - 120):group_start]
+    up_verbs = [m.end() for m in _UP_VERB.finditer(window)]
+    down_verbs = [m.end() for m in _DOWN_VERB.finditer(window)]
+    if up_verbs or down_verbs:
+        return "relative", ("up" if max(up_verbs, default=-1) > max(down_verbs, default=-1)
+                            else "down")
+    return "relative", None
+
+
+def _result_dicts(text: str, v: _Value, s0: int, s1: int, ms: list[Mention],
+                  dataset: Span | None, metric_mention: bool) -> list[dict[str, Any]]:
+    assert v.metric is not None
+    kind, direction = _kind_direction(text, v, s0)
+    anchor = max(v.end, v.metric[1]) if v.metric[0] >= v.start else v.end
+    if dataset is None:
+        dataset = _dataset(text, v.start, anchor, s0, s1, ms)
+    method = clause_subject(text, ms, v.start, s0)
+    base = {
+        "metric": v.metric, "metric_name": text[v.metric[0]:v.metric[1]],
+        "unit": v.unit, "dataset": dataset, "method": (method[0], method[1]) if method else None,
+        "confidence": _CONFIDENCE[v.pattern], "metric_mention": metric_mention,
+        "extractor": f"rule:results:{v.pattern}", "sentence": (s0, s1),
+    }
+    sign = v.sign if v.sign in ("+", "-") else ""
+    value = -v.value if sign == "-" and kind == "absolute" else v.value
+    out = [{**base, "value": value, "value_text": text[v.num_start if v.from_value is not None
+                                                       else v.start:v.end].strip(),
+            "value_span": (v.num_start if v.from_value is not None else v.start, v.end),
+            "kind": kind, "direction": direction, "range_high": v.range_high}]
+    if v.from_value is not None:  # "from 6.18 to 1.61" is also a change of 4.57
+        change = round(v.value - v.from_value, 6)
+        from_start = text.rfind("from", max(s0, v.start - 12), v.start)
+        out.append({**base, "value": abs(change), "value_text": text[from_start:v.end],
+                    "value_span": (from_start, v.end), "unit": "pp" if v.unit == "%" else v.unit,
+                    "kind": "relative", "direction": "up" if change > 0 else "down",
+                    "range_high": None, "confidence": base["confidence"] - 0.1})
+    return out
+
+
+def _dataset(text: str, start: int, anchor: int, s0: int, s1: int,
+             ms: list[Mention]) -> Span | None:
+    """The dataset a value was measured on: "… on D" right after it, else "on D, …" before."""
+    on = _ON_AFTER.match(text, anchor, s1)
+    if on is not None:
+        d = next((m for m in ms if m[0] == on.end()), None)
+        if d is not None:
+            return (d[0], d[1]) if d[2] == "Dataset" else None
+        # No mention there: a capitalised name after "on"/"in" ("45.3 mAP on COCO"), never
+        # after "for" ("by 45% for DeiT-S" names a model).
+        if not re.search(r"\bfor\s+(?:the\s+)?$", on.group(0), re.IGNORECASE):
+            name = _NAME_AFTER_ON.match(text, on.end(), s1)
+            if name is not None and name.group(0).split()[0] not in _NOT_A_DATASET:
+                return name.span()
+    before = [m for m in ms if m[2] == "Dataset" and m[1] <= start
+              and _ON_BEFORE.search(text, max(s0, m[0] - 16), m[0])]
+    if before:
+        return (before[-1][0], before[-1][1])
+    paren = text.rfind("(", s0, start)
+    if paren >= 0 and ")" not in text[paren:start]:  # "PASCAL VOC (+3.6%, +1.5% mIoU)"
+        d = next((m for m in ms if m[2] == "Dataset" and not text[m[1]:paren].strip()), None)
+        if d is not None:
+            return (d[0], d[1])
+    return None
+
+
+def _respectively_datasets(text: str, s1: int, values: list[_Value],
+                           ms: list[Mention]) -> dict[int, Span]:
+    """"+0.3% accuracy, +1.7 mIoU and +0.9 AP on ImageNet-1K, ADE20K and COCO respectively"."""
+    if len(values) < 2 or "respectively" not in text[values[0].start:s1]:
+        return {}
+    tail = max(values[-1].end, values[-1].metric[1] if values[-1].metric else 0)
+    datasets = [(m[0], m[1]) for m in ms if m[2] == "Dataset" and m[0] >= tail]
+    if len(datasets) != len(values):
+        return {}
+    return {v.start: d for v, d in zip(values, datasets)}
+
+
+# --- spaCy component -------------------------------------------------------------------------
+
+@Language.factory("kg_results", assigns=["doc._.kg_results"],
+                  default_config={"min_confidence": 0.0})
+def make_results(nlp: Language, name: str, min_confidence: float) -> Callable[[Doc], Doc]:
+    """Append :func:`find_results` dicts (char offsets into doc.text) to ``doc._.kg_results``."""
+
+    def results(doc: Doc) -> Doc:
+        found = [r for r in find_results(doc.text, doc_mentions(doc),
+                                         sentences=doc_sentences(doc))
+                 if r["confidence"] >= min_confidence]
+        if doc._.kg_results is None:
+            doc._.kg_results = []
+        doc._.kg_results.extend(found)
+        return doc
+
+    return results

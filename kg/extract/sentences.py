@@ -1,0 +1,47 @@
+"""A fast rule-based sentence splitter for abstracts: (start, end) character spans.
+
+spaCy's parser or senter is accurate but costs more than every rule in kg/extract together; the
+rules only need clause-sized windows, so a regex that knows abstract-style abbreviations
+("e.g.", "et al.", "vs.") and decimals ("0.5%") is enough.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["split_sentences"]
+
+# A boundary: terminal punctuation (optionally closing quotes/brackets), whitespace, then
+# something that can start a sentence. Decimals ("1.5") never match: no whitespace follows.
+_BOUNDARY = re.compile(r"""[.!?]['")\]]*\s+(?=["'(\[]?[A-Z0-9])""")
+
+# Words whose trailing period does not end a sentence (lowercased, without the period).
+_NO_BREAK_AFTER = frozenset({
+    "e.g", "i.e", "al", "vs", "cf", "fig", "figs", "eq", "eqs", "sec", "tab", "no", "approx",
+    "resp", "dr", "mr", "ms", "prof", "st", "ca", "viz", "incl", "ref", "refs",
+})
+_LAST_WORD = re.compile(r"(?<!\S)(\S+)\.['\")\]]*\s*$")
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans of ``text[start:end]`` as offsets into ``text``, stripped of whitespace."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    begin = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        last = _LAST_WORD.search(text, max(begin, m.start() - 20), m.end())
+        if last is not None and last.group(1).lower().lstrip("([") in _NO_BREAK_AFTER:
+            continue
+        _add(text, begin, m.start() + len(m.group(0).rstrip()), spans)
+        begin = m.end()
+    _add(text, begin, end, spans)
+    return spans
+
+
+def _add(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        spans.append((s, e))

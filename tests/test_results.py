@@ -1,0 +1,202 @@
+"""Results (reported numbers) on real sentences from examples/hf-papers, and the sentence splitter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import spacy
+
+from kg.extract.metrics import find_metric_names
+from kg.extract.results import find_results
+from kg.extract.sentences import split_sentences
+
+
+def spans(text: str, *pairs: tuple[str, str]) -> list[tuple[int, int, str]]:
+    """Mentions from (surface, type): the first occurrence of each surface."""
+    out = []
+    for surface, type_ in pairs:
+        i = text.index(surface)
+        out.append((i, i + len(surface), type_))
+    return out
+
+
+def readable(text: str, results: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """(metric, value, value_text, unit, kind, direction, range_high, dataset, method)."""
+    def s(span: tuple[int, int] | None) -> str | None:
+        return text[span[0]:span[1]] if span else None
+    return [(s(r["metric"]), r["value"], r["value_text"], r["unit"], r["kind"], r["direction"],
+             r["range_high"], s(r["dataset"]), s(r["method"])) for r in results]
+
+
+def test_metric_then_value_absolute() -> None:
+    text = ("In particular, the F1-score reaches 64.38% by our ATR framework, significantly "
+            "outperforming previous state-of-the-art methods.")
+    assert readable(text, find_results(text, [])) == [
+        ("F1-score", 64.38, "64.38%", "%", "absolute", None, None, None, None)]
+
+
+def test_two_relative_values_share_a_metric_and_latex_percent() -> None:
+    text = ("Specifically, it reduces the MSE for near-surface air temperature and relative "
+            "humidity predictions by 28.82\\% and 23.39\\%, respectively.")
+    assert readable(text, find_results(text, [])) == [
+        ("MSE", 28.82, "28.82\\%", "%", "relative", "down", None, None, None),
+        ("MSE", 23.39, "23.39\\%", "%", "relative", "down", None, None, None)]
+
+
+def test_from_to_gives_the_new_value_and_the_change() -> None:
+    text = ("Experiments show that ReDDiT significantly outperforms the baseline (reducing gFID "
+            "from 6.18 to 1.61) and is on par with the continuous counterparts.")
+    got = readable(text, find_results(text, spans(text, ("ReDDiT", "Method"))))
+    assert got == [("gFID", 1.61, "1.61", None, "absolute", None, None, None, "ReDDiT"),
+                   ("gFID", 4.57, "from 6.18 to 1.61", None, "relative", "down", None, None,
+                    "ReDDiT")]
+
+
+def test_percent_points_and_method_subject() -> None:
+    text = ("On ARC (logic) and DART (math), Dr.LLM improves accuracy by up to +3.4%p while "
+            "saving 5 layers per example on average.")
+    ms = spans(text, ("ARC", "Dataset"), ("DART", "Dataset"), ("Dr.LLM", "Method"))
+    assert readable(text, find_results(text, ms)) == [
+        ("accuracy", 3.4, "+3.4%p", "%p", "relative", "up", None, "ARC", "Dr.LLM")]
+
+
+def test_value_then_metric_with_dataset_and_method_mentions() -> None:
+    text = "Notably, Max-Former attains 82.39% top-1 accuracy on ImageNet using only 63.99M parameters."
+    ms = spans(text, ("Max-Former", "Method"), ("ImageNet", "Dataset"))
+    assert readable(text, find_results(text, ms)) == [
+        ("top-1 accuracy", 82.39, "82.39%", "%", "absolute", None, None, "ImageNet",
+         "Max-Former")]
+
+
+def test_dataset_without_a_mention_is_the_name_after_on() -> None:
+    text = ("Moreover, our largest model M-VAR-d32 impressively registers 1.78 FID on ImageNet "
+            "256times256 and outperforms the prior-art autoregressive models.")
+    got = find_results(text, [])
+    assert readable(text, got) == [
+        ("FID", 1.78, "1.78", None, "absolute", None, None, "ImageNet", None)]
+    assert got[0]["metric_mention"] is False
+
+
+def test_respectively_maps_values_to_datasets_in_order() -> None:
+    text = ("Specifically, our MixedAE outperforms MAE by +0.3% accuracy, +1.7 mIoU and +0.9 AP on "
+            "ImageNet-1K, ADE20K and COCO respectively with a standard ViT-Base.")
+    ms = spans(text, ("MixedAE", "Method"), ("MAE", "Method"), ("ImageNet-1K", "Dataset"),
+               ("ADE20K", "Dataset"), ("COCO", "Dataset"), ("ViT-Base", "Method"))
+    assert readable(text, find_results(text, ms)) == [
+        ("accuracy", 0.3, "+0.3%", "%", "relative", "up", None, "ImageNet-1K", "MixedAE"),
+        ("mIoU", 1.7, "+1.7", None, "relative", "up", None, "ADE20K", "MixedAE"),
+        ("AP", 0.9, "+0.9", None, "relative", "up", None, "COCO", "MixedAE")]
+
+
+def test_metric_mention_is_used_and_reported() -> None:
+    text = ("Extensive experiments demonstrate that NFIG achieves state-of-the-art performance "
+            "with fewer steps, with 1.25times speedup compared to VAR-d20 while achieving better "
+            "performance (FID: 2.81) on the ImageNet-256 benchmark.")
+    ms = spans(text, ("NFIG", "Method"), ("VAR-d20", "Method"), ("FID", "Metric"),
+               ("ImageNet-256", "Dataset"))
+    got = find_results(text, ms)
+    assert readable(text, got) == [
+        ("speedup", 1.25, "1.25times", "x", "relative", "up", None, None, "NFIG"),
+        ("FID", 2.81, "2.81", None, "absolute", None, None, "ImageNet-256", "NFIG")]
+    assert [r["metric_mention"] for r in got] == [False, True]
+
+
+def test_times_faster_needs_a_named_speed_metric() -> None:
+    named = ("Third, we design cross domain mixture of experts, which makes the computational "
+             "speed of expert retrieval with more than 1024 experts 8 to 10 times faster than "
+             "the mixture of experts.")
+    assert readable(named, find_results(named, [])) == [
+        ("speed", 8.0, "8 to 10 times", "x", "relative", "up", 10.0, None, None)]
+    unnamed = ("The resulting model surpasses the accuracy of similarly-sized models while "
+               "achieving 2x faster inference, significantly advancing the Pareto frontier.")
+    assert find_results(unnamed, []) == []
+
+
+def test_ranges() -> None:
+    text = ("StreamiNNC achieves a low deviation between streaming output and normal inference "
+            "for all three networks (2.03 - 3.55% NRMSE).")
+    assert readable(text, find_results(text, [])) == [
+        ("NRMSE", 2.03, "2.03 - 3.55%", "%", "absolute", None, 3.55, None, None)]
+    between = "After pruning, the top-1 accuracy is between 70% and 72%."
+    assert readable(between, find_results(between, [])) == [
+        ("top-1 accuracy", 70.0, "70% and 72%", "%", "absolute", None, 72.0, None, None)]
+
+
+def test_list_in_parentheses_takes_the_metric_after_it_and_the_dataset_before() -> None:
+    text = ("DOEI improves segmentation performance on popular benchmarks, including PASCAL VOC "
+            "(+3.6%, +1.5%, +1.2% mIoU) and MS COCO (+1.2%, +1.6% mIoU).")
+    ms = spans(text, ("DOEI", "Method"), ("PASCAL VOC", "Dataset"), ("MS COCO", "Dataset"))
+    got = readable(text, find_results(text, ms))
+    assert [(g[0], g[1], g[4], g[5], g[7]) for g in got] == [
+        ("mIoU", 3.6, "relative", "up", "PASCAL VOC"),
+        ("mIoU", 1.5, "relative", "up", "PASCAL VOC"),
+        ("mIoU", 1.2, "relative", "up", "PASCAL VOC"),
+        ("mIoU", 1.2, "relative", "up", "MS COCO"),
+        ("mIoU", 1.6, "relative", "up", "MS COCO")]
+
+
+def test_points_and_change_nouns() -> None:
+    text = ("Using the proposed LAPTOP-Diff, we compressed the U-Nets of SDXL and SDM-v1.5, "
+            "achieving a minimal 4.0% decline in PickScore at a pruning ratio of 50%.")
+    assert readable(text, find_results(text, [])) == [
+        ("PickScore", 4.0, "4.0%", "%", "relative", "down", None, None, None)]
+    points = ("Finally, we find that explicitly calibrating detectors improves state-of-the-art "
+              "on AP-Pool by 1.7 points")
+    assert find_results(points, []) == []  # "AP-Pool" is a benchmark, not the AP metric
+
+
+@pytest.mark.parametrize("text", [
+    # counts, sizes, years, citations, resolutions, bit widths: never results
+    "Extensive experiments across 15 datasets demonstrate that MMRL outperforms state-of-the-art methods.",
+    "Using this approach, we compress the Nemotron-H 8B Hybrid model down to 4B parameters with up to 40x fewer training tokens.",
+    "We start by introducing a dataset called 3DIEBench, consisting of more than 2.5 million images.",
+    "Liang et al. arXiv:2411.04996; 2024), we extend the benefits of modality-aware sparsity to SSMs.",
+    "We present ParetoQ, the first unified framework that facilitates rigorous comparisons across 1-bit, 1.58-bit, 2-bit, 3-bit, and 4-bit quantization settings.",
+    "For ImageNet 512times512, images are generated at 256 times 256 resolution as in Section 3.2 [14].",
+    "We qualitatively study the role of every head in GPT-2 Small, and estimate that at least 90% of the heads are polysemantic.",
+])
+def test_numbers_that_are_not_results(text: str) -> None:
+    assert find_results(text, []) == []
+
+
+def test_whole_abstract_is_split_and_offsets_point_into_it() -> None:
+    text = ("We propose SARA. Experiments on ImageNet-256 show that SARA achieves an FID of 1.36 "
+            "while converging twice as fast as REPA.")
+    got = find_results(text, spans(text, ("ImageNet-256", "Dataset"), ("SARA", "Method")))
+    assert readable(text, got) == [
+        ("FID", 1.36, "1.36", None, "absolute", None, None, "ImageNet-256", None)]
+    assert got[0]["sentence"] == (17, len(text))
+    assert text[slice(*got[0]["value_span"])] == "1.36"
+
+
+def test_metric_names_builtin() -> None:
+    text = "with AUC gains, NDCG@10 on TREC, 45\\% test accuracy and a mean average precision (mAP)"
+    assert [text[s:e] for s, e in find_metric_names(text, lexicon=frozenset())] == [
+        "AUC", "NDCG@10", "test accuracy", "mean average precision", "mAP"]
+
+
+def test_metric_names_from_a_lexicon_are_matched_case_insensitively() -> None:
+    text = "It lowers the Frechet Audio Distance and the fad score."
+    found = find_metric_names(text, lexicon=frozenset({"frechet audio distance", "fad"}))
+    assert [text[s:e] for s, e in found] == ["Frechet Audio Distance"]  # short + lowercase: no
+
+
+def test_split_sentences_keeps_abbreviations_and_decimals() -> None:
+    text = ("Liang et al. arXiv:2411.04996; 2024) extend it, e.g. to SSMs. It reaches 64.38% "
+            "(vs. 60.1%). Fig. 3 shows it!  Done.")
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Liang et al. arXiv:2411.04996; 2024) extend it, e.g. to SSMs.",
+        "It reaches 64.38% (vs. 60.1%).", "Fig. 3 shows it!", "Done."]
+
+
+def test_spacy_component_appends_plain_dicts() -> None:
+    import kg.extract.results  # noqa: F401  registers kg_results
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_results")
+    text = "Our approach attains an FID of 1.94 with only 64 sampling steps. Code is public."
+    doc = nlp(text)
+    assert [(r["metric_name"], r["value"], r["sentence"]) for r in doc._.kg_results] == [
+        ("FID", 1.94, (0, 64))]
+    assert all(not isinstance(v, spacy.tokens.Span) for r in doc._.kg_results for v in r.values())
