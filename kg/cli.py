@@ -209,7 +209,89 @@ def render(graph, output, focus, depth, types, min_papers, max_nodes, title):
                              max_nodes=max_nodes, title=title)
     except ValueError as err:
         raise click.ClickException(str(err)) from None
-    click.echo(str(report), err=True)
+    click.echo(report.summary(), err=True)
+
+
+@cli.command("eval")
+@click.option("--dataset", type=click.Choice(["scierc", "scier"]), default=None,
+              help="Score the NER (and with --relations the relation model) on a public corpus.")
+@click.option("--split", type=click.Choice(["train", "dev", "test"]), default="test", show_default=True)
+@click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The corpus JSONL (default ../shared/data/DATASET/SPLIT.jsonl).")
+@click.option("--relations", is_flag=True, help="Score relations instead of entities.")
+@click.option("--setting", type=click.Choice(["rel", "rel+"]), default="rel+", show_default=True,
+              help="rel: gold entities given; rel+: end to end from predicted entities.")
+@click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Score extraction against a gold JSONL of our format (tests/data/gold/GUIDELINES.md).")
+@click.option("--predictions", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="With --gold: a `kg extract` JSONL to score (default: extract the gold's sources now).")
+@click.option("--model", default="default", show_default=True)
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None)
+@click.option("--json", "as_json", is_flag=True)
+def eval_(dataset, split, data_path, relations, setting, gold_path, predictions, model, min_confidence, as_json):
+    """Measure extraction quality against gold data.
+
+    \b
+    kg eval --dataset scierc --split test
+    kg eval --dataset scier --split dev
+    kg eval --dataset scierc --split test --relations --setting rel+
+    kg eval --gold tests/data/gold/dev.jsonl
+    """
+    import json as _json
+
+    if (dataset is None) == (gold_path is None):
+        raise click.UsageError("give exactly one of --dataset or --gold")
+    data = Path(data_path) if data_path else None
+    if dataset:
+        from kg.eval.corpora import corpus_path
+        if data is None and not corpus_path(dataset, split).exists():
+            raise InputError(str(corpus_path(dataset, split)), None,
+                             "corpus file not found; pass --data PATH or put the data in ../shared")
+        if relations:
+            from kg.eval.relations import evaluate_relations, format_relation_table
+            nlp = None
+            if setting == "rel+":
+                from kg.extract.pipeline import build_nlp
+                nlp = build_nlp(model, rules=False)
+            res = evaluate_relations(dataset, split, data, nlp=nlp, setting=setting)
+            click.echo(_json.dumps(res, indent=2) if as_json else format_relation_table(res))
+            return
+        from kg.eval.ner import evaluate_ner, format_scores
+        from kg.extract.pipeline import build_nlp
+        scores = evaluate_ner(build_nlp(model, rules=False), dataset, split, data)
+        click.echo(_json.dumps(scores, indent=2) if as_json else
+                   format_scores(scores, f"{dataset} {split}: mention level, exact span match"))
+        return
+    from kg.eval.gold import load_gold, score_gold
+    if predictions:
+        from kg.graph.build import read_extractions
+        preds = [ex.model_dump(mode="json") for ex in read_extractions(predictions)]
+    else:
+        files = sorted({g["source"]["file"] for g in load_gold(Path(gold_path))})
+        preds = [ex.model_dump(mode="json") for ex in
+                 _extractions(files, None, False, True, model, 1, 64, min_confidence)]
+    report = score_gold(Path(gold_path), preds)
+    click.echo(_json.dumps(report.as_dict(), indent=2) if as_json else report.table())
+
+
+@cli.command()
+@click.argument("graph", type=click.Path())
+@click.argument("entity_or_edge")
+@click.option("--limit", type=click.IntRange(1), default=10, show_default=True, help="Evidence lines per edge.")
+def explain(graph, entity_or_edge, limit):
+    """Why an entity or an edge exists: its papers, sentences, extractors and confidences.
+
+    \b
+    kg explain out/graph.json CLIP
+    kg explain out/graph.json "MMRL -> USED_FOR -> few-shot learning"
+    """
+    from kg.graph.explain import explain as run
+    from kg.graph.formats import read_graph
+
+    try:
+        click.echo(run(read_graph(graph), entity_or_edge, limit=limit))
+    except LookupError as err:
+        raise click.ClickException(str(err)) from None
 
 
 def main() -> None:

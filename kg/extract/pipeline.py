@@ -13,13 +13,11 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers their factories (they are also spacy_factories entry points).
-from kg.extract import abbreviations, proposals, urls  # noqa: F401
+from kg.extract import abbreviations, dataset_cues, lexicon, proposals, urls  # noqa: F401
 
-RULE_COMPONENTS: tuple[str, ...] = ("kg_urls", "kg_abbreviations", "kg_proposals")
-OPTIONAL_RULES: dict[str, str] = {
-    "kg_lexicon": "kg.extract.lexicon",
-    "kg_dataset_cues": "kg.extract.dataset_cues",
-}
+# kg_dataset_cues reads kg_lexicon's candidates, so it comes after it.
+RULE_COMPONENTS: tuple[str, ...] = ("kg_urls", "kg_abbreviations", "kg_proposals", "kg_lexicon",
+                                    "kg_dataset_cues")
 
 
 def default_model_path() -> Path | None:
@@ -38,11 +36,5 @@ def build_nlp(model: str | Path | None = "default", *, rules: bool = True) -> La
         nlp.add_pipe("sentencizer")
     if rules:
         for name in RULE_COMPONENTS:
-            nlp.add_pipe(name)
-        for name, module in OPTIONAL_RULES.items():
-            try:
-                __import__(module)
-            except ModuleNotFoundError:
-                continue
             nlp.add_pipe(name)
     return nlp

@@ -70,7 +70,8 @@ def find_proposals(text: str, *, title: bool = False) -> list[Proposal]:
             words = name.split()
             if len(words) <= 3 and is_name_like(name) or (len(words) == 1 and _is_capitalised_name(name)):
                 conf = 0.9 if is_name_like(name) else 0.75
-                out.append(Proposal(0, len(name), _type_after(text, m.end()), conf))
+                typ = "Dataset" if _DATASET_NOUN.search(text[m.end():]) else "Method"
+                out.append(Proposal(0, len(name), typ, conf))
         return out
     for m in _NAMING.finditer(text):
         name = m.group("name")

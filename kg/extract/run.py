@@ -17,25 +17,17 @@ from spacy.language import Language
 
 from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE, ExtraFinders, assemble
 from kg.extract.pipeline import build_nlp
+from kg.extract.relation_rules import find_relations
+from kg.extract.results import find_results
 from kg.model import Extraction, Paper
 
 FIELDS = ("title", "abstract")
 
 
 def default_extras() -> ExtraFinders:
-    finders = []
-    result_finder = None
-    try:
-        from kg.extract.relation_rules import find_relations
-        finders.append(find_relations)
-    except ImportError:
-        pass
-    try:
-        from kg.extract.results import find_results
-        result_finder = find_results
-    except ImportError:
-        pass
-    return ExtraFinders(finders, result_finder)
+    """Sentence-level finders run on the assembled mentions (not as pipeline components, so
+    they see the final, de-overlapped entity spans)."""
+    return ExtraFinders([find_relations], find_results)
 
 
 class Extractor:

@@ -18,7 +18,7 @@ from kg.extract.candidates import add_candidate
 # Stops at whitespace, quotes, angle brackets and LaTeX braces ("\href{url}{text}" residue), and
 # at a second scheme glued on ("…Synthesis.https://github.com/…").
 _URL = re.compile(
-    r"(?:https?://|(?<![\w@/.])(?:www\.|github\.com/|gitlab\.com/|huggingface\.co/))"
+    r"(?:https?[:;]?//|(?<![\w@/.])(?:www\.|github\.com/|gitlab\.com/|huggingface\.co/))"
     r"(?:(?!https?://)[^\s<>\"'{}|\\^`])+",
     re.IGNORECASE,
 )
@@ -52,7 +52,7 @@ def _trim(url: str) -> str:
 
 def classify(url: str) -> tuple[str, str, str]:
     """(type, key, display name) for a cleaned URL."""
-    bare = re.sub(r"^https?://", "", url, flags=re.IGNORECASE)
+    bare = re.sub(r"^https?[:;]?//", "", url, flags=re.IGNORECASE)
     host, _, path = bare.partition("/")
     host = host.lower().removeprefix("www.")
     parts = [p for p in path.split("/") if p]
@@ -76,7 +76,10 @@ def find_urls(text: str) -> list[UrlMatch]:
         raw = _trim(m.group(0))
         if "." not in raw.split("//")[-1]:
             continue
-        url = raw if re.match(r"https?://", raw, re.IGNORECASE) else "https://" + raw
+        # "https;//github.com/…" (a typo seen in the samples) still names a repository
+        url = re.sub(r"^https?[:;]?//", lambda m: m.group(0)[:-2].rstrip(":;") + "://", raw, flags=re.IGNORECASE)
+        if not re.match(r"https?://", url, re.IGNORECASE):
+            url = "https://" + url
         typ, key, name = classify(url)
         out.append(UrlMatch(m.start(), m.start() + len(raw), url, typ, key, name))
     return out

@@ -22,6 +22,8 @@ from kg.errors import InputError
 from kg.io.atomic import atomic_write
 
 FORMATS = ("json", "graphml", "gexf")
+# GEXF drops graph attributes, so the list/dict attributes of schemas/graph.md are also known here.
+KNOWN_JSON_ATTRS = frozenset({"aliases", "papers", "proposed_by", "sources", "authors", "evidence", "links"})
 _SUFFIX = {".json": "json", ".graphml": "graphml", ".gexf": "gexf"}
 
 
@@ -63,10 +65,10 @@ def _flatten(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _unflatten(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    names = set(json.loads(g.graph.pop("kg_json_attrs", "[]")))
+    names = set(json.loads(g.graph.pop("kg_json_attrs", "[]"))) | KNOWN_JSON_ATTRS
     for attrs in [d for _, d in g.nodes(data=True)] + [d for *_, d in g.edges(keys=True, data=True)]:
         for k in names & attrs.keys():
-            if isinstance(attrs[k], str):
+            if isinstance(attrs[k], str) and attrs[k][:1] in "[{":
                 attrs[k] = json.loads(attrs[k])
     return g
 
@@ -98,11 +100,18 @@ def read_graph(path: str | Path, fmt: str | None = None) -> nx.MultiDiGraph:
     if fmt == "json":
         try:
             obj = json.loads(data)
-            g = nx.node_link_graph(obj, directed=True, multigraph=True, edges="edges")
         except json.JSONDecodeError as err:
             raise InputError(str(path), err.lineno, f"invalid graph JSON ({err.msg})") from None
-        except (KeyError, TypeError, nx.NetworkXError) as err:
-            raise InputError(str(path), None, f"not a node-link graph ({err})") from None
+        except UnicodeDecodeError:
+            raise InputError(str(path), None, "not UTF-8 text (a binary file?)") from None
+        except (ValueError, RecursionError) as err:  # huge integers, very deep nesting
+            raise InputError(str(path), None, f"invalid graph JSON ({type(err).__name__})") from None
+        if not isinstance(obj, dict):
+            raise InputError(str(path), None, f"not a node-link graph (top level is a {type(obj).__name__})")
+        try:
+            g = nx.node_link_graph(obj, directed=True, multigraph=True, edges="edges")
+        except (KeyError, TypeError, AttributeError, ValueError, nx.NetworkXError) as err:
+            raise InputError(str(path), None, f"not a node-link graph ({type(err).__name__}: {err})") from None
         return g
     try:
         DET.fromstring(data)  # refuse entity tricks before networkx's parser sees the bytes
@@ -115,10 +124,13 @@ def read_graph(path: str | Path, fmt: str | None = None) -> nx.MultiDiGraph:
             g = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
         else:
             g = nx.read_gexf(io.BytesIO(data))
-    except (nx.NetworkXError, ValueError, KeyError) as err:
-        raise InputError(str(path), None, f"not a {fmt} graph ({err})") from None
+    except (nx.NetworkXError, ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
+        raise InputError(str(path), None, f"not a {fmt} graph ({type(err).__name__}: {err})") from None
     g = nx.MultiDiGraph(g)
     if fmt == "gexf":
         for _, d in g.nodes(data=True):
             d.pop("label", None)
-    return _unflatten(g)
+    try:
+        return _unflatten(g)
+    except (ValueError, TypeError) as err:  # kg_json_attrs or an attribute that is not our JSON
+        raise InputError(str(path), None, f"not a {fmt} graph written by kg ({type(err).__name__}: {err})") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import networkx as nx
+from rapidfuzz import fuzz
 
 from kg.resolve.keys import canonical_key
 from kg.resolve.variants import link_variants
@@ -60,6 +61,7 @@ def merge_acronyms(g: nx.MultiDiGraph) -> int:
                 expansions[(t, k)].add(n)
     merged = 0
     for (t, k), targets in sorted(expansions.items()):
+        targets = _merge_similar_expansions(g, targets)
         src = f"{t}:{k}"
         if len(targets) == 1 and src in g:
             dst = next(iter(targets))
@@ -67,6 +69,25 @@ def merge_acronyms(g: nx.MultiDiGraph) -> int:
                 merge_nodes(g, src, dst)
                 merged += 1
     return merged
+
+
+SAME_EXPANSION = 90  # rapidfuzz token_set_ratio: "Large-scale Language Models" ~ "Large Language Models"
+
+
+def _merge_similar_expansions(g: nx.MultiDiGraph, targets: set[str]) -> set[str]:
+    """Expansions of one acronym that are spelling variants of each other become one node (the
+    one with most papers); different meanings ("Continued" vs "Contrastive Pre-Training") stay."""
+    alive = sorted((n for n in targets if n in g), key=lambda n: (-len(g.nodes[n].get("papers", [])), n))
+    kept: list[str] = []
+    for n in alive:
+        words = g.nodes[n]["key"].replace("-", " ")
+        into = next((m for m in kept
+                     if fuzz.token_set_ratio(words, g.nodes[m]["key"].replace("-", " ")) >= SAME_EXPANSION), None)
+        if into is None:
+            kept.append(n)
+        else:
+            merge_nodes(g, n, into)
+    return set(kept)
 
 
 def resolve_corpus(g: nx.MultiDiGraph) -> nx.MultiDiGraph:

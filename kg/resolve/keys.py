@@ -29,6 +29,10 @@ def strip_marks(text: str) -> str:
 
 
 def _singular(word: str) -> str:
+    """Singular of a token as written: "Models" → "model", "LLMs" → "llm", but not "SDXS"."""
+    if word.isupper():
+        return word.casefold()
+    word = word.casefold()
     if len(word) < 4 or not word.isalpha() or word in _NOT_PLURAL or word.endswith(("ss", "us", "is")):
         return word
     if word.endswith("ies") and len(word) > 4:
@@ -41,9 +45,9 @@ def _singular(word: str) -> str:
 @lru_cache(maxsize=65536)
 def canonical_key(name: str) -> str:
     """The key of a name: lowercase tokens joined by '-', last token singular."""
-    text = _LATEX.sub(" ", strip_marks(name)).casefold()
+    text = _LATEX.sub(" ", strip_marks(name))
     tokens = [t for t in _SPLIT.split(_ALPHA_DIGIT.sub(" ", text)) if t]
     if not tokens:
         return ""
-    tokens[-1] = _singular(tokens[-1])
-    return "-".join(tokens)
+    last = _singular(tokens[-1])
+    return "-".join([t.casefold() for t in tokens[:-1]] + [last])

@@ -1,0 +1,91 @@
+"""The first extractor set on real sample sentences: URLs, acronym definitions, proposals."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.abbreviations import find_abbreviations
+from kg.extract.proposals import find_proposals
+from kg.extract.urls import find_urls
+from kg.resolve.keys import canonical_key
+
+
+def test_urls_trailing_punctuation_and_glued():
+    text = ("The source code is available at https://github.com/ShremG/Met2Net. See "
+            "https://github.com/AngusDujw/Diversity-Driven-Synthesis.https://github.com/AngusDujw/Diversity-Driven-Synthesis."
+            " and github.com/ZhiyinShao-H/UniPT. (https://mgwillia.github.io/diffssl/)")
+    found = find_urls(text)
+    assert [(u.type, u.key) for u in found] == [
+        ("Repository", "github.com/shremg/met2net"),
+        ("Repository", "github.com/angusdujw/diversity-driven-synthesis"),
+        ("Repository", "github.com/angusdujw/diversity-driven-synthesis"),
+        ("Repository", "github.com/zhiyinshao-h/unipt"),
+        ("Website", "mgwillia.github.io/diffssl"),
+    ]
+    for u in found:
+        assert text[u.start:u.end].rstrip("/") .endswith(u.url.rstrip("/").split("//")[-1].split("/", 1)[-1])
+        assert not text[u.start:u.end].endswith((".", ")"))
+
+
+def test_repository_hosts_normalized():
+    keys = {u.key: u.name for u in find_urls(
+        "https://www.github.com/LeapLabTHU/Dynamic_Perceiver. https://huggingface.co/nvidia/NV-Embed-v1 "
+        "https://github.com/tensorflow/models/tree/master/research/deeplab https://gitlab.com/a/b.git")}
+    assert keys == {"github.com/leaplabthu/dynamic_perceiver": "LeapLabTHU/Dynamic_Perceiver",
+                    "huggingface.co/nvidia/nv-embed-v1": "nvidia/NV-Embed-v1",
+                    "github.com/tensorflow/models": "tensorflow/models",
+                    "gitlab.com/a/b": "a/b"}
+
+
+def test_scheme_typo_still_a_repository():
+    (u,) = find_urls("The LUPerson-T dataset and code are available at https;//github.com/ZhiyinShao-H/UniPT.")
+    assert (u.key, u.url) == ("github.com/zhiyinshao-h/unipt", "https://github.com/ZhiyinShao-H/UniPT")
+
+
+def test_latex_href_residue_is_cut():
+    (a, b) = find_urls("at https://dair-iitd.github.io/GraPE/{https://dair-iitd.github.io/GraPE/}")
+    assert a.key == b.key == "dair-iitd.github.io/GraPE"
+
+
+def test_acronym_definitions():
+    text = ("Large-scale pre-trained Vision-Language Models (VLMs) have become essential. "
+            "we propose a novel Multi-Modal Representation Learning (MMRL) framework. "
+            "complex computer vision tasks such as re-identification(reID).")
+    got = [(a.long, a.short) for a in find_abbreviations(text)]
+    assert ("Vision-Language Models", "VLMs") in got
+    assert ("Multi-Modal Representation Learning", "MMRL") in got
+    for a in find_abbreviations(text):
+        assert text[a.short_start:a.short_end] == a.short and text[a.long_start:a.long_end] == a.long
+
+
+def test_acronym_needs_initials():
+    # Schwartz–Hearst alone would take "graph signal processing" for GCN
+    text = "connections to graph signal processing (GCN) are drawn"
+    assert find_abbreviations(text) == []
+
+
+def test_proposals_from_text_and_title():
+    abstract = ("In this paper, we introduce Janus, an autoregressive framework that unifies multimodal "
+                "understanding and generation. To this end, we propose an adaptive and exponentially "
+                "weighted pooling method: adaPool. We also propose a novel method to do things.")
+    names = [abstract[p.start:p.end] for p in find_proposals(abstract)]
+    assert names == ["Janus", "adaPool"]
+    (t,) = find_proposals("MMRL: Multi-Modal Representation Learning for Vision-Language Models", title=True)
+    assert (t.start, t.end, t.type) == (0, 4, "Method")
+    (d,) = find_proposals("MMLU-Pro: A More Robust and Challenging Multi-Task Language Understanding Benchmark",
+                          title=True)
+    assert d.type == "Dataset"
+    assert find_proposals("How Useful is Continued Pre-Training for Generative Unsupervised Domain Adaptation?",
+                          title=True) == []
+
+
+def test_canonical_keys_fold_variants_but_keep_versions():
+    same = [("Vision-Language Models", "vision language model"), ("LLMs", "LLM"), ("ImageNet-1K", "imagenet1k"),
+            ("Met$^2$Net", "Met2Net"), ("F1-score", "F1 score"), ("z\u200bero-shot", "zero shot"),
+            ("GANs", "GAN"), ("Café", "cafe")]
+    for a, b in same:
+        assert canonical_key(a) == canonical_key(b), (a, b)
+    assert canonical_key("ResNet-50") != canonical_key("ResNet-101")
+    assert canonical_key("SDXS") == "sdxs"  # an all-caps acronym ending in S is not a plural
+    assert canonical_key("loss") == "loss" and canonical_key("analysis") == "analysis"
+    assert re.fullmatch(r"[a-z0-9-]+", canonical_key("Large Language Models (LLMs)"))
