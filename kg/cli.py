@@ -48,7 +48,21 @@ def cli() -> None:
 
 # -- shared option bundles -------------------------------------------------------------------
 
+def _shard(value: str | None):
+    if value is None:
+        return None
+    try:
+        i, n = (int(x) for x in value.split("/"))
+        if not 1 <= i <= n:
+            raise ValueError
+    except ValueError:
+        raise click.BadParameter("use I/N with 1 <= I <= N, e.g. 2/8") from None
+    return i, n
+
+
 def input_options(f):
+    f = click.option("--shard", callback=lambda ctx, p, v: _shard(v), default=None, metavar="I/N",
+                     help="Process only input files I of N (1-based, by sorted file order) for fan-out.")(f)
     f = click.option("--format", "fmt", type=click.Choice(["hf-listing", "jsonl", "json", "arxiv-atom"]),
                      default=None, help="Input format (default: detected per file).")(f)
     f = click.option("--skip-invalid", is_flag=True,
@@ -68,23 +82,62 @@ def extract_options(f):
     return f
 
 
-def _papers(inputs, fmt, skip_invalid, quiet):
+def _files(inputs, shard):
+    from kg.read import input_files
+
+    files = input_files(inputs)
+    if shard:
+        i, n = shard
+        files = files[i - 1::n]
+    return files
+
+
+def _papers(files, fmt, skip_invalid):
     from kg.read import read_papers
 
     def warn(err: InputError) -> None:
         click.echo(f"kg: warning: {err} (skipped)", err=True)
 
-    return read_papers(inputs, fmt, on_error=warn if skip_invalid else None)
+    return read_papers(files, fmt, on_error=warn if skip_invalid else None)
 
 
-def _extractions(inputs, fmt, skip_invalid, quiet, model, workers, batch_size, min_confidence):
+def _show_progress(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+def _progress(stream, files, fmt, quiet: bool, label: str):
+    """Papers/s and ETA on stderr when it is a terminal; silent otherwise or with --quiet."""
+    if not _show_progress(quiet):
+        yield from stream
+        return
+    from kg.read import read_papers
+
+    total = sum(1 for _ in read_papers(files, fmt, on_error=lambda err: None))  # cheap next to extraction
+    t0 = time.perf_counter()
+    done = 0
+
+    def rate(_):
+        return f"{done / max(time.perf_counter() - t0, 1e-9):,.0f} papers/s"
+
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True,
+                           item_show_func=rate) as bar:
+        for item in stream:
+            done += 1
+            bar.update(1, item)
+            yield item
+
+
+def _extractions(files, fmt, skip_invalid, quiet, model, workers, batch_size, min_confidence, skip=None):
     from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE
     from kg.extract.run import extract_stream
 
-    papers = _papers(inputs, fmt, skip_invalid, quiet)
-    return extract_stream(papers, model=None if model == "none" else model, workers=workers,
-                          batch_size=batch_size,
-                          min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence)
+    papers = _papers(files, fmt, skip_invalid)
+    if skip is not None:
+        papers = (p for p in papers if not skip(p))
+    stream = extract_stream(papers, model=None if model == "none" else model, workers=workers,
+                            batch_size=batch_size,
+                            min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence)
+    return _progress(stream, files, fmt, quiet or skip is not None, "extracting")
 
 
 def _summary(quiet: bool, verb: str, counts: dict[str, int], t0: float) -> None:
@@ -101,16 +154,18 @@ def _summary(quiet: bool, verb: str, counts: dict[str, int], t0: float) -> None:
               help="JSONL file to write (- for stdout).")
 @input_options
 @extract_options
-def extract(inputs, output, fmt, skip_invalid, min_confidence, workers, batch_size, model, quiet):
+def extract(inputs, output, fmt, skip_invalid, shard, min_confidence, workers, batch_size, model, quiet):
     """Extract entities, relations and results: one JSON line per paper.
 
     \b
     kg extract examples/hf-papers/ -o out/extractions.jsonl
+    kg extract corpus/ -o out/part-3.jsonl --shard 3/8 --workers 2
     """
     from kg.io.atomic import atomic_write
 
     t0 = time.perf_counter()
-    stream = _extractions(inputs, fmt, skip_invalid, quiet, model, workers, batch_size, min_confidence)
+    stream = _extractions(_files(inputs, shard), fmt, skip_invalid, quiet, model, workers, batch_size,
+                          min_confidence)
     n = ents = rels = 0
 
     def write(fh):
@@ -140,31 +195,63 @@ def _is_extraction_file(path: Path) -> bool:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Graph file to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Graph file to write.")
 @click.option("--graph-format", "graph_format", type=click.Choice(["json", "graphml", "gexf"]), default=None,
               help="Graph file format (default: from the suffix, else node-link JSON).")
+@click.option("--update", "update", type=click.Path(dir_okay=False), default=None,
+              help="Add to this existing graph, extracting only papers it does not hold yet "
+                   "(same id and text); -o defaults to the same file.")
 @input_options
 @extract_options
-def build(inputs, output, graph_format, fmt, skip_invalid, min_confidence, workers, batch_size, model, quiet):
+def build(inputs, output, graph_format, update, fmt, skip_invalid, shard, min_confidence, workers, batch_size,
+          model, quiet):
     """Build the knowledge graph from inputs (or from `kg extract` JSONL).
 
     \b
     kg build examples/hf-papers/ -o out/graph.json
     kg build out/extractions.jsonl -o out/graph.graphml
+    kg build --update out/graph.json new_inputs/
     """
-    from kg.graph.build import build_graph, read_extractions
-    from kg.graph.formats import write_graph
+    from kg.graph.build import build_graph, content_hash, read_extractions, seen_papers
+    from kg.graph.formats import read_graph, write_graph
 
     t0 = time.perf_counter()
+    if output is None:
+        if update is None:
+            raise click.UsageError("give -o/--output (or --update GRAPH)")
+        output = update
+    base = read_graph(update) if update else None
+    seen = seen_papers(base) if base is not None else {}
+    skipped = 0
+
+    def already(paper) -> bool:
+        nonlocal skipped
+        if seen.get(paper.id) == content_hash(paper):
+            skipped += 1
+            return True
+        return False
+
     paths = [Path(p) for p in inputs]
     if all(_is_extraction_file(p) for p in paths):
-        stream = (ex for p in paths for ex in read_extractions(p))
+        stream = (ex for p in paths for ex in read_extractions(p) if not (seen and already(ex.paper)))
     else:
-        stream = _extractions(inputs, fmt, skip_invalid, quiet, model, workers, batch_size, min_confidence)
-    g = build_graph(stream)
+        stream = _extractions(_files(inputs, shard), fmt, skip_invalid, quiet, model, workers, batch_size,
+                              min_confidence, skip=already if seen else None)
+    new = 0
+
+    def counted(it):
+        nonlocal new
+        for ex in it:
+            new += 1
+            yield ex
+
+    g = build_graph(counted(stream), graph=base)
     write_graph(g, output, graph_format)
     papers = sum(1 for _, d in g.nodes(data=True) if d.get("type") == "Paper")
-    _summary(quiet, "built", {"papers": papers, "nodes": g.number_of_nodes(), "edges": g.number_of_edges()}, t0)
+    counts = {"papers": papers, "nodes": g.number_of_nodes(), "edges": g.number_of_edges()}
+    if update:
+        counts = {"new papers extracted": new, "already in the graph": skipped, **counts}
+    _summary(quiet, "built", counts, t0)
 
 
 @cli.command()
@@ -269,7 +356,7 @@ def eval_(dataset, split, data_path, relations, setting, gold_path, predictions,
     else:
         files = sorted({g["source"]["file"] for g in load_gold(Path(gold_path))})
         preds = [ex.model_dump(mode="json") for ex in
-                 _extractions(files, None, False, True, model, 1, 64, min_confidence)]
+                 _extractions(_files(files, None), None, False, True, model, 1, 64, min_confidence)]
     report = score_gold(Path(gold_path), preds)
     click.echo(_json.dumps(report.as_dict(), indent=2) if as_json else report.table())
 

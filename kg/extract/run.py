@@ -17,6 +17,7 @@ from spacy.language import Language
 
 from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE, ExtraFinders, assemble
 from kg.extract.pipeline import build_nlp
+from kg.extract.relation_model import predict_relations
 from kg.extract.relation_rules import find_relations
 from kg.extract.results import find_results
 from kg.model import Extraction, Paper
@@ -27,7 +28,7 @@ FIELDS = ("title", "abstract")
 def default_extras() -> ExtraFinders:
     """Sentence-level finders run on the assembled mentions (not as pipeline components, so
     they see the final, de-overlapped entity spans)."""
-    return ExtraFinders([find_relations], find_results)
+    return ExtraFinders([find_relations, predict_relations], find_results)
 
 
 class Extractor:

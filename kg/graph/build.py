@@ -7,6 +7,7 @@ backs them. Corpus-level resolution (acronyms, variants) runs once at the end.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -16,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import InputError
-from kg.model import Evidence, Extraction
+from kg.model import Evidence, Extraction, Paper
 from kg.resolve.corpus import resolve_corpus
 from kg.schema import node_id
 
@@ -36,6 +37,16 @@ def read_extractions(path: str | Path) -> Iterator[Extraction]:
                 first = str(err).splitlines()
                 msg = first[1] + ": " + first[2].strip() if len(first) > 2 else first[0]
                 raise InputError(str(path), number, f"not an extraction record ({msg})") from None
+
+
+def content_hash(paper: Paper) -> str:
+    """What `kg build --update` compares: a paper whose id and text are unchanged is not re-extracted."""
+    return hashlib.sha1(f"{paper.title}\n{paper.abstract}".encode("utf-8")).hexdigest()[:16]
+
+
+def seen_papers(g: nx.MultiDiGraph) -> dict[str, str]:
+    """Paper id → content hash of every paper already in a graph."""
+    return {d["key"]: d.get("content_hash", "") for _, d in g.nodes(data=True) if d.get("type") == "Paper"}
 
 
 def _evidence_dict(paper_id: str, ev: Evidence) -> dict[str, Any]:
@@ -64,7 +75,7 @@ class GraphBuilder:
         else:
             self.g.add_node(pid, type="Paper", key=p.id, name=p.title, title=p.title, abstract=p.abstract,
                             url=p.url, date=p.date, authors=list(p.authors), arxiv_id=p.arxiv_id,
-                            sources=[source] if source else [])
+                            sources=[source] if source else [], content_hash=content_hash(p))
         for e in ex.entities:
             if e.id not in self.g:
                 self.g.add_node(e.id, type=e.type, key=e.key, name=e.name, aliases=[], papers=[],
