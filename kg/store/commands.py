@@ -1,0 +1,252 @@
+"""The click commands ``load``, ``query``, ``schema`` and ``export``; thin calls into kg.store.
+
+Register them on the ``kg`` group with ``cli.add_command``. The password comes only from the
+environment (NEO4J_PASSWORD): an option would put it in shell history and ``ps`` output.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+import networkx as nx
+
+from kg.errors import KgError, UsageError
+from kg.schema import NODE_TYPES, RELATION_TYPES
+from kg.store import neo4j as store
+from kg.store.queries import NAMED_QUERIES, bind_params, find_query
+
+__all__ = ["load", "query", "schema", "export", "read_source"]
+
+
+class _Failed(click.ClickException):
+    """A KgError as one line on stderr with the error's exit code."""
+
+    def __init__(self, error: KgError):
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except KgError as exc:
+            raise _Failed(exc) from None
+    return wrapper
+
+
+def _connection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed((
+        click.option("--uri", envvar="NEO4J_URI", default=store.DEFAULT_URI, show_default=True,
+                     help="Bolt URI (env NEO4J_URI)."),
+        click.option("--user", envvar="NEO4J_USER", default=store.DEFAULT_USER, show_default=True,
+                     help="User name (env NEO4J_USER); the password is read from NEO4J_PASSWORD only."),
+        click.option("--database", "database", default=store.DEFAULT_DATABASE, show_default=True,
+                     help="Database name."),
+    )):
+        fn = option(fn)
+    return fn
+
+
+def _settings(uri: str, user: str, database: str) -> store.Settings:
+    return store.Settings(uri=uri, user=user, database=database,
+                          password=os.environ.get("NEO4J_PASSWORD", ""))
+
+
+def read_source(path: Path) -> nx.MultiDiGraph:
+    """A graph file (node-link JSON, GraphML, GEXF) or an extraction JSONL built into a graph."""
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        from kg.graph.build import build_graph, read_extractions
+        return build_graph(read_extractions(path))
+    from kg.graph.formats import read_graph
+    return read_graph(path)
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar with rows/s on a terminal; nothing at all otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    started = time.perf_counter()
+    done = 0
+
+    def rate(_: Any) -> str:
+        return f"{done / max(time.perf_counter() - started, 1e-9):,.0f} rows/s"
+
+    with click.progressbar(length=total, label=label, file=sys.stderr, item_show_func=rate) as bar:
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            bar.update(n)
+        yield advance
+
+
+@click.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_connection_options
+@click.option("--batch-size", default=store.DEFAULT_BATCH_SIZE, show_default=True,
+              type=click.IntRange(min=1), help="Rows per transaction.")
+@click.option("--wipe", is_flag=True, help="Delete everything in the database first.")
+@click.option("--yes", is_flag=True, help="Do not ask before --wipe.")
+@_one_line_errors
+def load(source: Path, uri: str, user: str, database: str, batch_size: int, wipe: bool, yes: bool) -> None:
+    """Load a graph (JSON/GraphML/GEXF) or an extraction JSONL into Neo4j, idempotently.
+
+    Example: NEO4J_PASSWORD=… kg load out/graph.json --wipe --yes
+    """
+    graph = read_source(source)
+    settings = _settings(uri, user, database)
+    driver = store.connect(settings)
+    try:
+        if wipe:
+            if not yes and not click.confirm(f"Delete every node and relationship in database "
+                                             f"{database!r} at {uri}?", err=True):
+                raise UsageError("not wiped, nothing loaded")
+            store.wipe(driver, settings)
+        with _progress(store.total_rows(graph), "loading") as advance:
+            report = store.load_graph(driver, graph, settings, batch_size=batch_size, on_batch=advance)
+    finally:
+        driver.close()
+    rate = report.rows / report.seconds if report.seconds else 0.0
+    click.echo(f"loaded {sum(report.nodes.values())} nodes and {sum(report.relationships.values())} "
+               f"relationships into {database!r} in {report.seconds:.1f}s ({rate:,.0f} rows/s)")
+
+
+def parse_param(text: str) -> tuple[str, str]:
+    """``name=value`` split at the first ``=``."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise UsageError(f"--param {text!r}: expected name=value")
+    return name.strip(), raw
+
+
+def json_or_text(raw: str) -> Any:
+    """A raw-Cypher parameter: JSON when it parses (42, 1.5, true, null, ["a"], "2401.00003"), else text."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def format_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
+    """Rows as an aligned text table, a JSON array or CSV (lists and maps as JSON in cells)."""
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, (list, dict)):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
+
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([cell(r.get(c)) for c in columns] for r in rows)
+        return buffer.getvalue().rstrip("\n")
+    table = [columns, *([cell(r.get(c)).replace("\n", " ") for c in columns] for r in rows)]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() for line in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines + [f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+
+
+@click.command()
+@click.argument("cypher", required=False)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter (repeatable). For raw Cypher VALUE is JSON if it parses, "
+                   "else text (quote it, '\"2401.00003\"', to keep a number-like text).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@click.option("--write", is_flag=True, help="Allow the query to write (default: read-only).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
+@_connection_options
+@_one_line_errors
+def query(cypher: str | None, params: tuple[str, ...], fmt: str, write: bool, list_queries: bool,
+          uri: str, user: str, database: str) -> None:
+    """Run Cypher or a named query (see --list), read-only unless --write.
+
+    Example: kg query papers-on-dataset --param dataset=ImageNet
+    """
+    if list_queries:
+        for q in NAMED_QUERIES.values():
+            wanted = [f"{p}=…" for p in q.params] + [f"[{p}={json.dumps(v)}]" for p, v in q.defaults.items()]
+            click.echo(f"{q.name} {' '.join(wanted)}".rstrip())
+            click.echo(f"    {q.description}")
+            if q.aliases:
+                click.echo(f"    aliases: {', '.join(q.aliases)}")
+        return
+    if not cypher:
+        raise UsageError("give a Cypher query or a query name (kg query --list)")
+    raw = dict(parse_param(p) for p in params)
+    named = find_query(cypher)
+    if named is not None:
+        try:
+            given = bind_params(named, raw)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        cypher = named.cypher
+    else:
+        given = {name: json_or_text(text) for name, text in raw.items()}
+    settings = _settings(uri, user, database)
+    driver = store.connect(settings)
+    try:
+        columns, rows = store.run_query(driver, settings, cypher, given, write=write)
+    finally:
+        driver.close()
+    click.echo(format_rows(columns, rows, fmt))
+
+
+@click.command()
+@click.option("--cypher", is_flag=True, help="Print the Neo4j constraints and indexes as Cypher.")
+def schema(cypher: bool) -> None:
+    """Show the node and relation types (from kg/schema.py), or --cypher for Neo4j.
+
+    Example: kg schema --cypher > schemas/neo4j/constraints.cypher
+    """
+    if cypher:
+        click.echo(store.constraints_cypher(), nl=False)
+        return
+    click.echo("node types:")
+    for t in NODE_TYPES.values():
+        click.echo(f"  {t.name:<11} key: {t.key}")
+    click.echo("relation types:")
+    for r in RELATION_TYPES.values():
+        click.echo(f"  {r.name:<14} {'|'.join(r.heads)} -> {'|'.join(r.tails)}")
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-g", "--graph", "source", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The graph file (JSON/GraphML/GEXF) or extraction JSONL to export.")
+@click.option("--format", "fmt", type=click.Choice(["neo4j-admin"]), default="neo4j-admin",
+              show_default=True)
+@click.option("--database", default=store.DEFAULT_DATABASE, show_default=True,
+              help="Database name in the printed import command.")
+@_one_line_errors
+def export(directory: Path, source: Path, fmt: str, database: str) -> None:
+    """Write neo4j-admin import CSVs for a graph or extraction JSONL, and the command to run.
+
+    Example: kg export --format neo4j-admin out/neo4j-import --graph out/graph.json
+    """
+    from kg.store.admin_export import export_neo4j_admin
+    report = export_neo4j_admin(read_source(source), directory, database)
+    click.echo(f"wrote {len(report.node_files)} node files and {len(report.relationship_files)} "
+               f"relationship files to {directory} ; with the DBMS stopped, run "
+               f"(also in {report.command_file}):", err=True)
+    click.echo(report.command)

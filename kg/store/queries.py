@@ -1,0 +1,174 @@
+"""Named Cypher queries over the paper-kg graph, for ``kg query NAME --param …``.
+
+Entities are looked up the way people type them: case-insensitively, by canonical key, display
+name or any alias. Dataset queries follow VARIANT_OF, so ImageNet also finds ImageNet-1K papers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["NamedQuery", "NAMED_QUERIES", "find_query", "bind_params"]
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    cypher: str
+    params: dict[str, str]  # required parameter → what it means
+    defaults: dict[str, Any] = field(default_factory=dict)  # optional parameters
+    aliases: tuple[str, ...] = ()
+
+
+def _named(var: str, param: str) -> str:
+    """A WHERE condition: ``var`` is named ``$param`` by key, name or alias, ignoring case."""
+    return (f"(toLower({var}.key) = toLower(${param}) OR toLower({var}.name) = toLower(${param}) "
+            f"OR any(alias IN coalesce({var}.aliases, []) WHERE toLower(alias) = toLower(${param})))")
+
+
+_DATASET_AND_VARIANTS = f"""
+MATCH (d:Dataset) WHERE {_named('d', 'dataset')}
+MATCH (v:Dataset)-[:VARIANT_OF*0..3]->(d)
+WITH DISTINCT v"""
+
+_QUERIES = (
+    NamedQuery(
+        "papers-on-dataset",
+        "Papers that evaluate on, propose or report results on a dataset (or one of its variants).",
+        _DATASET_AND_VARIANTS + """
+CALL (v) {
+  MATCH (p:Paper)-[r:EVALUATES_ON|PROPOSES]->(v) RETURN p, type(r) AS via
+  UNION
+  MATCH (p:Paper)-[:REPORTS]->(:Result)-[:ON_DATASET]->(v) RETURN p, 'REPORTS' AS via
+}
+RETURN p.key AS paper, p.title AS title, collect(DISTINCT v.name) AS datasets,
+       collect(DISTINCT via) AS via
+ORDER BY paper""",
+        {"dataset": "dataset name, key or alias"},
+        aliases=("papers-on", "dataset-papers", "papers-for-dataset"),
+    ),
+    NamedQuery(
+        "methods-on-benchmark",
+        "Methods with results reported on a dataset (or its variants): metric, value, paper.",
+        _DATASET_AND_VARIANTS + """
+MATCH (res:Result)-[:ON_DATASET]->(v)
+OPTIONAL MATCH (res)-[:BY_METHOD]->(m:Method)
+OPTIONAL MATCH (res)-[:OF_METRIC]->(metric:Metric)
+OPTIONAL MATCH (p:Paper)-[:REPORTS]->(res)
+RETURN m.name AS method, coalesce(metric.name, res.metric_name) AS metric, res.value AS value,
+       res.value_text AS value_text, res.unit AS unit, res.kind AS kind, v.name AS dataset,
+       p.key AS paper
+ORDER BY method, metric, value DESC""",
+        {"dataset": "dataset name, key or alias"},
+        aliases=("benchmark", "leaderboard", "results-on-dataset"),
+    ),
+    NamedQuery(
+        "top-datasets",
+        "Datasets by how many papers use them (evaluate on, propose or report results on).",
+        """
+MATCH (d:Dataset)
+CALL (d) {
+  MATCH (p:Paper)-[:EVALUATES_ON|PROPOSES]->(d) RETURN p
+  UNION
+  MATCH (p:Paper)-[:REPORTS]->(:Result)-[:ON_DATASET]->(d) RETURN p
+}
+WITH d, count(DISTINCT p) AS papers
+RETURN d.name AS dataset, d.key AS key, papers
+ORDER BY papers DESC, dataset
+LIMIT toInteger($limit)""",
+        {},
+        defaults={"limit": 10},
+        aliases=("datasets", "popular-datasets"),
+    ),
+    NamedQuery(
+        "papers-without-code",
+        "Papers that link no code repository.",
+        """
+MATCH (p:Paper) WHERE NOT (p)-[:HAS_CODE]->(:Repository)
+RETURN p.key AS paper, p.title AS title, p.url AS url
+ORDER BY paper""",
+        {},
+        aliases=("no-code", "without-code"),
+    ),
+    NamedQuery(
+        "methods-sharing-tasks",
+        "Pairs of methods tied to the same task (USED_FOR, or a paper proposing or using the "
+        "method addresses the task); --param method=NAME keeps the pairs with that method.",
+        """
+CALL () {
+  MATCH (m:Method)-[:USED_FOR]->(t:Task) RETURN m, t
+  UNION
+  MATCH (p:Paper)-[:PROPOSES|USES]->(m:Method), (p)-[:ADDRESSES]->(t:Task) RETURN m, t
+}
+WITH t, collect(DISTINCT m) AS methods
+UNWIND methods AS a
+UNWIND methods AS b
+WITH a, b, t WHERE a.key < b.key
+WITH a, b, collect(DISTINCT t.name) AS tasks
+WHERE $method IS NULL OR """ + _named("a", "method") + " OR " + _named("b", "method") + """
+RETURN a.name AS method_a, b.name AS method_b, size(tasks) AS shared, tasks
+ORDER BY shared DESC, method_a, method_b""",
+        {},
+        defaults={"method": None},
+        aliases=("shared-tasks", "related-methods"),
+    ),
+    NamedQuery(
+        "paper-neighbourhood",
+        "Everything one relationship away from a paper (by id, arXiv id or exact title).",
+        """
+MATCH (p:Paper)
+WHERE toLower(p.key) = toLower($paper) OR p.arxiv_id = $paper OR toLower(p.title) = toLower($paper)
+MATCH (p)-[r]-(n)
+RETURN p.key AS paper, type(r) AS relation,
+       CASE WHEN startNode(r) = p THEN 'out' ELSE 'in' END AS direction,
+       n.type AS type, coalesce(n.name, n.value_text, n.key) AS name, n.key AS key
+ORDER BY relation, type, name""",
+        {"paper": "paper id, arXiv id or title"},
+        aliases=("paper-neighborhood", "neighbourhood", "neighborhood", "paper"),
+    ),
+)
+
+NAMED_QUERIES: dict[str, NamedQuery] = {q.name: q for q in _QUERIES}
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s_-]+", "-", name.strip().lower())
+
+
+_LOOKUP: dict[str, NamedQuery] = {
+    _norm(alias): q for q in _QUERIES for alias in (q.name, *q.aliases)
+}
+
+
+def find_query(name: str) -> NamedQuery | None:
+    """The named query called ``name`` (any case, ``_``/space for ``-``, or an alias), else None."""
+    return _LOOKUP.get(_norm(name))
+
+
+def bind_params(query: NamedQuery, given: dict[str, str]) -> dict[str, Any]:
+    """Defaults plus ``given`` (as typed on the command line); ValueError names any bad parameter.
+
+    Values stay text except where the default is a number: an arXiv id such as 2401.00003 must
+    not turn into a float.
+    """
+    missing = [p for p in query.params if p not in given]
+    if missing:
+        raise ValueError(f"query {query.name!r} needs " + ", ".join(f"--param {p}=…" for p in missing))
+    unknown = sorted(set(given) - set(query.params) - set(query.defaults))
+    if unknown:
+        known = ", ".join([*query.params, *query.defaults]) or "none"
+        raise ValueError(f"query {query.name!r} takes no parameter {unknown[0]!r} (it takes: {known})")
+    bound: dict[str, Any] = dict(query.defaults)
+    for name, text in given.items():
+        default = query.defaults.get(name)
+        if isinstance(default, int) and not isinstance(default, bool):
+            try:
+                bound[name] = int(text)
+            except ValueError:
+                raise ValueError(f"--param {name} must be a whole number, not {text!r}") from None
+        else:
+            bound[name] = text
+    return bound
