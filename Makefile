@@ -8,6 +8,9 @@ BIN    := $(VENV)/bin
 LOCK   := requirements.lock
 STAMP  := $(VENV)/.installed-$(shell cat $(LOCK) pyproject.toml 2>/dev/null | sha1sum | cut -c1-12)
 OUT    := out
+# The local server's password (scripts/neo4j-local sets it; kg reads it from the environment).
+NEO4J_PASSWORD ?= paper-kg-local
+export NEO4J_PASSWORD
 
 .PHONY: demo test venv lock browser neo4j-start neo4j-stop bench clean
 

@@ -381,6 +381,15 @@ def explain(graph, entity_or_edge, limit):
         raise click.ClickException(str(err)) from None
 
 
+def _register_store_commands() -> None:
+    from kg.store.commands import export, load, query, schema
+    for command in (load, query, schema, export):
+        cli.add_command(command)
+
+
+_register_store_commands()
+
+
 def main() -> None:
     try:
         cli.main(prog_name="kg")

@@ -62,8 +62,8 @@ RELATION_TYPES: dict[str, RelationType] = {
         # Paper-level
         RelationType("PROPOSES", ("Paper",), ("Method", "Dataset"), "paper", "#d62728",
                      "The paper introduces this method or dataset."),
-        RelationType("USES", ("Paper",), ("Method",), "paper", "#ff7f0e",
-                     "The paper builds on or compares with this method."),
+        RelationType("USES", ("Paper",), ("Method", "Dataset"), "paper", "#ff7f0e",
+                     "The paper builds on or compares with this method, or trains on this dataset."),
         RelationType("EVALUATES_ON", ("Paper",), ("Dataset",), "paper", "#2ca02c",
                      "The paper reports experiments on this dataset or benchmark."),
         RelationType("ADDRESSES", ("Paper",), ("Task",), "paper", "#17becf",

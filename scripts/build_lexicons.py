@@ -403,6 +403,16 @@ def main(argv: list[str] | None = None) -> None:
         write_jsonl(args.out / filename, entries)
         print(f"{filename}: {len(entries)} entries")
     print(f"dropped (ordinary words or owned by an earlier entry): {', '.join(dropped)}")
+    write_common_words(args.out.parent / "common_words.txt", logprob)
+
+
+def write_common_words(path: Path, logprob: dict[str, float]) -> None:
+    """Ordinary English words, for kg/extract/names.py: a capitalised "Transfusion" in
+    mid-sentence is a name unless it is also an ordinary word."""
+    words = sorted(w for w, p in logprob.items() if p > COMMON_WORD_LOGPROB and w.isalpha() and w.islower())
+    path.write_text("# spacy-lookups-data %s en_lexeme_prob, log-probability > %s (scripts/build_lexicons.py)\n"
+                    % (PINS["spacy-lookups-data"], COMMON_WORD_LOGPROB) + "\n".join(words) + "\n", encoding="utf-8")
+    print(f"{path.name}: {len(words)} words")
 
 
 if __name__ == "__main__":

@@ -71,3 +71,9 @@ def test_offsets_and_confidence(nlp):
     doc = nlp.make_doc(text)
     [(start, end, confidence)] = find_dataset_mentions(doc)
     assert text[start:end] == "GLUE" and 0.5 < confidence <= 1.0
+
+
+def test_parenthesised_list_after_the_cue(nlp):
+    text = ("We investigate this question across 34 models and five standard pretraining datasets "
+            "(CC-3M, CC-12M, YFCC-15M, LAION-400M, LAION-Aesthetics), generating over 300GB of data artifacts.")
+    assert names(nlp, text) == ["CC-3M", "CC-12M", "YFCC-15M", "LAION-400M", "LAION-Aesthetics"]

@@ -27,14 +27,17 @@ from kg.schema import allowed, node_id
 SCIENTIFIC = ("Method", "Dataset", "Metric", "Task")
 # Which extractor wins a span both claim: sharper rules before broader statistics.
 PRIORITY = {"kg_urls": 0, "kg_abbreviations": 1, "kg_lexicon": 2, "kg_dataset_cues": 3,
-            "kg_proposals": 4, "kg_results": 5, "propagation": 6, "ner": 7}
+            "kg_proposals": 4, "kg_results": 5, "propagation": 6, "kg_names": 7, "ner": 8}
 NER_CONFIDENCE = 0.6
+LOWERCASE_NER_CONFIDENCE = 0.48  # a lowercase phrase the NER alone found: kept only when repeated
 ABBREVIATION_CONFIDENCE = 0.7
 DEFAULT_MIN_CONFIDENCE = 0.5
 _LEADING = re.compile(r"^(?:(?:the|a|an|our|their|its|this|these|those|such|both|each|all|"
                       r"several|various|existing|previous|prior|proposed|novel|new)\s+)+", re.IGNORECASE)
 _TRAILING = re.compile(r"[\s,.;:!?)\]}'\"]+$")
 _LEAD_PUNCT = re.compile(r"^[\s(\[{'\"]+")
+# "top-1 accuracy", "recognition accuracy", "reconstruction error": the modifier names the measure
+_METRIC_MODIFIER = re.compile(r"(?:\b[Tt]op-?\d+|\b[a-z]+ion)\s+$")
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +61,39 @@ def type_by_head(phrase: str) -> str | None:
         if last in heads or last_part in heads:
             return typ
     return None
+
+
+def _name_like(text: str) -> bool:
+    return any(c.isupper() or c.isdigit() for c in text)
+
+
+_DATASET_CONTEXT = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test set|evaluat\w*|experiments?|"
+                              r"trained on|pre-?trained on|fine-?tuned on|results on|accuracy on)\b",
+                              re.IGNORECASE)
+
+
+def judge_ner(text: str, label: str, sentence: str = "") -> tuple[str, float]:
+    """Type and confidence for a statistical NER span.
+
+    The NER was trained on SciERC/SciER, whose annotators marked many generic phrases; on our
+    dev gold the raw model has precision ≈ 0.42. A head noun that names a type overrides the
+    model's label ("domain generalization" is a Task, "language models" a Method), a lowercase
+    "dataset" that is not called one is usually a kind of data ("limited training data"), and a
+    single lowercase word is rarely a named method or metric ("augmentation", "robustness").
+    """
+    by_head = type_by_head(text)
+    if by_head and by_head != label:
+        label = by_head
+    words = text.split()
+    if label == "Dataset" and by_head != "Dataset" and (not _name_like(text) or not _DATASET_CONTEXT.search(sentence)):
+        return label, 0.4
+    if len(words) == 1 and not _name_like(text) and label in ("Method", "Metric", "Dataset"):
+        return label, 0.45
+    if label == "Method" and not _name_like(text):
+        return label, LOWERCASE_NER_CONFIDENCE
+    if label == "Metric" and not _name_like(text) and by_head != "Metric":
+        return label, 0.45  # "computational efficiency": a quality, not a measure with a number
+    return label, NER_CONFIDENCE + (0.1 if _name_like(text) else 0.0)
 
 
 @dataclass
@@ -100,7 +136,11 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     m = _TRAILING.search(s)
     if m and m.start() > 0:
         end = start + m.start()
-    # keep a closing bracket when its opener is inside the span: "Met$^2$Net (v2)"
+    # spaCy's tokenizer splits units off numbers ("ImageNet-1K" → "ImageNet-1", "K"): a span
+    # never ends inside a word
+    while end < len(text) and (text[end].isalnum() or (text[end] in "-+" and end + 1 < len(text)
+                                                         and text[end + 1].isalnum())):
+        end += 1
     return start, end
 
 
@@ -130,8 +170,8 @@ def _raw_mentions(paper: Paper, docs: dict[str, Doc]) -> tuple[list[_Mention], l
         text = doc.text
         for ent in doc.ents:
             if ent.label_ in SCIENTIFIC:
-                mentions.append(_Mention(fld, ent.start_char, ent.end_char, ent.text, ent.label_,
-                                         "ner", NER_CONFIDENCE))
+                label, conf = judge_ner(ent.text, ent.label_, ent.sent.text if doc.has_annotation("SENT_START") else text)
+                mentions.append(_Mention(fld, ent.start_char, ent.end_char, ent.text, label, "ner", conf))
         for c in candidates(doc):
             mentions.append(_Mention(fld, c["start"], c["end"], text[c["start"]:c["end"]], c["label"],
                                      c["extractor"], float(c["confidence"]), bool(c.get("proposed")),
@@ -165,7 +205,10 @@ def _type_pairs(mentions: list[_Mention], pairs: list[tuple[_Mention, _Mention]]
         for m in mentions:
             if m.extractor != "kg_abbreviations" and (_overlaps(m, short) or _overlaps(m, long)):
                 votes[m.type] += 1.0 / (1 + m.priority) + (1.0 if m.proposed else 0.0)
-        typ = max(votes, key=lambda t: (votes[t], t)) if votes else type_by_head(long.text)
+        head = type_by_head(long.text)
+        if head:
+            votes[head] += 1.0  # the expansion's own head noun outweighs any one extractor
+        typ = max(votes, key=lambda t: (votes[t], t)) if votes else None
         if typ is None:
             continue
         proposed = any(m.proposed and (_overlaps(m, short) or _overlaps(m, long)) for m in mentions)
@@ -200,6 +243,11 @@ def _select(mentions: list[_Mention], texts: dict[str, str]) -> list[_Mention]:
     for m in mentions:
         if m.type not in ("Repository", "Website"):
             m.start, m.end = clean_span(texts[m.field], m.start, m.end)
+            if m.type == "Metric":
+                k = _METRIC_MODIFIER.search(texts[m.field], max(0, m.start - 40), m.start)
+                if k:  # "top-1 accuracy" is not "accuracy"
+                    m.start = k.start()
+                    m.canonical = None
             m.text = texts[m.field][m.start:m.end]
             if is_generic(m.text):
                 continue
@@ -270,6 +318,25 @@ def _evidence(m: _Mention, sents: dict[str, _Sentences], extractor: str, confide
                     head=None, tail=(m.start, m.end), extractor=extractor, confidence=confidence)
 
 
+_EVAL_CUE = re.compile(r"\b(?:evaluat\w*|experiment\w*|benchmark\w*|results?|achiev\w*|outperform\w*|"
+                       r"surpass\w*|accuracy|performance|scores?|test\w*|state-of-the-art|sota)\b", re.IGNORECASE)
+_TRAIN_CUE = re.compile(r"\b(?:pre-?train\w*|train\w*|fine-?tun\w*|constructed|collected|curated)\b",
+                        re.IGNORECASE)
+
+
+def _dataset_role(ms: list[_Mention], sents: dict[str, "_Sentences"]) -> tuple[_Mention, str]:
+    """EVALUATES_ON where a sentence evaluates on the dataset, USES where the paper only trains on
+    it ("five standard pretraining datasets (CC-3M, …)"); the mention whose sentence says so."""
+    trained = None
+    for m in ms:
+        sentence = sents[m.field].at(m.start)[0]
+        if _EVAL_CUE.search(sentence):
+            return m, "EVALUATES_ON"
+        if trained is None and _TRAIN_CUE.search(sentence):
+            trained = m
+    return (trained, "USES") if trained else (ms[0], "EVALUATES_ON")
+
+
 _PAPER_RELATION = {"Method": "USES", "Dataset": "EVALUATES_ON", "Task": "ADDRESSES",
                    "Metric": "MEASURES", "Repository": "HAS_CODE", "Website": "HAS_PAGE"}
 
@@ -314,6 +381,8 @@ def assemble(paper: Paper, docs: dict[str, Doc], *, min_confidence: float = DEFA
             relations.append(Relation(type="PROPOSES", head=paper_nid, tail=eid,
                                       evidence=_evidence(src, sents, src.extractor, conf)))
         rel = _PAPER_RELATION[g.type]
+        if g.type == "Dataset":
+            first, rel = _dataset_role(ms, sents)
         if not (proposed and g.type == "Method"):
             relations.append(Relation(type=rel, head=paper_nid, tail=eid,
                                       evidence=_evidence(first, sents, first.extractor, conf)))
@@ -398,7 +467,7 @@ class ExtraFinders:
             seen_res.add(rid)
             vs, ve = r.get("value_span") or r["metric"]
             results.append(Result(
-                id=rid, metric=metric_id, metric_name=entities_name(entities, metric_id),
+                id=rid, metric=metric_id, metric_name=sentence[ms:me],  # as the paper writes it
                 value=float(r["value"]), value_text=r["value_text"], unit=r.get("unit"), kind=r["kind"],
                 direction=r.get("direction"), range_high=r.get("range_high"), dataset=dataset, method=method,
                 evidence=Evidence(field=fld, sentence=sentence, sentence_start=s0, head=(ms + s0, me + s0),
@@ -406,5 +475,3 @@ class ExtraFinders:
                                   confidence=round(float(r["confidence"]), 3))))
 
 
-def entities_name(entities: list[Entity], eid: str) -> str:
-    return next(e.name for e in entities if e.id == eid)

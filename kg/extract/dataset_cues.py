@@ -80,7 +80,9 @@ def find_dataset_mentions(doc: Doc) -> list[Mention]:
         nxt = c + 1
         # A comma only names when nothing named the cue from the left: "a new benchmark, X"
         # but not "On the GLUE benchmark, MaxPoNet achieves".
-        if nxt < len(doc) and doc[nxt].text == "," and not chunks and c > 0 and not name[c - 1]:
+        if nxt < len(doc) and doc[nxt].text == "(":  # "pretraining datasets (CC-3M, CC-12M, …)"
+            nxt += 1
+        elif nxt < len(doc) and doc[nxt].text == "," and not chunks and c > 0 and not name[c - 1]:
             nxt += 1
         elif nxt < len(doc) and doc[nxt].lower_ in NAMING_WORDS:
             nxt += 1

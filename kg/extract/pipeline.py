@@ -13,11 +13,11 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers their factories (they are also spacy_factories entry points).
-from kg.extract import abbreviations, dataset_cues, lexicon, proposals, urls  # noqa: F401
+from kg.extract import abbreviations, dataset_cues, lexicon, names, proposals, urls  # noqa: F401
 
 # kg_dataset_cues reads kg_lexicon's candidates, so it comes after it.
 RULE_COMPONENTS: tuple[str, ...] = ("kg_urls", "kg_abbreviations", "kg_proposals", "kg_lexicon",
-                                    "kg_dataset_cues")
+                                    "kg_dataset_cues", "kg_names")
 
 
 def default_model_path() -> Path | None:

@@ -57,8 +57,20 @@ def _is_capitalised_name(s: str) -> bool:
     return w[:1].isupper() and w.lower() not in _STOP_WORDS
 
 
+_PREP = re.compile(r"\s(?:for|with|of|on|in|via|to|from|towards|through|by)\s", re.IGNORECASE)
+
+
+def _title_type(rest: str) -> str:
+    """Dataset when the title after "X:" is headed by dataset/benchmark/corpus: "MMLU-Pro: A More
+    Robust … Benchmark", not "AnchorAL: … Active Learning for … Datasets"."""
+    head = _PREP.split(rest, maxsplit=1)[0].strip().rstrip(".")
+    last = head.split()[-1] if head.split() else ""
+    return "Dataset" if _DATASET_NOUN.fullmatch(last.lower()) else "Method"
+
+
 def _type_after(text: str, end: int) -> str:
-    return "Dataset" if _DATASET_NOUN.search(text[end:end + 60].split(".")[0]) else "Method"
+    """Dataset when the name is directly called one: "X, a new benchmark", "X dataset"."""
+    return "Dataset" if _DATASET_NOUN.search(text[end:end + 25].split(".")[0]) else "Method"
 
 
 def find_proposals(text: str, *, title: bool = False) -> list[Proposal]:
@@ -70,7 +82,7 @@ def find_proposals(text: str, *, title: bool = False) -> list[Proposal]:
             words = name.split()
             if len(words) <= 3 and is_name_like(name) or (len(words) == 1 and _is_capitalised_name(name)):
                 conf = 0.9 if is_name_like(name) else 0.75
-                typ = "Dataset" if _DATASET_NOUN.search(text[m.end():]) else "Method"
+                typ = _title_type(text[m.end() - 1:])
                 out.append(Proposal(0, len(name), typ, conf))
         return out
     for m in _NAMING.finditer(text):
