@@ -1,0 +1,67 @@
+"""Coined names, NER judgement and the assembler's paper-level decisions, on sample sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.assemble import judge_ner
+from kg.extract.names import find_names
+from kg.extract.run import Extractor
+from kg.model import Paper
+
+
+def _names(text: str) -> list[str]:
+    return [text[s:e] for s, e, _ in find_names(text)]
+
+
+def test_coined_names_found():
+    text = ("In the Transfusion setting, Mixture-of-Mamba achieves equivalent image loss. "
+            "We compare with Mind-Vis and fMRI-PTE, and FuseChat merges models; our Max-ResNet-18 wins.")
+    assert _names(text) == ["Transfusion", "Mixture-of-Mamba", "Mind-Vis", "fMRI-PTE", "FuseChat", "Max-ResNet-18"]
+
+
+def test_ordinary_and_title_case_words_are_not_names():
+    assert _names("Unified Multimodal Understanding and Generation with Decoupled Encoders") == []
+    assert _names("However, the Gaussian prior in Section 3 uses 300GB on 8 GPUs with 7B parameters.") == []
+    assert _names("Experiments on English and Chinese text show gains.") == []
+
+
+@pytest.mark.parametrize("text, label, expected", [
+    ("domain generalization", "Method", ("Task", 0.6)),       # the head noun names the type
+    ("limited training data", "Dataset", ("Dataset", 0.4)),   # a kind of data, not a dataset
+    ("augmentation", "Method", ("Method", 0.45)),             # one lowercase word
+    ("computational efficiency", "Metric", ("Metric", 0.45)),  # a quality, not a measure
+])
+def test_judge_ner(text, label, expected):
+    assert judge_ner(text, label, "Experiments on three datasets.") == expected
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    return Extractor(model=None)
+
+
+def _extract(ex: Extractor, title: str, abstract: str):
+    (out,) = ex.extract([Paper(id="p", title=title, abstract=abstract)])
+    return out
+
+
+def test_training_data_is_used_not_evaluated_on(rules_only):
+    out = _extract(rules_only, "No Zero-Shot Without Exponential Data",
+                   "We investigate this question across 34 models and five standard pretraining datasets "
+                   "(CC-3M, CC-12M, YFCC-15M, LAION-400M, LAION-Aesthetics). "
+                   "Our evaluation on the challenging ADE20K dataset demonstrates superior performance.")
+    rel = {(r.type, r.tail) for r in out.relations}
+    assert ("USES", "Dataset:laion-400-m") in rel and ("EVALUATES_ON", "Dataset:laion-400-m") not in rel
+    assert ("EVALUATES_ON", "Dataset:ade-20-k") in rel
+
+
+def test_top_k_accuracy_is_its_own_metric(rules_only):
+    out = _extract(rules_only, "MetaFormer Is Actually What You Need for Vision",
+                   "For example, on ImageNet-1K, PoolFormer achieves 82.1% top-1 accuracy, surpassing "
+                   "well-tuned baselines.")
+    (r,) = [r for r in out.results if r.value == 82.1]
+    assert r.metric_name == "top-1 accuracy" and r.unit == "%" and r.kind == "absolute"
+    assert r.dataset == "Dataset:imagenet-1-k"
+    ev = r.evidence
+    assert out.paper.abstract[ev.head[0]:ev.head[1]] == "top-1 accuracy"
