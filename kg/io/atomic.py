@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,10 +29,15 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        # mkstemp creates 0600; give the file the mode a plain open() would have
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        # mkstemp creates 0600; give the file the mode a plain open() would have: an existing
+        # file keeps its own mode, a new one gets 0666 minus the umask
+        try:
+            perms = stat.S_IMODE(os.stat(path).st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            perms = 0o666 & ~umask
+        os.chmod(tmp, perms)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

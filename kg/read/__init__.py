@@ -8,6 +8,7 @@ line, or, with an ``on_error`` callback (``--skip-invalid``), reports it and goe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -28,14 +29,21 @@ SUFFIXES = {".txt": "hf-listing", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json"
 
 OnError = Callable[[InputError], None]
 
+_XML_START = re.compile(r"<(?:\?xml|!DOCTYPE|!--|(?:[\w.-]+:)?feed[\s>/])")
+_JSON_ARRAY_START = re.compile(r"\[\s*(?:[{\]]|$)")
+_JSON_OBJECT_START = re.compile(r'\{\s*(?:"|}|$)')
+
 
 def detect_format(path: Path, text: str) -> str:
     """The format of one file: by content where it is unambiguous, else by suffix."""
     head = text.lstrip()[:512]
-    if head.startswith("<"):
+    # Only unmistakable openings count: a listing whose first title is "<b>…" or "[Re] …" is text.
+    if _XML_START.match(head):
         return "arxiv-atom"
-    if head.startswith("[") or head.startswith("{"):
-        return "json" if head.startswith("[") else "jsonl"
+    if _JSON_ARRAY_START.match(head):
+        return "json"
+    if _JSON_OBJECT_START.match(head):
+        return "jsonl"
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         raise InputError(str(path), None, f"unsupported file type {path.suffix or '(none)'!r}; "

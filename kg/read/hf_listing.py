@@ -24,6 +24,7 @@ CHROME = frozenset({
     "byAK and the research community",
 })
 _DATE = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(, \d{4})?$")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 _GLUED = re.compile(r"^Subscribe(?=\S)")
 # A title is a heading, an abstract a paragraph: generous bounds that still catch a missing line.
 MAX_TITLE = 400
@@ -31,7 +32,9 @@ MIN_ABSTRACT = 40
 
 
 def _content_lines(text: str) -> Iterator[tuple[int, str]]:
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Lines end at \n, \r\n or \r only; str.splitlines() also breaks at U+2028, form feed…
+    # inside an abstract, which would split it and shift every later line number.
+    for number, raw in enumerate(_NEWLINE.split(text), start=1):
         line = raw.strip()
         if not line or line in CHROME or _DATE.match(line):
             continue

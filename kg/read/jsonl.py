@@ -20,14 +20,29 @@ def _records(text: str, file: str) -> Iterator[tuple[int, Any] | InputError]:
     if stripped.startswith("["):
         yield from _array_records(text, file)
         return
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Records end at "\n" only: str.splitlines() would also split inside a JSON string at
+    # U+2028, U+0085, form feed… (all legal there) and shift every later line number.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             yield number, json.loads(line)
         except json.JSONDecodeError as err:
-            yield InputError(file, number, f"invalid JSON ({err.msg} at column {err.colno})"
+            yield InputError(file, number, f"invalid JSON ({_msg(err)} at column {err.colno})"
                              + (": the line looks truncated" if err.msg.startswith(("Expecting", "Unterminated")) else ""))
+        except (ValueError, RecursionError) as err:
+            yield InputError(file, number, _unparseable(err))
+
+
+def _msg(err: json.JSONDecodeError) -> str:
+    return err.msg.removesuffix(" at")  # "Unterminated string starting at" + " at column N"
+
+
+def _unparseable(err: ValueError | RecursionError) -> str:
+    """json raises these, not JSONDecodeError, for huge integers and very deep nesting."""
+    if isinstance(err, RecursionError):
+        return "invalid JSON (nested too deeply)"
+    return f"invalid JSON ({str(err).split(';')[0]})"
 
 
 def _array_records(text: str, file: str) -> Iterator[tuple[int, Any] | InputError]:
@@ -47,7 +62,10 @@ def _array_records(text: str, file: str) -> Iterator[tuple[int, Any] | InputErro
         try:
             value, end = _DECODER.raw_decode(text, i)
         except json.JSONDecodeError as err:
-            yield InputError(file, err.lineno, f"invalid JSON ({err.msg} at column {err.colno})")
+            yield InputError(file, err.lineno, f"invalid JSON ({_msg(err)} at column {err.colno})")
+            return
+        except (ValueError, RecursionError) as err:
+            yield InputError(file, line_of(text, i), _unparseable(err))
             return
         yield line_of(text, i), value
         i = end
@@ -61,7 +79,17 @@ def _str(record: dict, key: str) -> str | None:
         return str(value)
     if not isinstance(value, str):
         raise ValueError(f"'{key}' must be a string, not {type(value).__name__}")
+    _check_unicode(key, value)
     return value
+
+
+def _check_unicode(key: str, value: str) -> None:
+    """JSON may escape a lone surrogate ("\\ud800"); such a string is not Unicode text and
+    crashes the tokenizer and any UTF-8 writer downstream."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError(f"'{key}' has an unpaired surrogate {value[err.start]!r} (not valid Unicode)") from None
 
 
 def to_paper(record: Any, file: str, line: int) -> Paper:
@@ -77,6 +105,8 @@ def to_paper(record: Any, file: str, line: int) -> Paper:
             authors = [a.strip() for a in authors.split(",") if a.strip()]
         if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
             raise ValueError("'authors' must be a list of strings")
+        for a in authors:
+            _check_unicode("authors", a)
         rid = _str(record, "id")
         return Paper(id=rid.strip() if rid and rid.strip() else title_id(title), title=title.strip(),
                      abstract=abstract.strip(), url=_str(record, "url"), authors=authors,
