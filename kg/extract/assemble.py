@@ -8,6 +8,7 @@ linked to the paper (PROPOSES, USES, …) with the sentence that says so.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -155,22 +156,27 @@ class _Sentences:
     def __init__(self, doc: Doc):
         self.text = doc.text
         self.bounds = [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else [(0, 0)]
+        self.starts = [s for s, _ in self.bounds]
 
     def at(self, offset: int) -> tuple[str, int]:
-        for s, e in self.bounds:
+        # bisect: a 1 MB abstract has thousands of sentences and mentions
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0:
+            s, e = self.bounds[i]
             if s <= offset < e or offset == e == len(self.text):
                 return self.text[s:e], s
         return self.text, 0
 
 
-def _raw_mentions(paper: Paper, docs: dict[str, Doc]) -> tuple[list[_Mention], list[tuple[_Mention, _Mention]]]:
+def _raw_mentions(paper: Paper, docs: dict[str, Doc],
+                  sents: dict[str, "_Sentences"]) -> tuple[list[_Mention], list[tuple[_Mention, _Mention]]]:
     mentions: list[_Mention] = []
     pairs: list[tuple[_Mention, _Mention]] = []
     for fld, doc in docs.items():
         text = doc.text
         for ent in doc.ents:
             if ent.label_ in SCIENTIFIC:
-                label, conf = judge_ner(ent.text, ent.label_, ent.sent.text if doc.has_annotation("SENT_START") else text)
+                label, conf = judge_ner(ent.text, ent.label_, sents[fld].at(ent.start_char)[0])
                 mentions.append(_Mention(fld, ent.start_char, ent.end_char, ent.text, label, "ner", conf))
         for c in candidates(doc):
             mentions.append(_Mention(fld, c["start"], c["end"], text[c["start"]:c["end"]], c["label"],
@@ -255,12 +261,18 @@ def _select(mentions: list[_Mention], texts: dict[str, str]) -> list[_Mention]:
             cleaned.append(m)
     cleaned.sort(key=lambda m: (m.priority, -(m.end - m.start), m.field, m.start))
     kept: list[_Mention] = []
-    by_field: dict[str, list[_Mention]] = defaultdict(list)
+    # kept spans never overlap, so sorted by start they are sorted by end too: the only one that
+    # can overlap a new span is the last one starting before the new span ends
+    starts: dict[str, list[int]] = defaultdict(list)
+    spans: dict[str, list[_Mention]] = defaultdict(list)
     for m in cleaned:
-        clash = next((k for k in by_field[m.field] if k.start < m.end and m.start < k.end), None)
+        i = bisect.bisect_left(starts[m.field], m.end)
+        prev = spans[m.field][i - 1] if i else None
+        clash = prev if prev is not None and prev.end > m.start else None
         if clash is None:
             kept.append(m)
-            by_field[m.field].append(m)
+            starts[m.field].insert(i, m.start)
+            spans[m.field].insert(i, m)
         elif (clash.start, clash.end, clash.type) == (m.start, m.end, m.type):
             # same span, same type, another extractor: agreement raises confidence
             clash.confidence = min(0.99, max(clash.confidence, m.confidence) + 0.1)
@@ -344,14 +356,14 @@ _PAPER_RELATION = {"Method": "USES", "Dataset": "EVALUATES_ON", "Task": "ADDRESS
 def assemble(paper: Paper, docs: dict[str, Doc], *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
              extras: "ExtraFinders | None" = None) -> Extraction:
     texts = {f: d.text for f, d in docs.items()}
-    raw, pairs = _raw_mentions(paper, docs)
+    sents = {f: _Sentences(d) for f, d in docs.items()}
+    raw, pairs = _raw_mentions(paper, docs, sents)
     typed_pairs = _type_pairs(raw, pairs)
     raw = raw + typed_pairs
     raw += _propagate(paper, raw)
     mentions = _select(raw, texts)
     # Pair members that lost their span to a better claim still join the groups by key.
     groups = _group(mentions, [m for m in typed_pairs])
-    sents = {f: _Sentences(d) for f, d in docs.items()}
 
     entities: list[Entity] = []
     mention_entity: dict[tuple[str, int, int], str] = {}
@@ -410,8 +422,10 @@ class ExtraFinders:
         seen_res: set[str] = set()
         for fld, sent_index in sents.items():
             spans = sorted(by_field.get(fld, []))
+            span_starts = [s for s, _, _ in spans]
             for s0, s1 in sent_index.bounds:
-                inside = [(s, e, eid) for s, e, eid in spans if s0 <= s and e <= s1]
+                lo, hi = bisect.bisect_left(span_starts, s0), bisect.bisect_right(span_starts, s1)
+                inside = [(s, e, eid) for s, e, eid in spans[lo:hi] if e <= s1]
                 sentence = sent_index.text[s0:s1]
                 local = [(s - s0, e - s0, etype[eid]) for s, e, eid in inside]
                 lookup = {(s - s0, e - s0): eid for s, e, eid in inside}

@@ -22,7 +22,7 @@ from kg.extract.candidates import add_candidate
 _WORD = re.compile(r"(?<![\w$/.@-])[^\W_][\w'.+-]*[\w+]|(?<![\w$/.@-])[^\W\d_]")
 _INNER_CAP = re.compile(r"^[^\W\d_]*[a-z][^\W\d_]*[A-Z]")  # FuseChat, fMRI, EssenceBench
 _UNITS = re.compile(r"^\d+(?:\.\d+)?(?:[kKmMbBgGtTpP][bB]?|[xX]|D|d|th|st|nd|rd|px|ms|s|h|%|FLOPs?|GPUs?)?$")
-_SENT_END = re.compile(r"[.!?:]\s*$")
+_OPENERS = frozenset(".!?:(\"“")  # after these a capital is sentence-initial, not a name
 
 
 @lru_cache(maxsize=1)
@@ -66,8 +66,10 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
     out = []
     for i, m in enumerate(words):
         word = m.group(0).rstrip(".'")
-        before = text[: m.start()]
-        initial = not before.strip() or bool(_SENT_END.search(before)) or before.rstrip().endswith(("(", "\"", "“"))
+        j = m.start() - 1  # the last non-space character before the word (no prefix copies)
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        initial = j < 0 or text[j] in _OPENERS
         # a word inside a run of capitalised words belongs to a Title-Case phrase, not a name
         in_phrase = (i > 0 and _capitalised(words[i - 1].group(0)) and not initial) or \
                     (i + 1 < len(words) and _capitalised(words[i + 1].group(0)))

@@ -37,4 +37,7 @@ def build_nlp(model: str | Path | None = "default", *, rules: bool = True) -> La
     if rules:
         for name in RULE_COMPONENTS:
             nlp.add_pipe(name)
+    # Abstracts of a megabyte happen (pasted full texts); spaCy's default limit is 1,000,000
+    # characters, and our components are linear, so raise it rather than fail.
+    nlp.max_length = max(nlp.max_length, 20_000_000)
     return nlp
