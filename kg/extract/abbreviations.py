@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.candidates import text_of
+
 # "(VLMs)", "(MMRL)", "(reID)", "(CPT)"; a leading space is optional: "re-identification(reID)".
 _PAREN = re.compile(r"\(\s*([^()\s][^()]{0,15}?)\s*[);,]")
 _WORD = re.compile(r"[^\s]+")
@@ -119,7 +121,7 @@ def make_abbreviations(nlp: Language, name: str):
     def kg_abbreviations(doc: Doc) -> Doc:
         doc._.kg_abbreviations = [
             {"short": [a.short_start, a.short_end], "long": [a.long_start, a.long_end]}
-            for a in find_abbreviations(doc.text)
+            for a in find_abbreviations(text_of(doc))
         ]
         return doc
     return kg_abbreviations

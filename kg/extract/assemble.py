@@ -19,7 +19,7 @@ from importlib import resources
 
 from spacy.tokens import Doc
 
-from kg.extract.candidates import candidates
+from kg.extract.candidates import candidates, text_of
 from kg.extract.proposals import find_proposals
 from kg.model import Entity, Evidence, Extraction, Mention, Paper, Relation, Result
 from kg.resolve.keys import canonical_key
@@ -154,7 +154,7 @@ class _Sentences:
     """Sentence lookup for one field's Doc: (sentence text, its start offset) for an offset."""
 
     def __init__(self, doc: Doc):
-        self.text = doc.text
+        self.text = text_of(doc)
         self.bounds = [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else [(0, 0)]
         self.starts = [s for s, _ in self.bounds]
 
@@ -173,7 +173,7 @@ def _raw_mentions(paper: Paper, docs: dict[str, Doc],
     mentions: list[_Mention] = []
     pairs: list[tuple[_Mention, _Mention]] = []
     for fld, doc in docs.items():
-        text = doc.text
+        text = text_of(doc)
         for ent in doc.ents:
             if ent.label_ in SCIENTIFIC:
                 label, conf = judge_ner(ent.text, ent.label_, sents[fld].at(ent.start_char)[0])

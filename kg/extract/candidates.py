@@ -26,6 +26,15 @@ for _name in ("kg_candidates", "kg_abbreviations", "kg_relations", "kg_results")
         Doc.set_extension(_name, default=None)
 
 
+def text_of(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc: spaCy rebuilds the string from every token on each
+    access (about 1 ms for an abstract), and every component needs it."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
+
 def add_candidate(doc: Doc, start: int, end: int, label: str, extractor: str,
                   confidence: float, **extra: Any) -> None:
     if doc._.kg_candidates is None:

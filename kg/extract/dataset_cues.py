@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
-from kg.extract.candidates import add_candidate, candidates
+from kg.extract.candidates import add_candidate, candidates, text_of
 
 EXTRACTOR = "kg_dataset_cues"
 CUES = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora"}
@@ -46,13 +46,13 @@ _THE_ID = get_string_id("the")
 
 def find_dataset_mentions(doc: Doc) -> list[Mention]:
     """(start_char, end_char, confidence) of dataset names cued by the words around them."""
-    lowered = doc.text.lower()
+    lowered = text_of(doc).lower()
     if not any(cue in lowered for cue in ("dataset", "benchmark", "corp", " on ", " across ")):
         return []  # most sentences: no Token objects made at all
     lexicon = _lexicon_tokens(doc)
     known = lexicon.get("Dataset", set())
     others = lexicon.get("Method", set()) | lexicon.get("Metric", set())
-    title_case = _is_title_cased(doc.text)
+    title_case = _is_title_cased(text_of(doc))
     name = _NameFlags(doc, title_case, known)
     found: dict[tuple[int, int], float] = {}
 

@@ -16,7 +16,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidates import add_candidate
+from kg.extract.candidates import add_candidate, text_of
 
 # one "word" as written, hyphen compounds included: "Mixture-of-Mamba", "Max-ResNet-18", "β-VAE"
 _WORD = re.compile(r"(?<![\w$/.@-])[^\W_][\w'.+-]*[\w+]|(?<![\w$/.@-])[^\W\d_]")
@@ -82,7 +82,7 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
 @Language.factory("kg_names", default_config={"confidence_scale": 1.0})
 def make_names(nlp: Language, name: str, confidence_scale: float):
     def kg_names(doc: Doc) -> Doc:
-        for start, end, score in find_names(doc.text):
+        for start, end, score in find_names(text_of(doc)):
             add_candidate(doc, start, end, "Method", name, round(score * confidence_scale, 3))
         return doc
     return kg_names

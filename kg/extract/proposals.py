@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidates import add_candidate
+from kg.extract.candidates import add_candidate, text_of
 
 # A name: letters/digits with internal capitals, digits, hyphens, LaTeX ($^2$), dots (Dr.LLM).
 _NAME = r"(?:[A-Za-z0-9][\w$^{}\\.+'-]*[\w$}+]|[A-Z][a-z]?)"
@@ -119,7 +119,7 @@ def make_proposals(nlp: Language, name: str, title: bool):
     """Marks proposed Methods/Datasets. Set ``title=True`` for a pipeline that reads titles."""
     def kg_proposals(doc: Doc) -> Doc:
         is_title = title or bool(doc.user_data.get("kg_field") == "title")
-        for p in find_proposals(doc.text, title=is_title):
+        for p in find_proposals(text_of(doc), title=is_title):
             add_candidate(doc, p.start, p.end, p.type, name, p.confidence, proposed=True)
         return doc
     return kg_proposals

@@ -16,7 +16,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidates import candidates
+from kg.extract.candidates import candidates, text_of
 from kg.extract.sentences import split_sentences
 from kg.schema import allowed
 
@@ -313,16 +313,16 @@ def doc_sentences(doc: Doc) -> list[Span]:
     """The Doc's sentence spans when a parser or senter set them, else :func:`split_sentences`."""
     if doc.has_annotation("SENT_START"):
         return [(s.start_char, s.end_char) for s in doc.sents]
-    return split_sentences(doc.text)
+    return split_sentences(text_of(doc))
 
 
 @Language.factory("kg_relation_rules", assigns=["doc._.kg_relations"],
                   default_config={"min_confidence": 0.0})
 def make_relation_rules(nlp: Language, name: str, min_confidence: float) -> Callable[[Doc], Doc]:
-    """Append :func:`find_relations` dicts (char offsets into doc.text) to ``doc._.kg_relations``."""
+    """Append :func:`find_relations` dicts (char offsets into text_of(doc)) to ``doc._.kg_relations``."""
 
     def relation_rules(doc: Doc) -> Doc:
-        found = [r for r in find_relations(doc.text, doc_mentions(doc),
+        found = [r for r in find_relations(text_of(doc), doc_mentions(doc),
                                            sentences=doc_sentences(doc))
                  if r["confidence"] >= min_confidence]
         if doc._.kg_relations is None:

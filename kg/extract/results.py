@@ -18,6 +18,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.candidates import text_of
+
 from kg.extract.metrics import find_metric_names
 from kg.extract.relation_rules import Mention, clause_subject, doc_mentions, doc_sentences
 from kg.extract.sentences import split_sentences
@@ -389,10 +391,10 @@ def _respectively_datasets(text: str, s1: int, values: list[_Value],
 @Language.factory("kg_results", assigns=["doc._.kg_results"],
                   default_config={"min_confidence": 0.0})
 def make_results(nlp: Language, name: str, min_confidence: float) -> Callable[[Doc], Doc]:
-    """Append :func:`find_results` dicts (char offsets into doc.text) to ``doc._.kg_results``."""
+    """Append :func:`find_results` dicts (char offsets into text_of(doc)) to ``doc._.kg_results``."""
 
     def results(doc: Doc) -> Doc:
-        found = [r for r in find_results(doc.text, doc_mentions(doc),
+        found = [r for r in find_results(text_of(doc), doc_mentions(doc),
                                          sentences=doc_sentences(doc))
                  if r["confidence"] >= min_confidence]
         if doc._.kg_results is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidates import add_candidate
+from kg.extract.candidates import add_candidate, text_of
 
 # Stops at whitespace, quotes, angle brackets and LaTeX braces ("\href{url}{text}" residue), and
 # at a second scheme glued on ("…Synthesis.https://github.com/…").
@@ -88,7 +88,7 @@ def find_urls(text: str) -> list[UrlMatch]:
 @Language.factory("kg_urls", default_config={"confidence": 0.99})
 def make_urls(nlp: Language, name: str, confidence: float):
     def kg_urls(doc: Doc) -> Doc:
-        for u in find_urls(doc.text):
+        for u in find_urls(text_of(doc)):
             add_candidate(doc, u.start, u.end, u.type, name, confidence,
                           canonical=u.name, key=u.key, url=u.url)
         return doc
