@@ -17,6 +17,8 @@ def find_node(g: nx.MultiDiGraph, query: str) -> str:
     """A node by id, name or alias (case and spelling folded); Paper nodes by id or title."""
     if query in g:
         return query
+    if f"Paper:{query}" in g:  # a paper by its id
+        return f"Paper:{query}"
     key = canonical_key(query)
     hits = [n for n, d in g.nodes(data=True)
             if canonical_key(d.get("name", "")) == key or any(canonical_key(a) == key for a in d.get("aliases", []))]
