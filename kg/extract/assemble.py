@@ -198,6 +198,27 @@ def _raw_mentions(paper: Paper, docs: dict[str, Doc],
     return mentions, pairs
 
 
+_PROPOSE_VERB = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work)|[Hh]ere,? we)\s+(?:\w+\s+)?"
+                           r"(?:propose|introduce|present|develop|design)s?\b")
+
+
+def _mark_proposed_objects(mentions: list[_Mention], sents: dict[str, "_Sentences"]) -> None:
+    """"We propose a novel weighted-merge method …": the first Method after the verb is the
+    paper's own, named or not (the name rules only see names)."""
+    by_sentence: dict[tuple[str, int], list[_Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.field == "abstract" and m.type == "Method":
+            by_sentence[(m.field, sents[m.field].at(m.start)[1])].append(m)
+    for (fld, s0), ms in by_sentence.items():
+        sentence = sents[fld].at(s0)[0]
+        verb = _PROPOSE_VERB.search(sentence)
+        if not verb:
+            continue
+        after = sorted((m for m in ms if m.start - s0 >= verb.end()), key=lambda m: m.start)
+        if after and after[0].start - s0 - verb.end() < 80 and not any(x.proposed for x in ms):
+            after[0].proposed = True
+
+
 def _overlaps(a: _Mention, b: _Mention) -> bool:
     return a.field == b.field and a.start < b.end and b.start < a.end
 
@@ -259,7 +280,9 @@ def _select(mentions: list[_Mention], texts: dict[str, str]) -> list[_Mention]:
                 continue
         if m.end > m.start:
             cleaned.append(m)
-    cleaned.sort(key=lambda m: (m.priority, -(m.end - m.start), m.field, m.start))
+    # Among the rules the longer span wins ("Split ImageNet-R" over "ImageNet", "Mixture-of-Mamba"
+    # over "Mamba"), then the sharper rule; the statistical NER only fills what rules left.
+    cleaned.sort(key=lambda m: (m.extractor == "ner", -(m.end - m.start), m.priority, m.field, m.start))
     kept: list[_Mention] = []
     # kept spans never overlap, so sorted by start they are sorted by end too: the only one that
     # can overlap a new span is the last one starting before the new span ends
@@ -362,6 +385,7 @@ def assemble(paper: Paper, docs: dict[str, Doc], *, min_confidence: float = DEFA
     raw = raw + typed_pairs
     raw += _propagate(paper, raw)
     mentions = _select(raw, texts)
+    _mark_proposed_objects(mentions, sents)
     # Pair members that lost their span to a better claim still join the groups by key.
     groups = _group(mentions, [m for m in typed_pairs])
 
