@@ -65,3 +65,18 @@ def test_top_k_accuracy_is_its_own_metric(rules_only):
     assert r.dataset == "Dataset:imagenet-1-k"
     ev = r.evidence
     assert out.paper.abstract[ev.head[0]:ev.head[1]] == "top-1 accuracy"
+
+
+def test_longer_rule_span_wins_over_a_lexicon_name_inside_it(rules_only):
+    out = _extract(rules_only, "Mixture-of-Mamba: Enhancing Multi-Modal State-Space Models with Modality-Aware Sparsity",
+                   "In the Transfusion setting, Mixture-of-Mamba achieves equivalent image loss.")
+    names = {(e.type, e.name): e for e in out.entities}
+    assert ("Method", "Mixture-of-Mamba") in names and names[("Method", "Mixture-of-Mamba")].proposed
+    assert ("Method", "Mamba") not in names
+
+
+def test_first_method_after_we_propose_is_proposed(rules_only):
+    out = _extract(rules_only, "Multi-Concept Video Customization",
+                   "Next, we propose a novel Decoupled Low-rank Adaptation (DeLoRA) method for customization.")
+    (e,) = [e for e in out.entities if "DeLoRA" in [e.name, *e.aliases]]
+    assert e.type == "Method" and e.proposed

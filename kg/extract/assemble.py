@@ -223,7 +223,11 @@ def _overlaps(a: _Mention, b: _Mention) -> bool:
     return a.field == b.field and a.start < b.end and b.start < a.end
 
 
-def _type_pairs(mentions: list[_Mention], pairs: list[tuple[_Mention, _Mention]]) -> list[_Mention]:
+_WORD_AFTER_PAREN = re.compile(r"\s*\)\s+([A-Za-z-]+)")
+
+
+def _type_pairs(mentions: list[_Mention], pairs: list[tuple[_Mention, _Mention]],
+                texts: dict[str, str]) -> list[_Mention]:
     """Give each acronym definition a type: what another extractor says of either form, else
     the long form's head noun; untypable definitions ("out-of-distribution (OOD)") are dropped."""
     typed: list[_Mention] = []
@@ -235,6 +239,10 @@ def _type_pairs(mentions: list[_Mention], pairs: list[tuple[_Mention, _Mention]]
         head = type_by_head(long.text)
         if head:
             votes[head] += 1.0  # the expansion's own head noun outweighs any one extractor
+        after = _WORD_AFTER_PAREN.match(texts[short.field], short.end)
+        named = type_by_head(after.group(1)) if after else None
+        if named:
+            votes[named] += 1.5  # "… Adaptation (DeLoRA) method": the noun after says what it is
         typ = max(votes, key=lambda t: (votes[t], t)) if votes else None
         if typ is None:
             continue
@@ -381,7 +389,7 @@ def assemble(paper: Paper, docs: dict[str, Doc], *, min_confidence: float = DEFA
     texts = {f: d.text for f, d in docs.items()}
     sents = {f: _Sentences(d) for f, d in docs.items()}
     raw, pairs = _raw_mentions(paper, docs, sents)
-    typed_pairs = _type_pairs(raw, pairs)
+    typed_pairs = _type_pairs(raw, pairs, texts)
     raw = raw + typed_pairs
     raw += _propagate(paper, raw)
     mentions = _select(raw, texts)
