@@ -73,6 +73,10 @@ _DATASET_CONTEXT = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test s
                               re.IGNORECASE)
 
 
+_COORDINATION = re.compile(r"\s(?:and|or)\s")
+_PARTICIPLE = re.compile(r"^[A-Za-z]+-[a-z]+ed$")
+
+
 def judge_ner(text: str, label: str, sentence: str = "") -> tuple[str, float]:
     """Type and confidence for a statistical NER span.
 
@@ -86,6 +90,8 @@ def judge_ner(text: str, label: str, sentence: str = "") -> tuple[str, float]:
     if by_head and by_head != label:
         label = by_head
     words = text.split()
+    if label != "Task" and (_COORDINATION.search(text) or _PARTICIPLE.search(text)):
+        return label, 0.45  # "Russian and Chinese text", "Web-crawled": not one named thing
     if label == "Dataset" and by_head != "Dataset" and (not _name_like(text) or not _DATASET_CONTEXT.search(sentence)):
         return label, 0.4
     if len(words) == 1 and not _name_like(text) and label in ("Method", "Metric", "Dataset"):
