@@ -200,3 +200,25 @@ def test_spacy_component_appends_plain_dicts() -> None:
     assert [(r["metric_name"], r["value"], r["sentence"]) for r in doc._.kg_results] == [
         ("FID", 1.94, (0, 64))]
     assert all(not isinstance(v, spacy.tokens.Span) for r in doc._.kg_results for v in r.values())
+
+
+def test_compared_value_shares_the_metric():
+    text = ("In particular, the F1-score reaches 64.38% by our ATR framework, significantly higher than "
+            "44.76% based on the state-of-the-art algorithm.")
+    ms = [(text.index("F1-score"), text.index("F1-score") + 8, "Metric")]
+    assert [(r["metric_name"], r["value"], r["kind"]) for r in find_results(text, ms)] == [
+        ("F1-score", 64.38, "absolute"), ("F1-score", 44.76, "absolute")]
+
+
+def test_percentage_points_on_a_metric():
+    text = "We show that CSP outperforms the CLIP on benchmark datasets by an average of 10.9 percentage points on AUC."
+    ms = [(text.index("AUC"), text.index("AUC") + 3, "Metric")]
+    (r,) = find_results(text, ms)
+    assert (r["metric_name"], r["value"], r["unit"], r["kind"], r["direction"]) == ("AUC", 10.9, "pp", "relative", "up")
+
+
+def test_share_of_the_training_metric():
+    text = "Mixture-of-Mamba achieves equivalent image loss using only 34.76% of the training FLOPs at the 1.4B scale."
+    ms = [(text.index("FLOPs"), text.index("FLOPs") + 5, "Metric")]
+    (r,) = find_results(text, ms)
+    assert (r["metric_name"], r["value"], r["unit"]) == ("FLOPs", 34.76, "%")

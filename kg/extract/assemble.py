@@ -95,7 +95,7 @@ def judge_ner(text: str, label: str, sentence: str = "") -> tuple[str, float]:
     if label == "Dataset" and by_head != "Dataset" and (not _name_like(text) or not _DATASET_CONTEXT.search(sentence)):
         return label, 0.4
     if len(words) == 1 and not _name_like(text) and label in ("Method", "Metric", "Dataset"):
-        return label, 0.45
+        return label, 0.4
     if label == "Method" and not _name_like(text):
         return label, LOWERCASE_NER_CONFIDENCE
     if label == "Metric" and not _name_like(text) and by_head != "Metric":

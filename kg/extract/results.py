@@ -30,7 +30,7 @@ Span = tuple[int, int]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # As written after a number; order matters ("%p" before "%", "times" glued or spaced).
-_UNIT = (r"(?:\s?\\?%\s?p\b|\s?\\?%\$?|\s?pp\b|\s?\\times\$?|\s?times\b|times(?=[a-z\s\d])"
+_UNIT = (r"(?:\s?\\?%\s?p\b|\s(?:percentage|percent)\s+points?\b|\s?\\?%\$?|\s?pp\b|\s?\\times\$?|\s?times\b|times(?=[a-z\s\d])"
          r"|\s?×|[xX](?![\w])|-?fold\b|\s(?:points?|pts)\b|\s?dB\b)")
 _VALUE = re.compile(
     rf"(?:(?<![\w.])(?P<sign>[+−±~]|-(?=\d))|(?<![\w.\-]))(?P<num>{_NUM})(?P<unit1>{_UNIT})?"
@@ -57,6 +57,7 @@ _TIMES_UNIT = re.compile(r"\\?times|×|[xX]|fold")
 _FILLER = re.compile(r"\s*(?:absolute|relative|overall|average|avg\.?|mean|higher|lower|better"
                      r"|improvements?|gains?|increases?|reductions?|drops?|declines?|decreases?"
                      r"|boosts?|uplifts?|savings?|degradations?|in|on|for|the|total|faster"
+                     r"|of|training|inference|computational|compute"
                      r"|an?|\})(?![\w-])", re.IGNORECASE)
 # Between a metric and the number that follows it ("FID of 1.28", "F1-score reaches 64.38%").
 _METRIC_TO_VALUE = re.compile(
@@ -96,7 +97,7 @@ _NOT_A_DATASET = frozenset({"GPU", "GPUs", "CPU", "CPUs", "TPU", "TPUs", "A100",
                             "Average", "All", "Both", "This", "These", "The", "Our", "It"})
 
 _CONFIDENCE = {"value_metric": 0.85, "metric_value": 0.85, "from_to": 0.85, "by_value": 0.8,
-               "coordinated": 0.7, "faster": 0.7}
+               "coordinated": 0.7, "faster": 0.7, "compared": 0.7}
 
 
 @dataclass
@@ -149,6 +150,7 @@ def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[di
         prev_end = values[i - 1].end if i else s0
         _link(text, v, metrics, prev_end, s0)
     _link_coordinated(text, values)
+    _link_compared(text, values)
     for v in values:
         if v.metric is None and v.unit == "x" and _FASTER_AFTER.match(text, v.end):
             speed = [m for m in metrics if _SPEED_METRIC.search(text, m[0], m[1])]
@@ -221,6 +223,8 @@ def _unit(written: str | None) -> str | None:
     u = written.strip().replace("\\", "").replace("$", "").replace(" ", "")
     if u in ("%p", "pp", "%", "dB"):
         return u
+    if u.startswith(("percentage", "percent")):
+        return "pp"
     if _TIMES_UNIT.fullmatch(u.lstrip("-")):
         return "x"
     return "points"
@@ -260,6 +264,21 @@ def _metric_after(text: str, pos: int, metrics: list[Span]) -> Span | None:
             return None
         pos = filler.end()
     return None
+
+
+_COMPARED_BEFORE = re.compile(r"\b(?:than|compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:the\s+|only\s+|just\s+)?$",
+                              re.IGNORECASE)
+
+
+def _link_compared(text: str, values: list[_Value]) -> None:
+    """"the F1-score reaches 64.38% …, significantly higher than 44.76%": the compared number is
+    in the same metric as the result before it in the sentence."""
+    for i, v in enumerate(values):
+        if v.metric is not None or not _COMPARED_BEFORE.search(text, max(0, v.start - 30), v.start):
+            continue
+        prev = next((p for p in reversed(values[:i]) if p.metric is not None and p.pattern != "compared"), None)
+        if prev is not None and prev.unit == v.unit:
+            v.metric, v.pattern, v.source = prev.metric, "compared", prev
 
 
 def _link_coordinated(text: str, values: list[_Value]) -> None:
