@@ -115,3 +115,22 @@ def test_a_focused_view_opens_on_its_focus(browser, tmp_path: Path) -> None:
     browser.open(path)
     assert browser.page.text_content("#panel h2") == "Method 4"
     assert "focus 'm4'" in browser.page.text_content("#notes")
+
+
+def test_hover_tooltips_are_plain_text(browser, tmp_path: Path) -> None:
+    path = tmp_path / "evil.html"
+    render_html(hostile_graph(), path)
+    browser.open(path)
+    page = browser.page
+    paper = page.evaluate("window.kg.data.nodes.findIndex(n => n.type === 'Paper')")
+    tooltip = page.evaluate(f"window.kg.network.body.data.nodes.get({paper}).title")
+    assert isinstance(tooltip, str) and tooltip.startswith(XSS_TITLE)
+    edge = page.evaluate("window.kg.network.body.data.edges.get(0).title")
+    assert XSS_TEXT in edge or "CLIP" in edge
+    pos = page.evaluate(f"window.kg.network.canvasToDOM(window.kg.network.getPosition({paper}))")
+    box = page.locator("#graph").bounding_box()
+    page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"])
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    assert page.text_content("div.vis-tooltip").startswith(XSS_TITLE)
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert browser.dialogs == [] and browser.errors == []

@@ -73,7 +73,7 @@
     var labelInside = LABEL_INSIDE.indexOf(t.shape) >= 0;
     var node = {
       id: i, type: n.type, label: labelInside ? undefined : shorten(n.name, n.type === "Paper" ? 36 : 40),
-      shape: t.shape, value: sizeFraction(n),
+      shape: t.shape, value: sizeFraction(n), title: nodeTooltip(n),
       color: { background: t.color, border: shade(t.color), highlight: { background: t.color, border: "#1f2328" },
                hover: { background: t.color, border: "#1f2328" } },
     };
@@ -84,10 +84,30 @@
     var color = relTypes[e.type] ? relTypes[e.type].color : "#999999";
     return {
       id: i, from: e.from, to: e.to, type: e.type,
-      width: 1 + Math.log2(Math.max(e.support || 1, 1)),
+      width: 1 + Math.log2(Math.max(e.support || 1, 1)), title: edgeTooltip(e),
       color: { color: color, opacity: 0.55, highlight: color, hover: color },
     };
   }));
+  // Hover tooltips. vis-network shows a string title as plain text (never HTML), so input text
+  // is safe here; the CSS keeps the line breaks.
+  function nodeTooltip(n) {
+    var lines = [n.name, n.type + (n.papers ? " · " + n.papers + (n.papers === 1 ? " paper" : " papers") : "")];
+    (n.paperIds || []).slice(0, 3).forEach(function (pid) {
+      var p = data.papers[pid];
+      if (p) lines.push("• " + shorten(p.title, 70));
+    });
+    if (n.paperIds && n.paperIds.length > 3) lines.push("… and " + (n.paperIds.length - 3) + " more");
+    return lines.join("\n");
+  }
+  function edgeTooltip(e) {
+    var lines = [e.type + (e.support > 1 ? " · " + e.support + " papers" : "")];
+    var ev = (e.evidence || [])[0];
+    if (ev) {
+      lines.push("“" + shorten(ev.sentence, 160) + "”");
+      lines.push((ev.extractor || "") + (ev.confidence != null ? " · " + Number(ev.confidence).toFixed(2) : ""));
+    }
+    return lines.join("\n");
+  }
   function shade(hex) {
     var v = parseInt(hex.slice(1), 16);
     var r = Math.round(((v >> 16) & 255) * 0.7), g = Math.round(((v >> 8) & 255) * 0.7), b = Math.round((v & 255) * 0.7);
