@@ -1,0 +1,95 @@
+"""Smoke test of scripts/bench.py and scripts/synth_corpus.py on a tiny input: every function
+runs and its report has the expected structure. Wall times are never asserted."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(name: str):
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def synth():
+    return _load("synth_corpus")
+
+
+@pytest.fixture(scope="module")
+def bench():
+    _load("synth_corpus")
+    return _load("bench")
+
+
+@pytest.fixture(scope="module")
+def papers(bench):
+    return bench.load_papers(n=24, seed=1)
+
+
+def test_synth_corpus_is_deterministic_and_varied(synth, tmp_path):
+    seeds = synth.load_seed_records()
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    words = synth.write_corpus(a, 200, seed=3, seeds=seeds)
+    assert synth.write_corpus(b, 200, seed=3, seeds=seeds) == words > 0
+    assert a.read_bytes() == b.read_bytes()
+    recs = [json.loads(line) for line in a.read_text().splitlines()]
+    assert len(recs) == 200 and len({r["id"] for r in recs}) == 200
+    assert all(r["title"] and r["abstract"] for r in recs)
+    seed_titles = {s["title"] for s in seeds}
+    assert sum(r["title"] not in seed_titles for r in recs) > 20  # names were varied
+    c = tmp_path / "c.jsonl"
+    synth.write_corpus(c, 200, seed=4, seeds=seeds)
+    assert c.read_bytes() != a.read_bytes()
+
+
+def test_load_papers_resamples(bench):
+    ps = bench.load_papers(n=700, seed=0)
+    assert len(ps) == 700 and all("~" in p.id for p in ps[600:])  # resampled copies get fresh ids
+
+
+def test_throughput_report(bench, papers):
+    r = bench.bench_throughput(papers, model=None, batch_size=8, repeats=1)
+    assert r["papers"] == 24 and r["words"] > 0
+    for k in ("tokenizer", "extract"):
+        assert r[k]["papers_per_s"] > 0 and r[k]["words_per_s"] > 0 and r[k]["runs"] == 1
+        assert r[k]["papers_per_cpu_s"] > 0
+    assert r["ratio_extract_to_tokenizer"] > 0 and r["ratio_cpu"] > 0
+    assert set(r["targets"]) == {"ratio>=0.1", "papers_per_s>=100"}
+    text = bench.format_throughput(r)
+    assert "| path | papers/s | words/s | ratio |" in text and "tokenizer" in text
+
+
+def test_workers_report(bench, papers):
+    r = bench.bench_workers(papers, workers=2, model=None, batch_size=6, repeats=1)
+    assert r["workers"] == 2 and r["papers"] == 24
+    for k in ("steady_1", "steady_n", "e2e_1", "e2e_n"):
+        assert r[k]["papers_per_s"] > 0
+    assert r["startup"]["median_s"] > 0 and r["speedup_steady"] > 0 and r["speedup_cpu_bound"] > 0
+    assert 0 < r["parallel_efficiency"]
+    assert "start-up" in bench.format_workers(r)
+
+
+def test_scale_and_memory_reports(bench, tmp_path):
+    r = bench.bench_scale(30, workers=1, workdir=tmp_path, extra_args=["--model", "none"])
+    assert r["n"] == 30 and r["wall_s"] > 0 and r["peak_rss_main"] > 0 and r["graph_bytes"] > 0
+    assert "built 30 papers" in r["summary"]
+    assert r["cpu_total_s"] > 0 and r["cpu_bound_wall_s"] > 0
+    assert not (tmp_path / "graph-30.json").exists()
+    assert "| papers | wall time |" in bench.format_scale(r)
+    m = bench.bench_memory(30, workers=1, workdir=tmp_path, extra_args=["--model", "none"])
+    assert m["lines"] == 30 and [s["papers"] for s in m["samples"]] == [3, 15, 30]
+    assert all(s["rss_main"] > 0 for s in m["samples"])
+    assert "RSS main" in bench.format_memory(m)
