@@ -73,8 +73,9 @@ def input_options(f):
 def extract_options(f):
     f = click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
                      help="Drop entities below this confidence (default 0.5).")(f)
-    f = click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-                     help="Processes for extraction.")(f)
+    f = click.option("--workers", type=click.IntRange(1, 64), default=None,
+                     help="Processes for extraction (default: the machine's cores, at most 4; "
+                          "inputs of one batch run in-process).")(f)
     f = click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True)(f)
     f = click.option("--model", default="default", show_default=True,
                      help='spaCy NER pipeline: "default" (shipped), a path, or "none" (rules only).')(f)
@@ -131,6 +132,9 @@ def _extractions(files, fmt, skip_invalid, quiet, model, workers, batch_size, mi
     from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE
     from kg.extract.run import extract_stream
 
+    from kg.extract.run import default_workers
+
+    workers = default_workers() if workers is None else workers
     papers = _papers(files, fmt, skip_invalid)
     if skip is not None:
         papers = (p for p in papers if not skip(p))

@@ -4,6 +4,9 @@ The components leave plain candidates on each Doc (kg/extract/candidates.py); th
 ``doc.ents``. Here they become mentions, are cleaned and de-overlapped by extractor priority,
 grouped into one entity per thing in the paper (canonical key + acronym definitions), and
 linked to the paper (PROPOSES, USES, …) with the sentence that says so.
+
+Records are built with ``model_construct`` (no validation): this is the hot path, the values
+are our own, and tests validate every output line against schemas/extraction.schema.json.
 """
 
 from __future__ import annotations
@@ -363,7 +366,7 @@ def _confidence(group: _Group) -> float:
 def _evidence(m: _Mention, sents: dict[str, _Sentences], extractor: str, confidence: float,
               tail: _Mention | None = None) -> Evidence:
     sentence, s0 = sents[m.field].at(m.start)
-    return Evidence(field=m.field, sentence=sentence, sentence_start=s0,
+    return Evidence.model_construct(field=m.field, sentence=sentence, sentence_start=s0,
                     head=None, tail=(m.start, m.end), extractor=extractor, confidence=confidence)
 
 
@@ -392,7 +395,7 @@ _PAPER_RELATION = {"Method": "USES", "Dataset": "EVALUATES_ON", "Task": "ADDRESS
 
 def assemble(paper: Paper, docs: dict[str, Doc], *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
              extras: "ExtraFinders | None" = None) -> Extraction:
-    texts = {f: d.text for f, d in docs.items()}
+    texts = {f: text_of(d) for f, d in docs.items()}
     sents = {f: _Sentences(d) for f, d in docs.items()}
     raw, pairs = _raw_mentions(paper, docs, sents)
     typed_pairs = _type_pairs(raw, pairs, texts)
@@ -417,9 +420,9 @@ def assemble(paper: Paper, docs: dict[str, Doc], *, min_confidence: float = DEFA
         aliases = sorted({m.text for m in ms if m.text != name})
         proposed = any(m.proposed for m in ms) and g.type in ("Method", "Dataset")
         url = next((m.url for m in ms if m.url), None)
-        entities.append(Entity(
+        entities.append(Entity.model_construct(
             id=eid, type=g.type, name=name, key=g.key, aliases=aliases,
-            mentions=[Mention(text=m.text, start=m.start, end=m.end, field=m.field, extractor=m.extractor)
+            mentions=[Mention.model_construct(text=m.text, start=m.start, end=m.end, field=m.field, extractor=m.extractor)
                       for m in ms],
             confidence=conf, proposed=proposed,
             extractors=sorted({m.extractor for m in ms}), url=url))
@@ -428,19 +431,19 @@ def assemble(paper: Paper, docs: dict[str, Doc], *, min_confidence: float = DEFA
         first = ms[0]
         if proposed:
             src = next((m for m in ms if m.proposed), first)
-            relations.append(Relation(type="PROPOSES", head=paper_nid, tail=eid,
+            relations.append(Relation.model_construct(type="PROPOSES", head=paper_nid, tail=eid,
                                       evidence=_evidence(src, sents, src.extractor, conf)))
         rel = _PAPER_RELATION[g.type]
         if g.type == "Dataset":
             first, rel = _dataset_role(ms, sents)
         if not (proposed and g.type == "Method"):
-            relations.append(Relation(type=rel, head=paper_nid, tail=eid,
+            relations.append(Relation.model_construct(type=rel, head=paper_nid, tail=eid,
                                       evidence=_evidence(first, sents, first.extractor, conf)))
 
     results: list[Result] = []
     if extras is not None:
         extras.apply(paper, docs, sents, entities, mention_entity, relations, results)
-    return Extraction(paper=paper, entities=entities, relations=relations, results=results)
+    return Extraction.model_construct(paper=paper, entities=entities, relations=relations, results=results)
 
 
 class ExtraFinders:
@@ -476,7 +479,7 @@ class ExtraFinders:
                             if not allowed(r["type"], etype[h], etype[t]):
                                 continue
                             seen_rel.add((r["type"], h, t))
-                            relations.append(Relation(type=r["type"], head=h, tail=t, evidence=Evidence(
+                            relations.append(Relation.model_construct(type=r["type"], head=h, tail=t, evidence=Evidence.model_construct(
                                 field=fld, sentence=sentence, sentence_start=s0,
                                 head=(r["head"][0] + s0, r["head"][1] + s0),
                                 tail=(r["tail"][0] + s0, r["tail"][1] + s0),
@@ -497,14 +500,14 @@ class ExtraFinders:
                     continue
                 metric_id = node_id("Metric", key)
                 if metric_id not in etype:
-                    entities.append(Entity(
+                    entities.append(Entity.model_construct(
                         id=metric_id, type="Metric", name=metric_name, key=key,
-                        mentions=[Mention(text=sentence[ms:me], start=ms + s0, end=me + s0, field=fld,
+                        mentions=[Mention.model_construct(text=sentence[ms:me], start=ms + s0, end=me + s0, field=fld,
                                           extractor="kg_results")],
                         confidence=round(float(r["confidence"]), 3), extractors=["kg_results"]))
                     etype[metric_id] = "Metric"
-                    relations.append(Relation(type="MEASURES", head=node_id("Paper", paper.id), tail=metric_id,
-                                              evidence=Evidence(field=fld, sentence=sentence, sentence_start=s0,
+                    relations.append(Relation.model_construct(type="MEASURES", head=node_id("Paper", paper.id), tail=metric_id,
+                                              evidence=Evidence.model_construct(field=fld, sentence=sentence, sentence_start=s0,
                                                                 tail=(ms + s0, me + s0), extractor="kg_results",
                                                                 confidence=round(float(r["confidence"]), 3))))
             dataset = lookup.get(tuple(r["dataset"])) if r.get("dataset") else None
@@ -518,11 +521,11 @@ class ExtraFinders:
                 continue
             seen_res.add(rid)
             vs, ve = r.get("value_span") or r["metric"]
-            results.append(Result(
+            results.append(Result.model_construct(
                 id=rid, metric=metric_id, metric_name=sentence[ms:me],  # as the paper writes it
                 value=float(r["value"]), value_text=r["value_text"], unit=r.get("unit"), kind=r["kind"],
                 direction=r.get("direction"), range_high=r.get("range_high"), dataset=dataset, method=method,
-                evidence=Evidence(field=fld, sentence=sentence, sentence_start=s0, head=(ms + s0, me + s0),
+                evidence=Evidence.model_construct(field=fld, sentence=sentence, sentence_start=s0, head=(ms + s0, me + s0),
                                   tail=(vs + s0, ve + s0), extractor="kg_results",
                                   confidence=round(float(r["confidence"]), 3))))
 

@@ -26,6 +26,8 @@ from kg.extract.sentences import split_sentences
 
 __all__ = ["find_results"]
 
+_DIGIT = re.compile(r"\d")
+
 Span = tuple[int, int]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -129,7 +131,7 @@ def find_results(text: str, mentions: Sequence[Mention], *,
     ms = sorted((m for m in mentions if m[1] > m[0]), key=lambda m: (m[0], -m[1]))
     out: list[dict[str, Any]] = []
     for s0, s1 in (split_sentences(text) if sentences is None else sentences):
-        if not any(c.isdigit() for c in text[s0:s1]):
+        if not _DIGIT.search(text, s0, s1):
             continue
         inside = [m for m in ms if m[0] >= s0 and m[1] <= s1]
         out.extend(_sentence_results(text, s0, s1, inside))

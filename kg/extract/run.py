@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing as mp
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -63,16 +64,25 @@ def _work(batch: list[Paper]) -> list[Extraction]:
     return list(_worker.extract(batch, batch_size=len(batch)))
 
 
+def default_workers() -> int:
+    """Both cores of a small machine, at most four (more only adds start-up here)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 def extract_stream(papers: Iterable[Paper], *, model: str | Path | None = "default", workers: int = 1,
                    batch_size: int = 64, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
                    extractor: Extractor | None = None) -> Iterator[Extraction]:
     """Stream extractions; memory holds at most a few batches per worker."""
-    if workers <= 1:
-        ex = extractor or Extractor(model, min_confidence=min_confidence)
-        yield from ex.extract(papers, batch_size=batch_size)
-        return
     it = iter(papers)
-    batches = iter(lambda: list(itertools.islice(it, batch_size)), [])
+    first = list(itertools.islice(it, batch_size))
+    second = list(itertools.islice(it, batch_size)) if workers > 1 else []
+    if workers <= 1 or not second:
+        # One batch or less: starting worker processes would cost more than it saves.
+        ex = extractor or Extractor(model, min_confidence=min_confidence)
+        yield from ex.extract(itertools.chain(first, second, it), batch_size=batch_size)
+        return
+    rest = iter(lambda: list(itertools.islice(it, batch_size)), [])
+    batches = itertools.chain([first, second], rest)
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     with ctx.Pool(workers, initializer=_init_worker, initargs=(model, min_confidence)) as pool:
         for out in pool.imap(_work, batches, chunksize=1):

@@ -15,7 +15,7 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.model import Paper
 from kg.read import arxiv_atom, hf_listing, jsonl
-from kg.read.text import read_text
+from kg.read.text import read_head, read_text
 
 READERS = {
     "hf-listing": hf_listing.parse,
@@ -73,9 +73,12 @@ def input_files(paths: Iterable[str | Path]) -> list[Path]:
 def read_file(path: Path, fmt: str | None = None, on_error: OnError | None = None) -> Iterator[Paper]:
     if fmt is not None and fmt not in READERS:
         raise InputError(str(path), None, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    text = read_text(path)
-    fmt = fmt or detect_format(path, text)
-    yield from READERS[fmt](text, str(path), on_error)
+    head = read_head(path)
+    fmt = fmt or detect_format(path, head)
+    if fmt == "jsonl":
+        yield from jsonl.parse_stream(path, on_error)
+        return
+    yield from READERS[fmt](read_text(path), str(path), on_error)
 
 
 def read_papers(paths: Iterable[str | Path], fmt: str | None = None,

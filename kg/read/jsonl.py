@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
 from kg.model import Paper, Source
 from kg.read.ids import title_id
-from kg.read.text import line_of
+from kg.read.text import line_of, stream_lines
 
 _DECODER = json.JSONDecoder()
 
@@ -22,7 +23,11 @@ def _records(text: str, file: str) -> Iterator[tuple[int, Any] | InputError]:
         return
     # Records end at "\n" only: str.splitlines() would also split inside a JSON string at
     # U+2028, U+0085, form feed… (all legal there) and shift every later line number.
-    for number, line in enumerate(text.split("\n"), start=1):
+    yield from _line_records(enumerate(text.split("\n"), start=1), file)
+
+
+def _line_records(lines: Iterable[tuple[int, str]], file: str) -> Iterator[tuple[int, Any] | InputError]:
+    for number, line in lines:
         if not line.strip():
             continue
         try:
@@ -117,8 +122,18 @@ def to_paper(record: Any, file: str, line: int) -> Paper:
 
 
 def parse(text: str, file: str, on_error: Callable[[InputError], None] | None = None) -> Iterator[Paper]:
+    return _papers(_records(text, file), file, on_error)
+
+
+def parse_stream(path: Path, on_error: Callable[[InputError], None] | None = None) -> Iterator[Paper]:
+    """JSON Lines read line by line: a 100,000-record file is never held in memory."""
+    return _papers(_line_records(stream_lines(path), str(path)), str(path), on_error)
+
+
+def _papers(items: Iterable[tuple[int, Any] | InputError], file: str,
+            on_error: Callable[[InputError], None] | None) -> Iterator[Paper]:
     seen: dict[str, int] = {}
-    for item in _records(text, file):
+    for item in items:
         try:
             if isinstance(item, InputError):
                 raise item
