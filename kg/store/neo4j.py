@@ -149,12 +149,18 @@ def relationship_merge_query(rel_type: str, head_label: str, tail_label: str) ->
 # ---------------------------------------------------------------- rows (pure)
 
 
+_INT64 = range(-2**63, 2**63)
+
+
 def to_property(value: Any) -> Any:
     """A value Neo4j can store, or None for no property (None and empty lists).
 
     Scalars and lists of one scalar type stay as they are; dicts, lists of dicts and mixed lists
     (edge ``evidence``) become a JSON string, which ``json.loads`` turns back into the original.
+    Integers beyond Neo4j's 64 bits become text too (the driver would refuse to send them).
     """
+    if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64:
+        return str(value)
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, (list, tuple)):
@@ -162,7 +168,8 @@ def to_property(value: Any) -> Any:
         if not items:
             return None  # as neo4j-admin import does: an empty array has no element type
         kinds = {type(v) for v in items}
-        if len(kinds) == 1 and kinds <= {str, bool, int, float}:
+        if len(kinds) == 1 and kinds <= {str, bool, int, float} \
+                and not (kinds == {int} and any(v not in _INT64 for v in items)):
             return items
         return json.dumps(items, ensure_ascii=False, sort_keys=True)
     if isinstance(value, Mapping):
