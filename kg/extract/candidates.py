@@ -43,5 +43,14 @@ def add_candidate(doc: Doc, start: int, end: int, label: str, extractor: str,
                                 "extractor": extractor, "confidence": confidence, **extra})
 
 
+def extend(doc: Doc, extension: str, items: list[dict[str, Any]]) -> None:
+    """Append plain dicts to a list-valued Doc extension (``kg_relations``, ``kg_results``)."""
+    current = getattr(doc._, extension)
+    if current is None:
+        setattr(doc._, extension, list(items))
+    else:
+        current.extend(items)
+
+
 def candidates(doc: Doc) -> list[dict[str, Any]]:
     return doc._.kg_candidates or []

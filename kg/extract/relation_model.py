@@ -49,7 +49,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidates import candidates, text_of  # also registers doc._.kg_relations
+from kg.extract.candidates import candidates, extend, text_of  # also registers doc._.kg_relations
 from kg.schema import ENTITY_TYPES, allowed
 
 __all__ = ["EXTRACTOR", "MODEL_DIR", "SCIER_RELATIONS", "SCIERC_RELATIONS", "SYMMETRIC",
@@ -424,9 +424,7 @@ def make_relation_component(nlp: Language, name: str, model_dir: str, use_ents: 
                  if doc.has_annotation("SENT_START") else None)
         found = [r for r in predict_relations(text_of(doc), doc_mentions(doc, use_ents, use_candidates),
                                               sents, model) if r["confidence"] >= min_confidence]
-        if doc._.kg_relations is None:
-            doc._.kg_relations = []
-        doc._.kg_relations.extend(found)
+        extend(doc, "kg_relations", found)
         return doc
 
     return kg_relation_model

@@ -16,7 +16,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidates import candidates, text_of
+from kg.extract.candidates import candidates, extend, text_of
 from kg.extract.sentences import split_sentences
 from kg.schema import allowed
 
@@ -325,9 +325,7 @@ def make_relation_rules(nlp: Language, name: str, min_confidence: float) -> Call
         found = [r for r in find_relations(text_of(doc), doc_mentions(doc),
                                            sentences=doc_sentences(doc))
                  if r["confidence"] >= min_confidence]
-        if doc._.kg_relations is None:
-            doc._.kg_relations = []
-        doc._.kg_relations.extend(found)
+        extend(doc, "kg_relations", found)
         return doc
 
     return relation_rules

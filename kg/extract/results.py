@@ -18,7 +18,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidates import text_of
+from kg.extract.candidates import extend, text_of
 
 from kg.extract.metrics import find_metric_names
 from kg.extract.relation_rules import Mention, clause_subject, doc_mentions, doc_sentences
@@ -418,9 +418,7 @@ def make_results(nlp: Language, name: str, min_confidence: float) -> Callable[[D
         found = [r for r in find_results(text_of(doc), doc_mentions(doc),
                                          sentences=doc_sentences(doc))
                  if r["confidence"] >= min_confidence]
-        if doc._.kg_results is None:
-            doc._.kg_results = []
-        doc._.kg_results.extend(found)
+        extend(doc, "kg_results", found)
         return doc
 
     return results
