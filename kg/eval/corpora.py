@@ -1,0 +1,173 @@
+"""Readers of the SciERC and SciER JSONL files into one form: words plus typed token spans.
+
+Both corpora come out with our entity types (Method, Dataset, Metric, Task). SciERC's
+Material becomes Dataset (it is broader: "English", "speech corpora" — see MODEL_CARD.md);
+OtherScientificTerm and Generic are dropped, i.e. those tokens are *outside* any entity.
+SciER annotates no Metric, so ``ANNOTATED_LABELS`` says which labels each corpus can be
+trusted on: a consumer must treat the others as unknown, not as absent.
+
+The data lives beside the repository (``../shared/data``) or under ``$KG_SHARED/data``;
+it is read, never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["ANNOTATED_LABELS", "DATASETS", "NerExample", "corpus_path", "flat_spans", "read_corpus",
+           "read_scier", "read_scierc", "shared_dir"]
+
+SCI_LABELS: tuple[str, ...] = ("Method", "Dataset", "Metric", "Task")
+
+ANNOTATED_LABELS: dict[str, frozenset[str]] = {
+    "scierc": frozenset(SCI_LABELS),
+    "scier": frozenset({"Method", "Dataset", "Task"}),
+}
+DATASETS: tuple[str, ...] = tuple(ANNOTATED_LABELS)
+
+SCIERC_LABELS: dict[str, str] = {"Method": "Method", "Task": "Task", "Metric": "Metric",
+                                 "Material": "Dataset"}
+SCIER_LABELS: dict[str, str] = {"Method": "Method", "Task": "Task", "Dataset": "Dataset"}
+
+PTB_BRACKETS: dict[str, str] = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]",
+                                "-LCB-": "{", "-RCB-": "}"}
+
+
+@dataclass
+class NerExample:
+    """One text in gold tokenization; spans are (start, end exclusive, label) token offsets.
+
+    Spans may nest (SciERC does, rarely); scoring keeps them all, training flattens them.
+    """
+
+    id: str
+    words: list[str]
+    spans: list[tuple[int, int, str]]
+    dataset: str
+    # Spans that a corpus marks but that carry no label of ours (SciERC OtherScientificTerm,
+    # Generic): kept so a trainer can tell "annotated as something else" from "unannotated".
+    other_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def shared_dir() -> Path:
+    """The shared directory: ``$KG_SHARED`` if set, else ``../shared`` beside the repo root."""
+    env = os.environ.get("KG_SHARED")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / ".." / "shared"
+
+
+def corpus_path(dataset: str, split: str) -> Path:
+    if dataset not in ANNOTATED_LABELS:
+        raise ValueError(f"unknown dataset {dataset!r}; expected one of {DATASETS}")
+    return shared_dir() / "data" / dataset / f"{split}.jsonl"
+
+
+def read_scierc(path: Path) -> Iterator[NerExample]:
+    """SciERC: one example per abstract; ``ner`` holds document-level inclusive token indices."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            doc = json.loads(line)
+            words = [PTB_BRACKETS.get(w, w) for sent in doc["sentences"] for w in sent]
+            spans: list[tuple[int, int, str]] = []
+            other: list[tuple[int, int]] = []
+            for sent_ents in doc["ner"]:
+                for start, end, label in sent_ents:
+                    if label in SCIERC_LABELS:
+                        spans.append((start, end + 1, SCIERC_LABELS[label]))
+                    else:
+                        other.append((start, end + 1))
+            yield NerExample(doc["doc_key"], words, sorted(spans), "scierc", other)
+
+
+def read_scier(path: Path, join_numbers: bool = True) -> Iterator[NerExample]:
+    """SciER: one example per sentence; entity strings are located in the sentence's tokens.
+
+    Every occurrence of an annotated string is tagged (the corpus lists a repeated mention
+    once as often as not), longer entities first so nested strings don't split them; a
+    string annotated with two types keeps the first.
+    SciER splits numbers into digits ("2 0 1 4"); ``join_numbers`` glues them back so the
+    tokens look like what spaCy's tokenizer makes of real text.
+    """
+    counts: dict[str, int] = defaultdict(int)
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            words = rec["sentence"].split()
+            spans = _locate(words, [(text.split(), SCIER_LABELS[label])
+                                    for text, label in rec["ner"] if label in SCIER_LABELS])
+            if join_numbers:
+                words, spans = _join_split_numbers(words, spans)
+            n = counts[rec["doc_id"]]
+            counts[rec["doc_id"]] += 1
+            yield NerExample(f"{rec['doc_id']}#{n}", words, spans, "scier")
+
+
+def read_corpus(dataset: str, split: str, path: Path | None = None) -> list[NerExample]:
+    """Read ``dataset`` ("scierc" | "scier") ``split`` from ``path`` or the shared directory."""
+    path = path or corpus_path(dataset, split)
+    if not path.exists():
+        raise FileNotFoundError(f"{dataset} {split} not found at {path}")
+    reader = read_scierc if dataset == "scierc" else read_scier
+    return list(reader(path))
+
+
+def _locate(words: list[str], entities: list[tuple[list[str], str]]) -> list[tuple[int, int, str]]:
+    taken = [False] * len(words)
+    spans: list[tuple[int, int, str]] = []
+    # Annotation order breaks ties, so the result never depends on hash order.
+    unique = list(dict.fromkeys((tuple(w), label) for w, label in entities))
+    for ent_words, label in sorted(unique, key=lambda e: -len(e[0])):
+        n = len(ent_words)
+        for i in range(len(words) - n + 1):
+            if tuple(words[i:i + n]) == ent_words and not any(taken[i:i + n]):
+                spans.append((i, i + n, label))
+                for j in range(i, i + n):
+                    taken[j] = True
+    return sorted(spans)
+
+
+def _join_split_numbers(words: list[str], spans: list[tuple[int, int, str]]
+                        ) -> tuple[list[str], list[tuple[int, int, str]]]:
+    """Glue runs of single digits (and a decimal point between digits) into one token.
+
+    A run never crosses a span boundary, so every span maps onto whole new tokens.
+    """
+    boundaries = {b for s, e, _ in spans for b in (s, e)}
+
+    def digit(i: int) -> bool:
+        return 0 <= i < len(words) and len(words[i]) == 1 and words[i].isdigit()
+
+    new_words: list[str] = []
+    new_index: list[int] = []  # old token index -> new token index
+    for i, w in enumerate(words):
+        last = new_words[-1] if new_words else ""
+        joins = i > 0 and i not in boundaries and len(words[i - 1]) == 1 and (
+            (digit(i) and re.fullmatch(r"\d+(\.\d*)?", last) is not None)
+            or (w == "." and last.isdigit() and digit(i + 1) and i + 1 not in boundaries))
+        if joins:
+            new_words[-1] += w
+        else:
+            new_words.append(w)
+        new_index.append(len(new_words) - 1)
+    new_index.append(len(new_words))
+    return new_words, [(new_index[s], new_index[e - 1] + 1, label) for s, e, label in spans]
+
+
+def flat_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Keep the longer of overlapping spans: NER output is flat, SciERC nests ~1.5% of mentions."""
+    kept: list[tuple[int, int, str]] = []
+    for s, e, label in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
+        if all(e <= ks or s >= ke for ks, ke, _ in kept):
+            kept.append((s, e, label))
+    return sorted(kept)
