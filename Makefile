@@ -43,7 +43,7 @@ neo4j-stop:
 	scripts/neo4j-local stop
 
 test: venv browser neo4j-start
-	$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; scripts/neo4j-local stop; exit $$rc
+	$(BIN)/python -m pytest -q -rs -p no:cacheprovider; rc=$$?; scripts/neo4j-local stop; exit $$rc
 
 bench: venv
 	$(BIN)/python scripts/bench.py
