@@ -42,7 +42,8 @@ def score_spans(gold: Iterable[Iterable[Span]], predicted: Iterable[Iterable[Spa
     return scores
 
 
-def predict_spans(nlp: Language, examples: list[NerExample], batch_size: int = 64) -> list[list[Span]]:
+def predict_spans(nlp: Language, examples: list[NerExample],
+                  batch_size: int = 64) -> list[list[Span]]:
     """Run ``nlp`` on each example's gold words; return its entities as token spans."""
     docs = (Doc(nlp.vocab, words=ex.words) for ex in examples)
     return [[(e.start, e.end, e.label_) for e in doc.ents]
