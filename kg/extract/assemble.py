@@ -23,6 +23,7 @@ from importlib import resources
 from spacy.tokens import Doc
 
 from kg.extract.candidates import candidates, text_of
+from kg.extract.names import common_words
 from kg.extract.proposals import find_proposals
 from kg.model import Entity, Evidence, Extraction, Mention, Paper, Relation, Result
 from kg.resolve.keys import canonical_key
@@ -95,7 +96,10 @@ def judge_ner(text: str, label: str, sentence: str = "") -> tuple[str, float]:
     words = text.split()
     if label != "Task" and (_COORDINATION.search(text) or _PARTICIPLE.search(text)):
         return label, 0.45  # "Russian and Chinese text", "Web-crawled": not one named thing
-    if label == "Dataset" and by_head != "Dataset" and (not _name_like(text) or not _DATASET_CONTEXT.search(sentence)):
+    if label == "Dataset" and (not _name_like(text) or (by_head != "Dataset" and not _DATASET_CONTEXT.search(sentence))
+                               or (len(words) == 1 and text.lower() in common_words())):
+        # Dataset names carry capitals or digits ("a multi-object dataset" describes one);
+        # a capitalised ordinary word ("Russian") is a language, not a corpus
         return label, 0.4
     if len(words) == 1 and not _name_like(text) and label in ("Method", "Metric", "Dataset"):
         return label, 0.4
