@@ -63,6 +63,14 @@ def shared_dir() -> Path:
     return Path(__file__).resolve().parents[2] / ".." / "shared"
 
 
+def jsonl_records(path: Path) -> Iterator[dict]:
+    """The JSON objects of a JSON Lines corpus file, blank lines skipped."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
+
+
 def corpus_path(dataset: str, split: str) -> Path:
     if dataset not in ANNOTATED_LABELS:
         raise ValueError(f"unknown dataset {dataset!r}; expected one of {DATASETS}")
@@ -71,21 +79,17 @@ def corpus_path(dataset: str, split: str) -> Path:
 
 def read_scierc(path: Path) -> Iterator[NerExample]:
     """SciERC: one example per abstract; ``ner`` holds document-level inclusive token indices."""
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            doc = json.loads(line)
-            words = [PTB_BRACKETS.get(w, w) for sent in doc["sentences"] for w in sent]
-            spans: list[tuple[int, int, str]] = []
-            other: list[tuple[int, int]] = []
-            for sent_ents in doc["ner"]:
-                for start, end, label in sent_ents:
-                    if label in SCIERC_LABELS:
-                        spans.append((start, end + 1, SCIERC_LABELS[label]))
-                    else:
-                        other.append((start, end + 1))
-            yield NerExample(doc["doc_key"], words, sorted(spans), "scierc", other)
+    for doc in jsonl_records(path):
+        words = [PTB_BRACKETS.get(w, w) for sent in doc["sentences"] for w in sent]
+        spans: list[tuple[int, int, str]] = []
+        other: list[tuple[int, int]] = []
+        for sent_ents in doc["ner"]:
+            for start, end, label in sent_ents:
+                if label in SCIERC_LABELS:
+                    spans.append((start, end + 1, SCIERC_LABELS[label]))
+                else:
+                    other.append((start, end + 1))
+        yield NerExample(doc["doc_key"], words, sorted(spans), "scierc", other)
 
 
 def read_scier(path: Path, join_numbers: bool = True) -> Iterator[NerExample]:
@@ -98,19 +102,15 @@ def read_scier(path: Path, join_numbers: bool = True) -> Iterator[NerExample]:
     tokens look like what spaCy's tokenizer makes of real text.
     """
     counts: dict[str, int] = defaultdict(int)
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            words = rec["sentence"].split()
-            spans = _locate(words, [(text.split(), SCIER_LABELS[label])
-                                    for text, label in rec["ner"] if label in SCIER_LABELS])
-            if join_numbers:
-                words, spans = _join_split_numbers(words, spans)
-            n = counts[rec["doc_id"]]
-            counts[rec["doc_id"]] += 1
-            yield NerExample(f"{rec['doc_id']}#{n}", words, spans, "scier")
+    for rec in jsonl_records(path):
+        words = rec["sentence"].split()
+        spans = _locate(words, [(text.split(), SCIER_LABELS[label])
+                                for text, label in rec["ner"] if label in SCIER_LABELS])
+        if join_numbers:
+            words, spans = _join_split_numbers(words, spans)
+        n = counts[rec["doc_id"]]
+        counts[rec["doc_id"]] += 1
+        yield NerExample(f"{rec['doc_id']}#{n}", words, spans, "scier")
 
 
 def read_corpus(dataset: str, split: str, path: Path | None = None) -> list[NerExample]:

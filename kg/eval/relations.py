@@ -21,14 +21,13 @@ head and tail.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.eval.corpora import PTB_BRACKETS, SCIER_LABELS, SCIERC_LABELS, corpus_path
+from kg.eval.corpora import PTB_BRACKETS, SCIER_LABELS, SCIERC_LABELS, corpus_path, jsonl_records
 from kg.extract.relation_model import (SCIER_RELATIONS, SCIERC_RELATIONS, SYMMETRIC,
                                        RelationModel, load_model, predict_relations)
 
@@ -93,28 +92,24 @@ def read_scierc_relations(path: Path, keep_other_types: bool = False) -> Iterato
     With ``keep_other_types`` OtherScientificTerm/Generic mentions stay (under those names),
     with their relations — a trainer may use them as extra context; evaluation does not.
     """
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            doc = json.loads(line)
-            words = [PTB_BRACKETS.get(w, w) for sent in doc["sentences"] for w in sent]
-            sentences, pos = [], 0
-            for sent in doc["sentences"]:
-                sentences.append((pos, pos + len(sent)))
-                pos += len(sent)
-            types: dict[TokenSpan, str] = {}
-            for sent_ents in doc["ner"]:
-                for s, e, label in sent_ents:
-                    if label in SCIERC_LABELS:
-                        types[(s, e + 1)] = SCIERC_LABELS[label]
-                    elif keep_other_types:
-                        types[(s, e + 1)] = label
-            relations = [((hs, he + 1), (ts, te + 1), SCIERC_RELATIONS[r])
-                         for sent_rels in doc["relations"] for hs, he, ts, te, r in sent_rels
-                         if (hs, he + 1) in types and (ts, te + 1) in types]
-            entities = sorted((s, e, t) for (s, e), t in types.items())
-            yield RelationDoc(doc["doc_key"], words, sentences, entities, relations, "scierc")
+    for doc in jsonl_records(path):
+        words = [PTB_BRACKETS.get(w, w) for sent in doc["sentences"] for w in sent]
+        sentences, pos = [], 0
+        for sent in doc["sentences"]:
+            sentences.append((pos, pos + len(sent)))
+            pos += len(sent)
+        types: dict[TokenSpan, str] = {}
+        for sent_ents in doc["ner"]:
+            for s, e, label in sent_ents:
+                if label in SCIERC_LABELS:
+                    types[(s, e + 1)] = SCIERC_LABELS[label]
+                elif keep_other_types:
+                    types[(s, e + 1)] = label
+        relations = [((hs, he + 1), (ts, te + 1), SCIERC_RELATIONS[r])
+                     for sent_rels in doc["relations"] for hs, he, ts, te, r in sent_rels
+                     if (hs, he + 1) in types and (ts, te + 1) in types]
+        entities = sorted((s, e, t) for (s, e), t in types.items())
+        yield RelationDoc(doc["doc_key"], words, sentences, entities, relations, "scierc")
 
 
 def read_scier_relations(path: Path) -> Iterator[RelationDoc]:
@@ -125,31 +120,27 @@ def read_scier_relations(path: Path) -> Iterator[RelationDoc]:
     relation_model table).
     """
     counts: Counter[str] = Counter()
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            words = rec["sentence"].split()
-            first: dict[str, TokenSpan] = {}
-            taken = [False] * len(words)
-            entities: list[tuple[int, int, str]] = []
-            for text, label in sorted({(t, l) for t, l in rec["ner"] if l in SCIER_LABELS},
-                                      key=lambda e: -len(e[0].split())):
-                ent = text.split()
-                n = len(ent)
-                for i in range(len(words) - n + 1):
-                    if words[i:i + n] == ent and not any(taken[i:i + n]):
-                        entities.append((i, i + n, SCIER_LABELS[label]))
-                        first.setdefault(text, (i, i + n))
-                        taken[i:i + n] = [True] * n
-            relations = [(first[h], first[t], SCIER_RELATIONS[r]) for h, r, t in rec["rel"]
-                         if r in SCIER_RELATIONS and h in first and t in first
-                         and first[h] != first[t]]
-            n_seen = counts[rec["doc_id"]]
-            counts[rec["doc_id"]] += 1
-            yield RelationDoc(f"{rec['doc_id']}#{n_seen}", words, [(0, len(words))],
-                              sorted(entities), relations, "scier")
+    for rec in jsonl_records(path):
+        words = rec["sentence"].split()
+        first: dict[str, TokenSpan] = {}
+        taken = [False] * len(words)
+        entities: list[tuple[int, int, str]] = []
+        for text, label in sorted({(t, l) for t, l in rec["ner"] if l in SCIER_LABELS},
+                                  key=lambda e: -len(e[0].split())):
+            ent = text.split()
+            n = len(ent)
+            for i in range(len(words) - n + 1):
+                if words[i:i + n] == ent and not any(taken[i:i + n]):
+                    entities.append((i, i + n, SCIER_LABELS[label]))
+                    first.setdefault(text, (i, i + n))
+                    taken[i:i + n] = [True] * n
+        relations = [(first[h], first[t], SCIER_RELATIONS[r]) for h, r, t in rec["rel"]
+                     if r in SCIER_RELATIONS and h in first and t in first
+                     and first[h] != first[t]]
+        n_seen = counts[rec["doc_id"]]
+        counts[rec["doc_id"]] += 1
+        yield RelationDoc(f"{rec['doc_id']}#{n_seen}", words, [(0, len(words))],
+                          sorted(entities), relations, "scier")
 
 
 def read_relation_corpus(dataset: str, split: str, path: Path | None = None,

@@ -19,7 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from kg.extract.candidates import add_candidate, text_of
+from kg.extract.candidates import add_candidate
 
 EXTRACTOR = "kg_lexicon"
 LEXICON_PACKAGE = "kg.data.lexicons"
@@ -35,7 +35,7 @@ class LexiconEntry:
 
 
 class LexiconMatch(NamedTuple):
-    start: int  # character offsets into text_of(doc)
+    start: int  # character offsets into doc.text
     end: int
     type: str
     canonical: str

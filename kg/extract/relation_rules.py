@@ -319,7 +319,7 @@ def doc_sentences(doc: Doc) -> list[Span]:
 @Language.factory("kg_relation_rules", assigns=["doc._.kg_relations"],
                   default_config={"min_confidence": 0.0})
 def make_relation_rules(nlp: Language, name: str, min_confidence: float) -> Callable[[Doc], Doc]:
-    """Append :func:`find_relations` dicts (char offsets into text_of(doc)) to ``doc._.kg_relations``."""
+    """Append :func:`find_relations` dicts (char offsets into doc.text) to ``doc._.kg_relations``."""
 
     def relation_rules(doc: Doc) -> Doc:
         found = [r for r in find_relations(text_of(doc), doc_mentions(doc),

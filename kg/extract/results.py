@@ -412,7 +412,7 @@ def _respectively_datasets(text: str, s1: int, values: list[_Value],
 @Language.factory("kg_results", assigns=["doc._.kg_results"],
                   default_config={"min_confidence": 0.0})
 def make_results(nlp: Language, name: str, min_confidence: float) -> Callable[[Doc], Doc]:
-    """Append :func:`find_results` dicts (char offsets into text_of(doc)) to ``doc._.kg_results``."""
+    """Append :func:`find_results` dicts (char offsets into doc.text) to ``doc._.kg_results``."""
 
     def results(doc: Doc) -> Doc:
         found = [r for r in find_results(text_of(doc), doc_mentions(doc),
