@@ -68,3 +68,15 @@ def test_explain_names_sentences_and_extractors(tmp_path):
     assert "[https://github.com/yunncheng/MMRL]" in r.output  # the argument, marked in its sentence
     r = runner.invoke(cli, ["explain", str(graph), "nothing-like-this"])
     assert r.exit_code == 1 and "no node named" in r.output
+
+
+def test_update_with_nothing_new_leaves_the_graph_byte_identical(tmp_path):
+    # Once it did not: resolution made a family node ("GPT") after the acronym merge, and the
+    # second pass folded it into "OpenAI GPT", adding three VARIANT_OF edges.
+    runner = CliRunner()
+    graph = tmp_path / "g.json"
+    assert runner.invoke(cli, ["build", str(SAMPLES), "-o", str(graph), "--model", "none", "-q"]).exit_code == 0
+    before = graph.read_bytes()
+    r = runner.invoke(cli, ["build", "--update", str(graph), str(SAMPLES), "--model", "none"])
+    assert r.exit_code == 0 and "0 new papers extracted, 548 already in the graph" in r.output
+    assert graph.read_bytes() == before

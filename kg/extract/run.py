@@ -83,7 +83,13 @@ def extract_stream(papers: Iterable[Paper], *, model: str | Path | None = "defau
         return
     rest = iter(lambda: list(itertools.islice(it, batch_size)), [])
     batches = itertools.chain([first, second], rest)
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    # Not "fork": forking a process whose BLAS or driver threads hold a lock deadlocks the child
+    # (seen here under pytest). A fork server forks from a clean process with kg preloaded.
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["kg.extract.run"])
+    else:
+        ctx = mp.get_context("spawn")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(model, min_confidence)) as pool:
         for out in pool.imap(_work, batches, chunksize=1):
             yield from out

@@ -93,4 +93,7 @@ def _merge_similar_expansions(g: nx.MultiDiGraph, targets: set[str]) -> set[str]
 def resolve_corpus(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     merge_acronyms(g)
     link_variants(g)
+    # A family node link_variants just made may be a bare acronym with a known expansion
+    # ("GPT" for "OpenAI GPT"): merge again, so resolving a resolved graph changes nothing.
+    merge_acronyms(g)
     return g
