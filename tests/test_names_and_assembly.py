@@ -80,3 +80,10 @@ def test_first_method_after_we_propose_is_proposed(rules_only):
                    "Next, we propose a novel Decoupled Low-rank Adaptation (DeLoRA) method for customization.")
     (e,) = [e for e in out.entities if "DeLoRA" in [e.name, *e.aliases]]
     assert e.type == "Method" and e.proposed
+
+
+def test_spans_end_at_word_ends_but_not_across_hyphens(rules_only):
+    out = _extract(rules_only, "T", "We pretrain Transformer-based encoders on ImageNet-1K and report top-1 accuracy.")
+    names = {(e.type, e.name) for e in out.entities}
+    assert ("Dataset", "ImageNet-1K") in names  # the tokenizer splits "ImageNet-1" + "K"
+    assert not any("based" in n for _, n in names)

@@ -152,8 +152,8 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
         end = start + m.start()
     # spaCy's tokenizer splits units off numbers ("ImageNet-1K" → "ImageNet-1", "K"): a span
     # never ends inside a word
-    while end < len(text) and (text[end].isalnum() or (text[end] in "-+" and end + 1 < len(text)
-                                                         and text[end + 1].isalnum())):
+    # (over letters and digits only: "Transformer-based" stays "Transformer")
+    while end < len(text) and text[end].isalnum():
         end += 1
     return start, end
 

@@ -43,6 +43,8 @@ def _name_score(word: str, sentence_initial: bool, in_title_case: bool) -> float
     has_digit = any(c.isdigit() for c in core)
     if not has_alpha:
         return 0.0
+    if len(parts) > 1 and parts[-1].islower() and parts[-1] in common_words():
+        return 0.0  # "Transformer-based", "CLIP-like": a word built on a name, not a name
     if core.isupper() and len(core.replace("-", "")) <= 5 and not has_digit:
         return 0.0  # short all-caps acronyms: left to the acronym definitions and the lexicon
     if any(_INNER_CAP.match(p) for p in parts) or (has_digit and any(c.isupper() for c in core)):
