@@ -8,6 +8,8 @@ shown here with a real deadlock rather than a patched-in exception).
 
 from __future__ import annotations
 
+import importlib.util
+
 import logging
 import os
 import signal
@@ -55,16 +57,12 @@ def node_total(driver, settings) -> int:
 
 
 def copies(g: nx.MultiDiGraph, n: int) -> nx.MultiDiGraph:
-    """``n`` disjoint copies of ``g`` (keys suffixed ``~cI``): the samples, resampled larger."""
-    big = nx.MultiDiGraph()
-    for i in range(n):
-        def rename(nid: str) -> str:
-            return f"{nid}~c{i}"
-        for nid, attrs in g.nodes(data=True):
-            big.add_node(rename(nid), **{**attrs, "key": f"{attrs['key']}~c{i}"})
-        for u, v, k, attrs in g.edges(keys=True, data=True):
-            big.add_edge(rename(u), rename(v), key=k, **attrs)
-    return big
+    """``n`` disjoint copies of ``g``: the samples, resampled larger, as the load bench does."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_neo4j", Path(__file__).resolve().parents[2] / "scripts" / "bench_neo4j.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench.resample(g, n)
 
 
 def batch_ends(g: nx.MultiDiGraph, size: int) -> set[int]:
