@@ -12,6 +12,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "examples" / "hf-papers"
 
 
+def spans(text: str, *pairs: tuple[str, str]) -> list[tuple[int, int, str]]:
+    """Mentions from (surface, type): the first occurrence of each surface."""
+    out = []
+    for surface, type_ in pairs:
+        i = text.index(surface)
+        out.append((i, i + len(surface), type_))
+    return out
+
+
 def shared_dir() -> Path:
     return Path(os.environ.get("KG_SHARED", ROOT.parent / "shared"))
 

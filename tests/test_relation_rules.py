@@ -6,17 +6,9 @@ from typing import Any
 
 import spacy
 
+from conftest import spans
 from kg.extract.relation_rules import find_relations
 from kg.schema import ENTITY_RELATIONS
-
-
-def spans(text: str, *pairs: tuple[str, str]) -> list[tuple[int, int, str]]:
-    """Mentions from (surface, type): the first occurrence of each surface."""
-    out = []
-    for surface, type_ in pairs:
-        i = text.index(surface)
-        out.append((i, i + len(surface), type_))
-    return out
 
 
 def readable(text: str, rels: list[dict[str, Any]]) -> set[tuple[str, str, str, str]]:

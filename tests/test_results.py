@@ -7,18 +7,10 @@ from typing import Any
 import pytest
 import spacy
 
+from conftest import spans
 from kg.extract.metrics import find_metric_names
 from kg.extract.results import find_results
 from kg.extract.sentences import split_sentences
-
-
-def spans(text: str, *pairs: tuple[str, str]) -> list[tuple[int, int, str]]:
-    """Mentions from (surface, type): the first occurrence of each surface."""
-    out = []
-    for surface, type_ in pairs:
-        i = text.index(surface)
-        out.append((i, i + len(surface), type_))
-    return out
 
 
 def readable(text: str, results: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
