@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import random
 import statistics
@@ -151,13 +150,6 @@ def format_throughput(r: dict[str, Any]) -> str:
 
 # -- 2. workers ------------------------------------------------------------------------------
 
-def _init_and_wait(model, min_confidence, barrier) -> None:
-    from kg.extract import run
-
-    run._init_worker(model, min_confidence)
-    barrier.wait(timeout=600)
-
-
 def _cpu(pid: int) -> float:
     import psutil
 
@@ -166,32 +158,25 @@ def _cpu(pid: int) -> float:
 
 
 def _pool_run(papers: list, workers: int, model, batch_size: int, min_confidence: float) -> dict[str, Any]:
-    """extract_stream's pool, with a barrier after every worker has loaded the pipeline, so
-    start-up (fork + pipeline load) and steady-state extraction are timed apart. Also the CPU
-    seconds of each worker and of the parent (which feeds batches and unpickles results)."""
+    """extract_stream's pool, timed in two parts: start-up (processes + pipeline load, until
+    every worker reports ready) and steady-state extraction. Also the CPU seconds of each
+    worker and of the parent (which feeds batches and unpickles results)."""
     import itertools
 
-    from kg.extract import run
+    from kg.extract.pool import WorkerPool
 
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    barrier = ctx.Barrier(workers + 1)
     t0 = time.perf_counter()
-    pool = ctx.Pool(workers, initializer=_init_and_wait, initargs=(model, min_confidence, barrier))
-    try:
-        barrier.wait(timeout=600)
+    with WorkerPool(workers, model, min_confidence) as pool:
+        pool.wait_ready()
         t1 = time.perf_counter()
-        pids = [p.pid for p in pool._pool]  # noqa: SLF001 (bench only)
-        cpu0 = [_cpu(pid) for pid in pids]
+        cpu0 = [_cpu(pid) for pid in pool.pids]
         parent0 = time.process_time()
         it = iter(papers)
         batches = iter(lambda: list(itertools.islice(it, batch_size)), [])
-        n = sum(len(out) for out in pool.imap(run._work, batches, chunksize=1))
+        n = sum(len(out) for out in pool.map(batches))
         t2 = time.perf_counter()
         parent = time.process_time() - parent0
-        cpu = [_cpu(pid) - c for pid, c in zip(pids, cpu0)]
-    finally:
-        pool.terminate()
-        pool.join()
+        cpu = [_cpu(pid) - c for pid, c in zip(pool.pids, cpu0)]
     assert n == len(papers)
     return {"startup_s": t1 - t0, "run_s": t2 - t1, "cpu_workers": cpu, "cpu_parent": parent}
 

@@ -9,7 +9,6 @@ which keeps the output deterministic.
 from __future__ import annotations
 
 import itertools
-import multiprocessing as mp
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ from spacy.language import Language
 
 from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE, ExtraFinders, assemble
 from kg.extract.pipeline import build_nlp
+from kg.extract.pool import WorkerPool
 from kg.extract.relation_model import predict_relations
 from kg.extract.relation_rules import find_relations
 from kg.extract.results import find_results
@@ -51,19 +51,6 @@ class Extractor:
                 yield assemble(paper, fields, min_confidence=self.min_confidence, extras=self.extras)
 
 
-_worker: Extractor | None = None
-
-
-def _init_worker(model: str | Path | None, min_confidence: float) -> None:
-    global _worker
-    _worker = Extractor(model, min_confidence=min_confidence)
-
-
-def _work(batch: list[Paper]) -> list[Extraction]:
-    assert _worker is not None
-    return list(_worker.extract(batch, batch_size=len(batch)))
-
-
 def default_workers() -> int:
     """Both cores of a small machine, at most four (more only adds start-up here)."""
     return max(1, min(os.cpu_count() or 1, 4))
@@ -82,14 +69,6 @@ def extract_stream(papers: Iterable[Paper], *, model: str | Path | None = "defau
         yield from ex.extract(itertools.chain(first, second, it), batch_size=batch_size)
         return
     rest = iter(lambda: list(itertools.islice(it, batch_size)), [])
-    batches = itertools.chain([first, second], rest)
-    # Not "fork": forking a process whose BLAS or driver threads hold a lock deadlocks the child
-    # (seen here under pytest). A fork server forks from a clean process with kg preloaded.
-    if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["kg.extract.run"])
-    else:
-        ctx = mp.get_context("spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(model, min_confidence)) as pool:
-        for out in pool.imap(_work, batches, chunksize=1):
+    with WorkerPool(workers, model, min_confidence) as pool:
+        for out in pool.map(itertools.chain([first, second], rest)):
             yield from out

@@ -1,0 +1,156 @@
+"""A small fixed pool of extraction processes, with a clean stop.
+
+Why not ``multiprocessing.Pool``: a run stopped by SIGTERM or Ctrl-C must exit at once, with no
+traceback and no process left behind. ``Pool.terminate()`` races its own handler threads (a
+worker being replaced while the pool goes down) and now and then hung or printed a fork-server
+traceback. Here there are no threads: the parent talks to each worker over its own pipe, keeps
+exactly one batch in flight per worker (so neither side can block writing while the other
+writes too), and on any exit from the generator kills and reaps every worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import signal
+import traceback
+from collections.abc import Iterable, Iterator
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from kg.model import Extraction, Paper
+
+_STOP = None
+
+
+def _context():
+    # Not "fork": forking a process whose BLAS or driver threads hold a lock deadlocks the child
+    # (seen here under pytest). A fork server forks from a clean process with kg preloaded.
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["kg.extract.run"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+def _serve(conn: Connection, model: str | Path | None, min_confidence: float) -> None:
+    # The parent owns interruption: on Ctrl-C (sent to the whole process group) it kills us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        from kg.extract.run import Extractor
+
+        extractor = Extractor(model, min_confidence=min_confidence)
+        conn.send(("ready", None))
+        while (task := conn.recv()) is not _STOP:
+            seq, batch = task
+            conn.send((seq, list(extractor.extract(batch, batch_size=len(batch)))))
+    except EOFError:  # the parent has gone
+        return
+    except BaseException:  # noqa: BLE001 (reported to the parent, which raises it)
+        try:
+            conn.send(("error", traceback.format_exc()))
+        except OSError:
+            pass
+
+
+class WorkerError(RuntimeError):
+    """A worker process failed; carries the worker's own traceback text."""
+
+
+class WorkerPool:
+    """``workers`` processes, each with the pipeline loaded once.
+
+    Use as a context manager; ``map`` yields each batch's extractions in input order."""
+
+    def __init__(self, workers: int, model: str | Path | None, min_confidence: float):
+        self._ctx = _context()
+        self._procs: list = []
+        self._conns: list[Connection] = []
+        try:
+            for _ in range(workers):
+                parent, child = self._ctx.Pipe(duplex=True)
+                proc = self._ctx.Process(target=_serve, args=(child, model, min_confidence), daemon=True,
+                                         name="kg-extract")
+                self._conns.append(parent)
+                proc.start()
+                self._procs.append(proc)
+                child.close()
+        except BaseException:
+            self.close(kill=True)
+            raise
+        self._ready = False
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self._procs]
+
+    def _recv(self, conn: Connection):
+        try:
+            msg = conn.recv()
+        except EOFError:
+            proc = self._procs[self._conns.index(conn)]
+            proc.join(timeout=1)
+            raise WorkerError(f"an extraction worker died (exit code {proc.exitcode})") from None
+        if msg[0] == "error":
+            raise WorkerError(f"an extraction worker failed:\n{msg[1]}")
+        return msg
+
+    def wait_ready(self) -> None:
+        """Block until every worker has loaded its pipeline (start-up is then over)."""
+        if not self._ready:
+            for conn in self._conns:
+                self._recv(conn)
+            self._ready = True
+
+    def map(self, batches: Iterable[list[Paper]]) -> Iterator[list[Extraction]]:
+        self.wait_ready()
+        it = enumerate(batches)
+        idle = list(self._conns)
+        busy: set[Connection] = set()
+        done: dict[int, list[Extraction]] = {}
+        next_out, exhausted = 0, False
+        while True:
+            while idle and not exhausted:
+                task = next(it, None)
+                if task is None:
+                    exhausted = True
+                    break
+                conn = idle.pop()
+                conn.send(task)
+                busy.add(conn)
+            if not busy:
+                break
+            for conn in wait(list(busy)):
+                seq, out = self._recv(conn)
+                busy.discard(conn)
+                idle.append(conn)
+                done[seq] = out
+            while next_out in done:  # at most one result per worker waits here
+                yield done.pop(next_out)
+                next_out += 1
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers: politely after a finished run, with SIGKILL on any other exit
+        (a worker may be mid-batch, and nothing it would still produce is wanted)."""
+        for conn, proc in zip(self._conns, self._procs):
+            if not kill:
+                try:
+                    conn.send(_STOP)
+                except OSError:
+                    kill = True
+        for proc in self._procs:
+            if kill:
+                proc.kill()
+            proc.join(timeout=None if kill else 10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for conn in self._conns:
+            conn.close()
+        self._procs, self._conns = [], []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close(kill=exc_type is not None)

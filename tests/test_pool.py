@@ -1,0 +1,41 @@
+"""The extraction worker pool: order, failures and a clean stop."""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+
+from kg.extract.pool import WorkerError, WorkerPool
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_batches_come_back_in_input_order(sample_papers) -> None:
+    batches = [sample_papers[i:i + 7] for i in range(0, 70, 7)]
+    with WorkerPool(2, None, 0.5) as pool:
+        out = list(itertools.chain.from_iterable(pool.map(batches)))
+    assert [e.paper.id for e in out] == [p.id for p in sample_papers[:70]]
+
+
+def test_a_consumer_that_stops_early_leaves_no_worker(sample_papers) -> None:
+    batches = [sample_papers[i:i + 8] for i in range(0, 160, 8)]
+    with pytest.raises(KeyboardInterrupt):
+        with WorkerPool(2, None, 0.5) as pool:
+            pids = pool.pids
+            for _ in pool.map(batches):
+                raise KeyboardInterrupt  # what Ctrl-C does to the consumer mid-run
+    assert pids and not any(_alive(pid) for pid in pids)
+
+
+def test_a_failing_worker_is_an_error_with_its_cause(tmp_path) -> None:
+    with pytest.raises(WorkerError, match="sci_ner_missing"):
+        with WorkerPool(2, tmp_path / "sci_ner_missing", 0.5) as pool:
+            pool.wait_ready()
