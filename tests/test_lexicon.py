@@ -65,6 +65,21 @@ def test_names_in_a_real_abstract(nlp):
     assert ("accuracy", "Metric", "accuracy") in got
 
 
+def test_a_metric_naming_a_condition_is_below_the_threshold(nlp):
+    # R2D2 abstract: latency is a constraint there, not something the paper measures
+    doc = nlp("We propose minimizing the total storage and access costs by optimally identifying "
+              "redundant datasets while respecting latency constraints. It cuts latency by 2x.")
+    conf = [(doc.text[c["start"]:c["end"]], c["confidence"]) for c in candidates(doc)]
+    assert conf == [("latency", 0.4), ("latency", 0.9)]
+
+
+def test_efficiency_and_error_measures(nlp):
+    got = tagged(nlp, "AnchorAL is faster, often reducing runtime from hours to minutes, and yields "
+                      "lower reconstruction error.")
+    assert ("runtime", "Metric", "runtime") in got
+    assert ("reconstruction error", "Metric", "reconstruction error") in got
+
+
 def test_acronyms_are_case_sensitive_and_terms_are_not(nlp):
     got = tagged(nlp, "We evaluate their performance on MATH. Object Detection helps math.")
     assert ("MATH", "Dataset", "MATH") in got

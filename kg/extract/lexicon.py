@@ -9,6 +9,7 @@ whole is tagged as a variant of the entry its first part names.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
@@ -22,6 +23,12 @@ from spacy.vocab import Vocab
 from kg.extract.candidates import add_candidate
 
 EXTRACTOR = "kg_lexicon"
+
+# "latency constraints", "accuracy requirements": a metric name modifying one of these nouns
+# names a condition the method must meet, not a measure the paper reports.
+_CONDITION_AFTER = re.compile(r"\s+(?:constraints?|budgets?|requirements?|limits?|bottlenecks?)\b",
+                              re.IGNORECASE)
+CONDITION_CONFIDENCE = 0.4  # below the default --min-confidence
 LEXICON_PACKAGE = "kg.data.lexicons"
 CURATED_FILE = "curated.jsonl"  # loaded first: its aliases win over generated ones
 
@@ -174,6 +181,7 @@ class LexiconComponent:
                 add_candidate(doc, m.start, m.end, m.type, EXTRACTOR, self.variant_confidence,
                               variant_of=m.canonical)
             else:
-                add_candidate(doc, m.start, m.end, m.type, EXTRACTOR, self.confidence,
-                              canonical=m.canonical)
+                condition = m.type == "Metric" and _CONDITION_AFTER.match(doc.text, m.end)
+                add_candidate(doc, m.start, m.end, m.type, EXTRACTOR,
+                              CONDITION_CONFIDENCE if condition else self.confidence, canonical=m.canonical)
         return doc
