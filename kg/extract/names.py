@@ -68,6 +68,8 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
     out = []
     for i, m in enumerate(words):
         word = m.group(0).rstrip(".'")
+        if word.islower():  # no capital, no name (every rule below needs one); most words
+            continue
         j = m.start() - 1  # the last non-space character before the word (no prefix copies)
         while j >= 0 and text[j].isspace():
             j -= 1
