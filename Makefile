@@ -24,7 +24,7 @@ $(STAMP): $(LOCK) pyproject.toml
 	@rm -f $(VENV)/.installed-* && touch $@
 
 lock:  ## re-pin requirements.lock after changing pyproject.toml
-	uv pip compile -q pyproject.toml --extra test -p 3.11 -o $(LOCK)
+	uv pip compile -q pyproject.toml --extra test --extra train -p 3.11 -o $(LOCK)
 
 demo: venv
 	$(BIN)/kg extract examples/hf-papers/ -o $(OUT)/extractions.jsonl

@@ -8,6 +8,12 @@ Simply concatenating the corpora taught those metrics as negatives (NER-BASELINE
 
     python scripts/train_ner.py                      # full run → kg/models/sci_ner
     python scripts/train_ner.py --max-docs 20 --max-steps 10 --output /tmp/x   # seconds, for CI
+    python scripts/train_ner.py --head tagger --output /tmp/y   # softmax tagger head, faster
+
+``--head tagger`` trains spaCy's ``tagger`` on BIO entity tags in ``token.tag_`` (scripts/ner/
+sci_ner_tagger.cfg) instead of the transition-based ``ner``; the pipeline's kg_tagged_entities
+component decodes the tags into ``doc.ents``. Missing tokens get the tag "", which the tagger's
+loss ignores, so the missing-label scheme is the same for both heads.
 
 The data is read from ../shared/data (or $KG_SHARED/data, or --scierc-dir/--scier-dir) and
 never copied into the repository. The pipeline saved is loadable offline with spacy.load().
@@ -40,8 +46,10 @@ sys.path.insert(0, str(REPO))
 from kg.eval.corpora import (  # noqa: E402
     NerExample, corpus_path, flat_spans, read_scier, read_scierc)
 from kg.eval.ner import evaluate_ner, format_scores  # noqa: E402
+from kg.extract import tagged_entities  # noqa: E402,F401  (registers kg_tagged_entities)
 
 DEFAULT_CONFIG = REPO / "scripts" / "ner" / "sci_ner.cfg"
+CONFIGS = {"ner": DEFAULT_CONFIG, "tagger": REPO / "scripts" / "ner" / "sci_ner_tagger.cfg"}
 DEFAULT_OUTPUT = REPO / "kg" / "models" / "sci_ner"
 SAMPLES = REPO / "examples" / "hf-papers"
 
@@ -108,15 +116,44 @@ def training_doc(vocab: Vocab, ex: NerExample, missing: Iterable[tuple[int, int]
     return doc
 
 
+def entity_tags(doc: Doc, scheme: str = "bio") -> list[str]:
+    """Per-token entity tags of ``doc`` ("B-Method", "I-Method", "O"; with ``scheme="biluo"``
+    also "L-" and "U-"); "" where the entity annotation is missing."""
+    tags = ["O" if t.ent_iob_ == "O" else "" for t in doc]
+    for ent in doc.ents:
+        n = ent.end - ent.start
+        if scheme == "biluo" and n == 1:
+            inner = ["U"]
+        else:
+            inner = ["B"] + ["I"] * (n - 1)
+            if scheme == "biluo":
+                inner[-1] = "L"
+        tags[ent.start:ent.end] = [f"{p}-{ent.label_}" for p in inner]
+    return tags
+
+
+def set_entity_tags(doc: Doc, scheme: str = "bio") -> Doc:
+    """Copy the entities into ``token.tag_`` for the tagger head (the entities stay: the dev
+    set's are what kg_tagged_entities is scored against)."""
+    for token, tag in zip(doc, entity_tags(doc, scheme)):
+        token.tag_ = tag
+    return doc
+
+
 def corpus_docs(vocab: Vocab, scierc: list[NerExample], scier: list[NerExample],
                 lexicon: set[tuple[str, ...]], material: str = "dataset",
-                mask_metrics: bool = True, scierc_repeat: int = 1) -> list[Doc]:
-    """Training Docs for both corpora under the missing-label scheme described above."""
+                mask_metrics: bool = True, scierc_repeat: int = 1,
+                tag_scheme: str | None = None) -> list[Doc]:
+    """Training Docs for both corpora under the missing-label scheme described above;
+    with ``tag_scheme`` ("bio" | "biluo") the entities are also written as tags."""
     drop = ("Dataset",) if material == "missing" else ()
     docs = [training_doc(vocab, ex, drop_labels=drop) for ex in scierc] * scierc_repeat
     for ex in scier:
         missing = unannotated_matches(ex.words, ex.spans, lexicon) if mask_metrics else []
         docs.append(training_doc(vocab, ex, missing))
+    if tag_scheme:
+        for doc in docs:
+            set_entity_tags(doc, tag_scheme)
     return docs
 
 
@@ -164,7 +201,8 @@ def write_docbins(work: Path, args: argparse.Namespace) -> tuple[Path, Path]:
                            read["scierc", split] if "scierc" in sources else [],
                            read["scier", split] if "scier" in sources else [],
                            lexicon, material=args.material, mask_metrics=args.mask_metrics,
-                           scierc_repeat=args.scierc_repeat if split == "train" else 1)
+                           scierc_repeat=args.scierc_repeat if split == "train" else 1,
+                           tag_scheme=args.tag_scheme if args.head == "tagger" else None)
         path = work / f"{split}.spacy"
         DocBin(docs=docs, store_user_data=False).to_disk(path)
         paths.append(path)
@@ -184,6 +222,9 @@ def train(config: Path, work: Path, train_path: Path, dev_path: Path,
         cfg = spacy.util.load_config(config)
         overrides["training.eval_frequency"] = min(cfg["training"]["eval_frequency"],
                                                    args.max_steps)
+    if args.vectors:
+        overrides["paths.vectors"] = str(args.vectors)
+        overrides["components.tok2vec.model.embed.include_static_vectors"] = True
     for item in args.set:
         key, _, value = item.partition("=")
         overrides[key] = json.loads(value)
@@ -236,7 +277,15 @@ def evaluate_all(nlp: spacy.language.Language, args: argparse.Namespace) -> dict
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    p.add_argument("--head", choices=sorted(CONFIGS), default="ner",
+                   help="ner: transition-based parser; tagger: softmax over BIO tags (faster)")
+    p.add_argument("--tag-scheme", choices=["bio", "biluo"], default="bio",
+                   help="entity tags taught to the tagger head")
+    p.add_argument("--config", type=Path, default=None,
+                   help="spaCy config (default: scripts/ner/sci_ner.cfg, or "
+                        "sci_ner_tagger.cfg with --head tagger)")
+    p.add_argument("--vectors", type=Path, default=None,
+                   help="static vectors pipeline from scripts/train_vectors.py, added to the tok2vec")
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     p.add_argument("--work-dir", type=Path, default=None,
                    help="keep DocBins and checkpoints here (default: a temporary directory)")
@@ -261,6 +310,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    args.config = args.config or CONFIGS[args.head]
     if (args.max_docs or args.max_steps) and args.output.resolve() == DEFAULT_OUTPUT.resolve():
         sys.exit("a run with --max-docs/--max-steps would replace the shipped model: "
                  "pass --output DIR")

@@ -13,7 +13,9 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers their factories (they are also spacy_factories entry points).
-from kg.extract import abbreviations, dataset_cues, lexicon, names, proposals, urls  # noqa: F401
+# tagged_entities: a tagger-head NER pipeline (tagger + kg_tagged_entities) loads like the parser one.
+from kg.extract import (  # noqa: F401
+    abbreviations, dataset_cues, lexicon, names, proposals, tagged_entities, urls)
 
 # kg_dataset_cues reads kg_lexicon's candidates, so it comes after it.
 RULE_COMPONENTS: tuple[str, ...] = ("kg_urls", "kg_abbreviations", "kg_proposals", "kg_lexicon",
