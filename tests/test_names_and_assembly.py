@@ -26,11 +26,23 @@ def test_ordinary_and_title_case_words_are_not_names():
     assert _names("Experiments on English and Chinese text show gains.") == []
 
 
+def test_names_joined_by_a_slash_and_variable_acronyms():
+    # samples: MetaFormer and the k,l-WL abstracts
+    text = ("surpassing well-tuned Vision Transformer/MLP-like baselines DeiT-B/ResMLP-B24 by 0.3%/1.1% "
+            "accuracy, a more general framework than k-WL, as β-VAE does.")
+    assert _names(text) == ["DeiT-B", "ResMLP-B24", "k-WL", "β-VAE"]
+    # a URL path is not a list of names
+    assert _names("Code: github.com/foo/BarNet and https://x.org/ResNet50 or see/ImageNet-X") == [
+        "ImageNet-X"]
+
+
 @pytest.mark.parametrize("text, label, expected", [
     ("domain generalization", "Method", ("Task", 0.6)),       # the head noun names the type
     ("limited training data", "Dataset", ("Dataset", 0.4)),   # a kind of data, not a dataset
     ("augmentation", "Method", ("Method", 0.4)),              # one lowercase word
     ("computational efficiency", "Metric", ("Metric", 0.45)),  # a quality, not a measure
+    # a title clause the NER took whole (samples: "Deep Human Parsing with Active Template Regression")
+    ("Deep Human Parsing with Active Template Regression", "Method", ("Method", 0.45)),
 ])
 def test_judge_ner(text, label, expected):
     assert judge_ner(text, label, "Experiments on three datasets.") == expected

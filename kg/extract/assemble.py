@@ -78,6 +78,8 @@ _DATASET_CONTEXT = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test s
 
 
 _COORDINATION = re.compile(r"\s(?:and|or)\s")
+# "Deep Human Parsing with Active Template Regression": a title clause, not one name
+_PREPOSITION = re.compile(r"\s(?:with|via|using|for|from|by|towards?|through)\s")
 _PARTICIPLE = re.compile(r"^[A-Za-z]+-[a-z]+ed$")
 
 
@@ -94,7 +96,7 @@ def judge_ner(text: str, label: str, sentence: str = "") -> tuple[str, float]:
     if by_head and by_head != label:
         label = by_head
     words = text.split()
-    if label != "Task" and (_COORDINATION.search(text) or _PARTICIPLE.search(text)):
+    if label != "Task" and (_COORDINATION.search(text) or _PARTICIPLE.search(text) or _PREPOSITION.search(text)):
         return label, 0.45  # "Russian and Chinese text", "Web-crawled": not one named thing
     if label == "Dataset" and (not _name_like(text) or (by_head != "Dataset" and not _DATASET_CONTEXT.search(sentence))
                                or (len(words) == 1 and text.lower() in common_words())):

@@ -20,6 +20,9 @@ from kg.extract.candidates import add_candidate, text_of
 
 # one "word" as written, hyphen compounds included: "Mixture-of-Mamba", "Max-ResNet-18", "β-VAE"
 _WORD = re.compile(r"(?<![\w$/.@-])[^\W_][\w'.+-]*[\w+]|(?<![\w$/.@-])[^\W\d_]")
+# "DeiT-B/ResMLP-B24": a name after a slash that joins two names (not a URL path: no "." or ":")
+_AFTER_SLASH = re.compile(r"(?<=[\w-]/)[^\W_][\w'.+-]*[\w+]")
+_URL_LIKE = re.compile(r"[.:@]")
 _INNER_CAP = re.compile(r"^[^\W\d_]*[a-z][^\W\d_]*[A-Z]")  # FuseChat, fMRI, EssenceBench
 _UNITS = re.compile(r"^\d+(?:\.\d+)?(?:[kKmMbBgGtTpP][bB]?|[xX]|D|d|th|st|nd|rd|px|ms|s|h|%|FLOPs?|GPUs?)?$")
 _OPENERS = frozenset(".!?:(\"“")  # after these a capital is sentence-initial, not a name
@@ -49,6 +52,9 @@ def _name_score(word: str, sentence_initial: bool, in_title_case: bool) -> float
         return 0.0  # short all-caps acronyms: left to the acronym definitions and the lexicon
     if any(_INNER_CAP.match(p) for p in parts) or (has_digit and any(c.isupper() for c in core)):
         return 0.6
+    if len(parts) == 2 and any(len(q) == 1 and q.isalpha() for q in parts) and \
+            any(len(q) >= 2 and q.isupper() for q in parts):
+        return 0.55  # "β-VAE", "k-WL", "t-SNE": a variable glued to an acronym
     if in_title_case:
         return 0.0  # "Multi-Modal Representation Learning": every word is capitalised
     if "-" in core and sum(p[:1].isupper() for p in parts) >= 2:
@@ -64,6 +70,11 @@ def _capitalised(word: str) -> bool:
 
 def find_names(text: str) -> list[tuple[int, int, float]]:
     words = list(_WORD.finditer(text))
+    for m in _AFTER_SLASH.finditer(text):
+        chunk_start = max(text.rfind(" ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        if not _URL_LIKE.search(text, chunk_start, m.start()):
+            words.append(m)
+    words.sort(key=lambda m: m.start())
     title_case = len(words) > 2 and sum(_capitalised(w.group(0)) for w in words) >= 0.6 * len(words)
     out = []
     for i, m in enumerate(words):

@@ -3,15 +3,17 @@
 Why not ``multiprocessing.Pool``: a run stopped by SIGTERM or Ctrl-C must exit at once, with no
 traceback and no process left behind. ``Pool.terminate()`` races its own handler threads (a
 worker being replaced while the pool goes down) and now and then hung or printed a fork-server
-traceback. Here there are no threads: the parent talks to each worker over its own pipe, keeps
-exactly one batch in flight per worker (so neither side can block writing while the other
-writes too), and on any exit from the generator kills and reaps every worker.
+traceback. Here the parent has no threads: it talks to each worker over its own pipe, keeps
+``IN_FLIGHT`` batches queued per worker (so a worker never waits for its next batch), and on any
+exit from the generator kills and reaps every worker.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import queue
 import signal
+import threading
 import traceback
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
@@ -20,6 +22,7 @@ from pathlib import Path
 from kg.model import Extraction, Paper
 
 _STOP = None
+IN_FLIGHT = 2  # batches sent ahead per worker: one running, one waiting
 
 
 def _context():
@@ -36,15 +39,29 @@ def _serve(conn: Connection, model: str | Path | None, min_confidence: float) ->
     # The parent owns interruption: on Ctrl-C (sent to the whole process group) it kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    tasks: queue.SimpleQueue = queue.SimpleQueue()
+
+    def read_tasks() -> None:
+        # Always draining the pipe is what lets the parent send the next batch while this one
+        # runs (a worker that only read between batches would leave the parent blocked in send
+        # while it blocks sending its result: a deadlock).
+        try:
+            while (task := conn.recv()) is not _STOP:
+                tasks.put(task)
+        except (EOFError, OSError):  # the parent has gone
+            pass
+        tasks.put(_STOP)
+
     try:
         from kg.extract.run import Extractor
 
         extractor = Extractor(model, min_confidence=min_confidence)
         conn.send(("ready", None))
-        while (task := conn.recv()) is not _STOP:
+        threading.Thread(target=read_tasks, daemon=True).start()
+        while (task := tasks.get()) is not _STOP:
             seq, batch = task
             conn.send((seq, list(extractor.extract(batch, batch_size=len(batch)))))
-    except EOFError:  # the parent has gone
+    except (EOFError, BrokenPipeError):  # the parent has gone
         return
     except BaseException:  # noqa: BLE001 (reported to the parent, which raises it)
         try:
@@ -105,27 +122,26 @@ class WorkerPool:
     def map(self, batches: Iterable[list[Paper]]) -> Iterator[list[Extraction]]:
         self.wait_ready()
         it = enumerate(batches)
-        idle = list(self._conns)
-        busy: set[Connection] = set()
+        load = {conn: 0 for conn in self._conns}  # batches sent and not yet returned
         done: dict[int, list[Extraction]] = {}
         next_out, exhausted = 0, False
         while True:
-            while idle and not exhausted:
-                task = next(it, None)
-                if task is None:
-                    exhausted = True
-                    break
-                conn = idle.pop()
-                conn.send(task)
-                busy.add(conn)
+            for conn in self._conns:  # top every worker up, round robin
+                while not exhausted and load[conn] < IN_FLIGHT:
+                    task = next(it, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    conn.send(task)
+                    load[conn] += 1
+            busy = [conn for conn in self._conns if load[conn]]
             if not busy:
                 break
-            for conn in wait(list(busy)):
+            for conn in wait(busy):
                 seq, out = self._recv(conn)
-                busy.discard(conn)
-                idle.append(conn)
+                load[conn] -= 1
                 done[seq] = out
-            while next_out in done:  # at most one result per worker waits here
+            while next_out in done:  # a few results per worker at most wait here
                 yield done.pop(next_out)
                 next_out += 1
 
