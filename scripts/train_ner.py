@@ -6,14 +6,15 @@ has no Metric, so in SciER texts every phrase that is a metric somewhere in SciE
 well-known metric name) is left unannotated instead of being taught as "not an entity".
 Simply concatenating the corpora taught those metrics as negatives (NER-BASELINES.md).
 
-    python scripts/train_ner.py                      # full run → kg/models/sci_ner
+    python scripts/train_vectors.py --output /tmp/sci_vectors
+    python scripts/train_ner.py --vectors /tmp/sci_vectors   # full run → kg/models/sci_ner
     python scripts/train_ner.py --max-docs 20 --max-steps 10 --output /tmp/x   # seconds, for CI
-    python scripts/train_ner.py --head tagger --output /tmp/y   # softmax tagger head, faster
+    python scripts/train_ner.py --head ner --output /tmp/y   # the transition-based parser head
 
-``--head tagger`` trains spaCy's ``tagger`` on BIO entity tags in ``token.tag_`` (scripts/ner/
-sci_ner_tagger.cfg) instead of the transition-based ``ner``; the pipeline's kg_tagged_entities
-component decodes the tags into ``doc.ents``. Missing tokens get the tag "", which the tagger's
-loss ignores, so the missing-label scheme is the same for both heads.
+The default ``--head tagger`` trains spaCy's ``tagger`` on BIO entity tags in ``token.tag_``
+(scripts/ner/sci_ner_tagger.cfg) instead of the transition-based ``ner``; the pipeline's
+kg_tagged_entities component decodes the tags into ``doc.ents``. Missing tokens get the tag "",
+which the tagger's loss ignores, so the missing-label scheme is the same for both heads.
 
 The data is read from ../shared/data (or $KG_SHARED/data, or --scierc-dir/--scier-dir) and
 never copied into the repository. The pipeline saved is loadable offline with spacy.load().
@@ -277,13 +278,14 @@ def evaluate_all(nlp: spacy.language.Language, args: argparse.Namespace) -> dict
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--head", choices=sorted(CONFIGS), default="ner",
-                   help="ner: transition-based parser; tagger: softmax over BIO tags (faster)")
+    p.add_argument("--head", choices=sorted(CONFIGS), default="tagger",
+                   help="tagger: softmax over BIO tags (the shipped model); ner: spaCy's "
+                        "transition-based parser (runs A-F of the model card, slower)")
     p.add_argument("--tag-scheme", choices=["bio", "biluo"], default="bio",
                    help="entity tags taught to the tagger head")
     p.add_argument("--config", type=Path, default=None,
-                   help="spaCy config (default: scripts/ner/sci_ner.cfg, or "
-                        "sci_ner_tagger.cfg with --head tagger)")
+                   help="spaCy config (default: scripts/ner/sci_ner_tagger.cfg, or "
+                        "sci_ner.cfg with --head ner)")
     p.add_argument("--vectors", type=Path, default=None,
                    help="static vectors pipeline from scripts/train_vectors.py, added to the tok2vec")
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)

@@ -99,3 +99,18 @@ def test_spans_end_at_word_ends_but_not_across_hyphens(rules_only):
     names = {(e.type, e.name) for e in out.entities}
     assert ("Dataset", "ImageNet-1K") in names  # the tokenizer splits "ImageNet-1" + "K"
     assert not any("based" in n for _, n in names)
+
+
+def test_slash_names_stay_linear_in_the_text_length():
+    # A first version looked back for the start of each slash-run: "ab/" * 20,000 took 1.5 s.
+    import time
+
+    def cost(n: int) -> float:
+        text = "ab/" * n
+        t = time.perf_counter()
+        find_names(text)
+        return time.perf_counter() - t
+
+    cost(1_000)  # warm-up
+    small, large = min(cost(4_000) for _ in range(3)), min(cost(40_000) for _ in range(3))
+    assert large / small < 30  # 10x the text: ~10x linear, ~100x quadratic

@@ -20,7 +20,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from kg.extract.candidates import add_candidate
+from kg.extract.candidates import add_candidate, text_of
 
 EXTRACTOR = "kg_lexicon"
 
@@ -175,13 +175,14 @@ class LexiconComponent:
         self.variant_confidence = variant_confidence
 
     def __call__(self, doc: Doc) -> Doc:
+        text = text_of(doc)  # doc.text joins every token: once per doc, not once per match
         for m in self.lexicon.find(doc):
             if m.variant:
                 # The span is the variant as written; the entry it varies goes along for resolve.
                 add_candidate(doc, m.start, m.end, m.type, EXTRACTOR, self.variant_confidence,
                               variant_of=m.canonical)
             else:
-                condition = m.type == "Metric" and _CONDITION_AFTER.match(doc.text, m.end)
+                condition = m.type == "Metric" and _CONDITION_AFTER.match(text, m.end)
                 add_candidate(doc, m.start, m.end, m.type, EXTRACTOR,
                               CONDITION_CONFIDENCE if condition else self.confidence, canonical=m.canonical)
         return doc

@@ -22,6 +22,7 @@ from kg.extract.candidates import add_candidate, text_of
 _WORD = re.compile(r"(?<![\w$/.@-])[^\W_][\w'.+-]*[\w+]|(?<![\w$/.@-])[^\W\d_]")
 # "DeiT-B/ResMLP-B24": a name after a slash that joins two names (not a URL path: no "." or ":")
 _AFTER_SLASH = re.compile(r"(?<=[\w-]/)[^\W_][\w'.+-]*[\w+]")
+_SLASHED = re.compile(r"([^\s/]*)/\S*")  # a run of non-space text with a slash; group 1: before it
 _URL_LIKE = re.compile(r"[.:@]")
 _INNER_CAP = re.compile(r"^[^\W\d_]*[a-z][^\W\d_]*[A-Z]")  # FuseChat, fMRI, EssenceBench
 _UNITS = re.compile(r"^\d+(?:\.\d+)?(?:[kKmMbBgGtTpP][bB]?|[xX]|D|d|th|st|nd|rd|px|ms|s|h|%|FLOPs?|GPUs?)?$")
@@ -70,10 +71,9 @@ def _capitalised(word: str) -> bool:
 
 def find_names(text: str) -> list[tuple[int, int, float]]:
     words = list(_WORD.finditer(text))
-    for m in _AFTER_SLASH.finditer(text):
-        chunk_start = max(text.rfind(" ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
-        if not _URL_LIKE.search(text, chunk_start, m.start()):
-            words.append(m)
+    for chunk in _SLASHED.finditer(text):
+        if not _URL_LIKE.search(chunk.group(1)):  # "github.com/…", "https://…": a link, not names
+            words.extend(_AFTER_SLASH.finditer(text, chunk.start(), chunk.end()))
     words.sort(key=lambda m: m.start())
     title_case = len(words) > 2 and sum(_capitalised(w.group(0)) for w in words) >= 0.6 * len(words)
     out = []
