@@ -128,7 +128,8 @@ def _progress(stream, files, fmt, quiet: bool, label: str):
             yield item
 
 
-def _extractions(files, fmt, skip_invalid, quiet, model, workers, batch_size, min_confidence, skip=None):
+def _extractions(files, fmt, skip_invalid, quiet, model, workers, batch_size, min_confidence, skip=None,
+                 as_lines=False):
     from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE
     from kg.extract.run import extract_stream
 
@@ -140,7 +141,8 @@ def _extractions(files, fmt, skip_invalid, quiet, model, workers, batch_size, mi
         papers = (p for p in papers if not skip(p))
     stream = extract_stream(papers, model=None if model == "none" else model, workers=workers,
                             batch_size=batch_size,
-                            min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence)
+                            min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence,
+                            as_lines=as_lines)
     return _progress(stream, files, fmt, quiet or skip is not None, "extracting")
 
 
@@ -169,17 +171,17 @@ def extract(inputs, output, fmt, skip_invalid, shard, min_confidence, workers, b
 
     t0 = time.perf_counter()
     stream = _extractions(_files(inputs, shard), fmt, skip_invalid, quiet, model, workers, batch_size,
-                          min_confidence)
+                          min_confidence, as_lines=True)
     n = ents = rels = 0
 
     def write(fh):
         nonlocal n, ents, rels
-        for ex in stream:
-            fh.write(ex.model_dump_json(exclude_none=False))
+        for line in stream:
+            fh.write(line.json)
             fh.write("\n")
             n += 1
-            ents += len(ex.entities)
-            rels += len(ex.relations)
+            ents += line.entities
+            rels += line.relations
 
     if output == "-":
         write(click.get_text_stream("stdout"))

@@ -67,6 +67,8 @@ def test_throughput_report(bench, papers):
         assert r[k]["papers_per_s"] > 0 and r[k]["words_per_s"] > 0 and r[k]["runs"] == 1
         assert r[k]["papers_per_cpu_s"] > 0
     assert r["ratio_extract_to_tokenizer"] > 0 and r["ratio_cpu"] > 0
+    # the default settings (a worker pool) are measured in the same run, against the same texts
+    assert r["extract_workers"]["papers_per_s"] > 0 and r["ratio_workers_to_tokenizer"] > 0
     assert set(r["targets"]) == {"ratio>=0.1", "papers_per_s>=100"}
     text = bench.format_throughput(r)
     assert "| path | papers/s | words/s | ratio |" in text and "tokenizer" in text

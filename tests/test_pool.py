@@ -39,3 +39,14 @@ def test_a_failing_worker_is_an_error_with_its_cause(tmp_path) -> None:
     with pytest.raises(WorkerError, match="sci_ner_missing"):
         with WorkerPool(2, tmp_path / "sci_ner_missing", 0.5) as pool:
             pool.wait_ready()
+
+
+def test_workers_can_send_json_lines_identical_to_the_objects(sample_papers) -> None:
+    from kg.extract.run import extract_stream
+
+    papers = sample_papers[:150]
+    objects = [e.model_dump_json() for e in extract_stream(papers, model=None, workers=1)]
+    for workers in (1, 2):
+        lines = list(extract_stream(papers, model=None, workers=workers, as_lines=True))
+        assert [line.json for line in lines] == objects
+        assert sum(line.entities for line in lines) > 0

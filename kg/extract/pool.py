@@ -35,7 +35,7 @@ def _context():
     return mp.get_context("spawn")
 
 
-def _serve(conn: Connection, model: str | Path | None, min_confidence: float) -> None:
+def _serve(conn: Connection, model: str | Path | None, min_confidence: float, as_lines: bool) -> None:
     # The parent owns interruption: on Ctrl-C (sent to the whole process group) it kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -53,14 +53,15 @@ def _serve(conn: Connection, model: str | Path | None, min_confidence: float) ->
         tasks.put(_STOP)
 
     try:
-        from kg.extract.run import Extractor
+        from kg.extract.run import Extractor, to_line
 
         extractor = Extractor(model, min_confidence=min_confidence)
         conn.send(("ready", None))
         threading.Thread(target=read_tasks, daemon=True).start()
         while (task := tasks.get()) is not _STOP:
             seq, batch = task
-            conn.send((seq, list(extractor.extract(batch, batch_size=len(batch)))))
+            out = extractor.extract(batch, batch_size=len(batch))
+            conn.send((seq, [to_line(e) for e in out] if as_lines else list(out)))
     except (EOFError, BrokenPipeError):  # the parent has gone
         return
     except BaseException:  # noqa: BLE001 (reported to the parent, which raises it)
@@ -79,14 +80,15 @@ class WorkerPool:
 
     Use as a context manager; ``map`` yields each batch's extractions in input order."""
 
-    def __init__(self, workers: int, model: str | Path | None, min_confidence: float):
+    def __init__(self, workers: int, model: str | Path | None, min_confidence: float,
+                 as_lines: bool = False):
         self._ctx = _context()
         self._procs: list = []
         self._conns: list[Connection] = []
         try:
             for _ in range(workers):
                 parent, child = self._ctx.Pipe(duplex=True)
-                proc = self._ctx.Process(target=_serve, args=(child, model, min_confidence), daemon=True,
+                proc = self._ctx.Process(target=_serve, args=(child, model, min_confidence, as_lines), daemon=True,
                                          name="kg-extract")
                 self._conns.append(parent)
                 proc.start()

@@ -12,6 +12,7 @@ import itertools
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.language import Language
 
@@ -24,6 +25,20 @@ from kg.extract.results import find_results
 from kg.model import Extraction, Paper
 
 FIELDS = ("title", "abstract")
+
+
+class ExtractionLine(NamedTuple):
+    """One extraction as the JSON line ``kg extract`` writes, with its counts. Workers send these
+    when only the text is wanted: serializing there instead of in the parent keeps the parent,
+    which shares the cores with the workers, nearly idle."""
+
+    json: str
+    entities: int
+    relations: int
+
+
+def to_line(extraction: Extraction) -> ExtractionLine:
+    return ExtractionLine(extraction.model_dump_json(), len(extraction.entities), len(extraction.relations))
 
 
 def default_extras() -> ExtraFinders:
@@ -58,17 +73,20 @@ def default_workers() -> int:
 
 def extract_stream(papers: Iterable[Paper], *, model: str | Path | None = "default", workers: int = 1,
                    batch_size: int = 64, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-                   extractor: Extractor | None = None) -> Iterator[Extraction]:
-    """Stream extractions; memory holds at most a few batches per worker."""
+                   extractor: Extractor | None = None, as_lines: bool = False
+                   ) -> Iterator[Extraction] | Iterator[ExtractionLine]:
+    """Stream extractions (or, with ``as_lines``, their JSON lines); memory holds at most a few
+    batches per worker."""
     it = iter(papers)
     first = list(itertools.islice(it, batch_size))
     second = list(itertools.islice(it, batch_size)) if workers > 1 else []
     if workers <= 1 or not second:
         # One batch or less: starting worker processes would cost more than it saves.
         ex = extractor or Extractor(model, min_confidence=min_confidence)
-        yield from ex.extract(itertools.chain(first, second, it), batch_size=batch_size)
+        out = ex.extract(itertools.chain(first, second, it), batch_size=batch_size)
+        yield from (map(to_line, out) if as_lines else out)
         return
     rest = iter(lambda: list(itertools.islice(it, batch_size)), [])
-    with WorkerPool(workers, model, min_confidence) as pool:
+    with WorkerPool(workers, model, min_confidence, as_lines=as_lines) as pool:
         for out in pool.map(itertools.chain([first, second], rest)):
             yield from out
