@@ -39,3 +39,12 @@ def test_family_names():
     assert family_name("ImageNet-1K") == "ImageNet"
     assert family_name("Llama 2 Chat") == "Llama"
     assert family_name("CLIP") is None and family_name("GPT") is None
+
+
+def test_a_trailing_plus_names_another_thing():
+    # samples: "Transformer++" was an alias of the Method "transformer" in the rendered graph
+    from kg.resolve.keys import canonical_key
+
+    assert canonical_key("Transformer++") != canonical_key("Transformer")
+    assert canonical_key("UNet++") == canonical_key("unet++") != canonical_key("UNet")
+    assert canonical_key("Vicuna+RAG") == canonical_key("Vicuna RAG")  # a "+" between words joins

@@ -4,7 +4,7 @@
 LaTeX math markup, hyphens/spaces/underscores, letter–digit boundaries and a final plural, so
 "Vision-Language Models", "vision language model" and "VISION–LANGUAGE MODELS" share a key, as do
 "ImageNet-1K"/"ImageNet 1k"/"imagenet1k" and "Met$^2$Net"/"Met2Net". Versions stay apart:
-"ResNet-50" and "ResNet-101" differ (VARIANT_OF links them to "ResNet", see variants.py).
+"ResNet-50" and "ResNet-101" differ, as do "UNet" and "UNet++" (VARIANT_OF links them to "ResNet", see variants.py).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import unicodedata
 from functools import lru_cache
 
 _LATEX = re.compile(r"\$|\\[a-zA-Z]+|[{}^_]")
+# "UNet++", "Transformer++", "C++": a trailing "+" names another thing, so it stays in the key
+_PLUS = re.compile(r"(?<=\w)\+{1,3}(?![\w+])")
 _SPLIT = re.compile(r"[^\w]+|_")
 _ALPHA_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 # Words whose final s is not a plural; a short list because _singular only touches words >= 4.
@@ -46,6 +48,7 @@ def _singular(word: str) -> str:
 def canonical_key(name: str) -> str:
     """The key of a name: lowercase tokens joined by '-', last token singular."""
     text = _LATEX.sub(" ", strip_marks(name))
+    text = _PLUS.sub(lambda m: " " + "plus" * len(m.group(0)), text)
     tokens = [t for t in _SPLIT.split(_ALPHA_DIGIT.sub(" ", text)) if t]
     if not tokens:
         return ""
