@@ -80,6 +80,11 @@ _DATASET_CONTEXT = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test s
 _COORDINATION = re.compile(r"\s(?:and|or)\s")
 # "Deep Human Parsing with Active Template Regression": a title clause, not one name
 _PREPOSITION = re.compile(r"\s(?:with|via|using|for|from|by|towards?|through)\s")
+# A mention ends in a noun. A span the NER cut after a modifier ("pixel-wise", "few-shot",
+# "Text-based", "text-to", "storage while") is a fragment of a longer phrase, not a thing.
+_MODIFIER_END = re.compile(r"(?:-(?:wise|based|aware|free|level|label|shot|task|to|subject|like|specific|"
+                           r"agnostic|driven|guided|only|style)|(?:^|\s)(?:while|to|of|and|or|for|with|the|"
+                           r"a|an|by|via|low|high|cross|non|pre|post))$", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"^[A-Za-z]+-[a-z]+ed$")
 
 
@@ -96,6 +101,8 @@ def judge_ner(text: str, label: str, sentence: str = "") -> tuple[str, float]:
     if by_head and by_head != label:
         label = by_head
     words = text.split()
+    if _MODIFIER_END.search(text):
+        return label, 0.4
     if label != "Task" and (_COORDINATION.search(text) or _PARTICIPLE.search(text) or _PREPOSITION.search(text)):
         return label, 0.45  # "Russian and Chinese text", "Web-crawled": not one named thing
     if label == "Dataset" and (not _name_like(text) or (by_head != "Dataset" and not _DATASET_CONTEXT.search(sentence))
