@@ -80,3 +80,14 @@ def test_update_with_nothing_new_leaves_the_graph_byte_identical(tmp_path):
     r = runner.invoke(cli, ["build", "--update", str(graph), str(SAMPLES), "--model", "none"])
     assert r.exit_code == 0 and "0 new papers extracted, 548 already in the graph" in r.output
     assert graph.read_bytes() == before
+
+
+def test_the_cli_starts_without_the_driver_or_networkx():
+    # kg.cli once imported kg.store.neo4j (and with it neo4j and networkx) at start-up: 0.9 s on
+    # every command, --help included, and a wide window where Ctrl-C printed an import traceback.
+    import subprocess
+    import sys
+
+    code = "import sys, kg.cli; print(sorted(m for m in ('neo4j', 'networkx', 'spacy') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -19,11 +19,23 @@ from pathlib import Path
 from typing import Any
 
 import click
-import networkx as nx
 
 from kg.errors import KgError, UsageError
 from kg.schema import NODE_TYPES, RELATION_TYPES
-from kg.store import neo4j as store
+from kg.store import settings as store_settings
+
+
+class _LazyStore:
+    """kg.store.neo4j on first use: importing the driver (and networkx) costs ~0.9 s, which every
+    kg command, --help included, would otherwise pay at start-up."""
+
+    def __getattr__(self, name: str) -> Any:
+        from kg.store import neo4j
+
+        return getattr(neo4j, name)
+
+
+store = _LazyStore()
 from kg.store.queries import NAMED_QUERIES, bind_params, find_query
 
 __all__ = ["load", "query", "schema", "export", "read_source"]
@@ -49,19 +61,19 @@ def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _connection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed((
-        click.option("--uri", envvar="NEO4J_URI", default=store.DEFAULT_URI, show_default=True,
+        click.option("--uri", envvar="NEO4J_URI", default=store_settings.DEFAULT_URI, show_default=True,
                      help="Bolt URI (env NEO4J_URI)."),
-        click.option("--user", envvar="NEO4J_USER", default=store.DEFAULT_USER, show_default=True,
+        click.option("--user", envvar="NEO4J_USER", default=store_settings.DEFAULT_USER, show_default=True,
                      help="User name (env NEO4J_USER); the password is read from NEO4J_PASSWORD only."),
-        click.option("--database", "database", default=store.DEFAULT_DATABASE, show_default=True,
+        click.option("--database", "database", default=store_settings.DEFAULT_DATABASE, show_default=True,
                      help="Database name."),
     )):
         fn = option(fn)
     return fn
 
 
-def _settings(uri: str, user: str, database: str) -> store.Settings:
-    return store.Settings(uri=uri, user=user, database=database,
+def _settings(uri: str, user: str, database: str) -> store_settings.Settings:
+    return store_settings.Settings(uri=uri, user=user, database=database,
                           password=os.environ.get("NEO4J_PASSWORD", ""))
 
 
@@ -97,7 +109,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
 @click.command()
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_connection_options
-@click.option("--batch-size", default=store.DEFAULT_BATCH_SIZE, show_default=True,
+@click.option("--batch-size", default=store_settings.DEFAULT_BATCH_SIZE, show_default=True,
               type=click.IntRange(min=1), help="Rows per transaction.")
 @click.option("--wipe", is_flag=True, help="Delete everything in the database first.")
 @click.option("--yes", is_flag=True, help="Do not ask before --wipe.")
@@ -236,7 +248,7 @@ def schema(cypher: bool) -> None:
               help="The graph file (JSON/GraphML/GEXF) or extraction JSONL to export.")
 @click.option("--format", "fmt", type=click.Choice(["neo4j-admin"]), default="neo4j-admin",
               show_default=True)
-@click.option("--database", default=store.DEFAULT_DATABASE, show_default=True,
+@click.option("--database", default=store_settings.DEFAULT_DATABASE, show_default=True,
               help="Database name in the printed import command.")
 @_one_line_errors
 def export(directory: Path, source: Path, fmt: str, database: str) -> None:

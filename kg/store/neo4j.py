@@ -30,10 +30,8 @@ __all__ = [
     "to_plain",
 ]
 
-DEFAULT_URI = "bolt://127.0.0.1:7687"
-DEFAULT_USER = "neo4j"
-DEFAULT_DATABASE = "neo4j"
-DEFAULT_BATCH_SIZE = 1000
+from kg.store.settings import (  # noqa: E402  (re-exported: the loader's public names)
+    DEFAULT_BATCH_SIZE, DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Settings)
 
 Row = dict[str, Any]
 RelGroup = tuple[str, str, str]  # (relationship type, head label, tail label)
@@ -41,16 +39,6 @@ RelGroup = tuple[str, str, str]  # (relationship type, head label, tail label)
 
 class QueryError(KgError):
     """The server ran the query and refused it (syntax, a write in read mode, …): exit code 1."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Where to connect. The password never appears in repr, errors or logs."""
-
-    uri: str = DEFAULT_URI
-    user: str = DEFAULT_USER
-    password: str = field(default="", repr=False)
-    database: str = DEFAULT_DATABASE
 
 
 # ---------------------------------------------------------------- errors
