@@ -131,9 +131,7 @@ def _progress(stream, files, fmt, quiet: bool, label: str):
 def _extractions(files, fmt, skip_invalid, quiet, model, workers, batch_size, min_confidence, skip=None,
                  as_lines=False):
     from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE
-    from kg.extract.run import extract_stream
-
-    from kg.extract.run import default_workers
+    from kg.extract.run import default_workers, extract_stream
 
     workers = default_workers() if workers is None else workers
     papers = _papers(files, fmt, skip_invalid)

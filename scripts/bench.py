@@ -208,9 +208,7 @@ def bench_workers(papers: list, *, workers: int = 2, model: str | None = DEFAULT
     from kg.extract.run import Extractor, extract_stream
 
     n = len(papers)
-    load_s = time.perf_counter()
-    ex = Extractor(model)
-    load_s = time.perf_counter() - load_s
+    load_s = _timed(lambda: Extractor(model))  # one process's pipeline load, for the report
     one, one_cpu, many, startup, e2e_one, e2e_many, cpu_bound, eff = [], [], [], [], [], [], [], []
     for _ in range(repeats):
         # One worker process against N, through the same pool: both start cold (a fresh

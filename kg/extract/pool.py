@@ -150,7 +150,7 @@ class WorkerPool:
     def close(self, kill: bool = False) -> None:
         """Stop the workers: politely after a finished run, with SIGKILL on any other exit
         (a worker may be mid-batch, and nothing it would still produce is wanted)."""
-        for conn, proc in zip(self._conns, self._procs):
+        for conn in self._conns:
             if not kill:
                 try:
                     conn.send(_STOP)

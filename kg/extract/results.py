@@ -19,7 +19,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidates import extend, text_of
-
 from kg.extract.metrics import find_metric_names
 from kg.extract.relation_rules import Mention, clause_subject, doc_mentions, doc_sentences
 from kg.extract.sentences import split_sentences

@@ -4,7 +4,8 @@
 LaTeX math markup, hyphens/spaces/underscores, letter–digit boundaries and a final plural, so
 "Vision-Language Models", "vision language model" and "VISION–LANGUAGE MODELS" share a key, as do
 "ImageNet-1K"/"ImageNet 1k"/"imagenet1k" and "Met$^2$Net"/"Met2Net". Versions stay apart:
-"ResNet-50" and "ResNet-101" differ, as do "UNet" and "UNet++" (VARIANT_OF links them to "ResNet", see variants.py).
+"ResNet-50" and "ResNet-101" differ (VARIANT_OF links them to "ResNet", see variants.py), as do
+"UNet" and "UNet++".
 """
 
 from __future__ import annotations

@@ -16,27 +16,20 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kg.errors import KgError, UsageError
 from kg.schema import NODE_TYPES, RELATION_TYPES
 from kg.store import settings as store_settings
-
-
-class _LazyStore:
-    """kg.store.neo4j on first use: importing the driver (and networkx) costs ~0.9 s, which every
-    kg command, --help included, would otherwise pay at start-up."""
-
-    def __getattr__(self, name: str) -> Any:
-        from kg.store import neo4j
-
-        return getattr(neo4j, name)
-
-
-store = _LazyStore()
 from kg.store.queries import NAMED_QUERIES, bind_params, find_query
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# kg.store.neo4j (the driver, networkx) is imported inside the commands that talk to Neo4j:
+# importing it costs ~0.9 s, which every kg command, --help included, would otherwise pay.
 
 __all__ = ["load", "query", "schema", "export", "read_source"]
 
@@ -119,6 +112,8 @@ def load(source: Path, uri: str, user: str, database: str, batch_size: int, wipe
 
     Example: NEO4J_PASSWORD=… kg load out/graph.json --wipe --yes
     """
+    from kg.store import neo4j as store
+
     graph = read_source(source)
     settings = _settings(uri, user, database)
     driver = store.connect(settings)
@@ -214,6 +209,8 @@ def query(cypher: str | None, params: tuple[str, ...], fmt: str, write: bool, li
         cypher = named.cypher
     else:
         given = {name: json_or_text(text) for name, text in raw.items()}
+    from kg.store import neo4j as store
+
     settings = _settings(uri, user, database)
     driver = store.connect(settings)
     try:
@@ -231,7 +228,9 @@ def schema(cypher: bool) -> None:
     Example: kg schema --cypher > schemas/neo4j/constraints.cypher
     """
     if cypher:
-        click.echo(store.constraints_cypher(), nl=False)
+        from kg.store.neo4j import constraints_cypher
+
+        click.echo(constraints_cypher(), nl=False)
         return
     click.echo("node types:")
     for t in NODE_TYPES.values():
