@@ -317,9 +317,14 @@ def render(graph, output, focus, depth, types, min_papers, max_nodes, title):
 @click.option("--predictions", type=click.Path(exists=True, dir_okay=False), default=None,
               help="With --gold: a `kg extract` JSONL to score (default: extract the gold's sources now).")
 @click.option("--model", default="default", show_default=True)
+@click.option("--head", type=click.Choice(["auto", "main"]), default="auto", show_default=True,
+              help="With --dataset: auto scores the model's head for that corpus's annotation "
+                   "convention if it has one (scierc_ner for scierc), main the entities "
+                   "extraction uses (doc.ents).")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None)
 @click.option("--json", "as_json", is_flag=True)
-def eval_(dataset, split, data_path, relations, setting, gold_path, predictions, model, min_confidence, as_json):
+def eval_(dataset, split, data_path, relations, setting, gold_path, predictions, model, head,
+          min_confidence, as_json):
     """Measure extraction quality against gold data.
 
     \b
@@ -344,14 +349,17 @@ def eval_(dataset, split, data_path, relations, setting, gold_path, predictions,
             if setting == "rel+":
                 from kg.extract.pipeline import build_nlp
                 nlp = build_nlp(model, rules=False)
-            res = evaluate_relations(dataset, split, data, nlp=nlp, setting=setting)
+            res = evaluate_relations(dataset, split, data, nlp=nlp, setting=setting, head=head)
             click.echo(_json.dumps(res, indent=2) if as_json else format_relation_table(res))
             return
-        from kg.eval.ner import evaluate_ner, format_scores
+        from kg.eval.ner import describe_head, evaluate_ner, format_scores
         from kg.extract.pipeline import build_nlp
-        scores = evaluate_ner(build_nlp(model, rules=False), dataset, split, data)
+        nlp = build_nlp(model, rules=False)
+        scored = describe_head(nlp, dataset, head)
+        scores = evaluate_ner(nlp, dataset, split, data, head=head)
         click.echo(_json.dumps(scores, indent=2) if as_json else
-                   format_scores(scores, f"{dataset} {split}: mention level, exact span match"))
+                   format_scores(scores, f"{dataset} {split}: mention level, exact span match, "
+                                         f"{scored}"))
         return
     from kg.eval.gold import load_gold, score_gold
     if predictions:

@@ -11,10 +11,19 @@ Simply concatenating the corpora taught those metrics as negatives (NER-BASELINE
     python scripts/train_ner.py --max-docs 20 --max-steps 10 --output /tmp/x   # seconds, for CI
     python scripts/train_ner.py --head ner --output /tmp/y   # the transition-based parser head
 
-The default ``--head tagger`` trains spaCy's ``tagger`` on BIO entity tags in ``token.tag_``
+The main head is spaCy's ``tagger`` on BIO entity tags in ``token.tag_``
 (scripts/ner/sci_ner_tagger.cfg) instead of the transition-based ``ner``; the pipeline's
 kg_tagged_entities component decodes the tags into ``doc.ents``. Missing tokens get the tag "",
 which the tagger's loss ignores, so the missing-label scheme is the same for both heads.
+
+The default ``--head tagger+scierc`` then trains a second run on SciERC alone
+(scripts/ner/sci_ner_scierc.cfg: its own tok2vec and a transition-based ``ner``, factory
+kg_corpus_ner) and adds it to the main pipeline as ``scierc_ner``, disabled: SciERC and SciER
+disagree on what a Method or Task is, one output layer taught both learns neither, and a shared
+tok2vec taught both cost the main head on our own gold (MODEL_CARD.md). ``kg eval --dataset
+scierc`` scores that head. ``--head tagger`` trains the main head alone, ``--head ner`` a parser
+head alone (runs A-F), and ``--head scierc --add-to DIR`` only the SciERC head, added to the
+pipeline in DIR (with DIR's own static vectors).
 
 The data is read from ../shared/data (or $KG_SHARED/data, or --scierc-dir/--scier-dir) and
 never copied into the repository. The pipeline saved is loadable offline with spacy.load().
@@ -48,9 +57,12 @@ from kg.eval.corpora import (  # noqa: E402
     NerExample, corpus_path, flat_spans, read_scier, read_scierc)
 from kg.eval.ner import evaluate_ner, format_scores  # noqa: E402
 from kg.extract import tagged_entities  # noqa: E402,F401  (registers kg_tagged_entities)
+from kg.extract.corpus_ner import corpus_heads  # noqa: E402  (and registers kg_corpus_ner)
 
 DEFAULT_CONFIG = REPO / "scripts" / "ner" / "sci_ner.cfg"
 CONFIGS = {"ner": DEFAULT_CONFIG, "tagger": REPO / "scripts" / "ner" / "sci_ner_tagger.cfg"}
+SCIERC_HEAD_CONFIG = REPO / "scripts" / "ner" / "sci_ner_scierc.cfg"
+HEADS = ("tagger+scierc", "tagger", "ner", "scierc")
 DEFAULT_OUTPUT = REPO / "kg" / "models" / "sci_ner"
 SAMPLES = REPO / "examples" / "hf-papers"
 
@@ -183,7 +195,8 @@ def papers_per_second(nlp: spacy.language.Language, texts: list[str], repeats: i
 
 # ---------------------------------------------------------------- training and packaging
 
-def write_docbins(work: Path, args: argparse.Namespace) -> tuple[Path, Path]:
+def write_docbins(work: Path, args: argparse.Namespace, sources: Sequence[str],
+                  tags: bool) -> tuple[Path, Path]:
     vocab = spacy.blank("en").vocab
     limit = args.max_docs or None
     scierc_dir, scier_dir = args.scierc_dir, args.scier_dir
@@ -195,7 +208,7 @@ def write_docbins(work: Path, args: argparse.Namespace) -> tuple[Path, Path]:
         for split in ("train", "dev")
     }
     lexicon = metric_lexicon(read["scierc", "train"])
-    sources = set(args.sources)
+    sources = set(sources)
     paths = []
     for split in ("train", "dev"):
         docs = corpus_docs(vocab,
@@ -203,7 +216,7 @@ def write_docbins(work: Path, args: argparse.Namespace) -> tuple[Path, Path]:
                            read["scier", split] if "scier" in sources else [],
                            lexicon, material=args.material, mask_metrics=args.mask_metrics,
                            scierc_repeat=args.scierc_repeat if split == "train" else 1,
-                           tag_scheme=args.tag_scheme if args.head == "tagger" else None)
+                           tag_scheme=args.tag_scheme if tags else None)
         path = work / f"{split}.spacy"
         DocBin(docs=docs, store_user_data=False).to_disk(path)
         paths.append(path)
@@ -213,7 +226,7 @@ def write_docbins(work: Path, args: argparse.Namespace) -> tuple[Path, Path]:
 
 
 def train(config: Path, work: Path, train_path: Path, dev_path: Path,
-          args: argparse.Namespace) -> Path:
+          args: argparse.Namespace, extra: Sequence[str] = ()) -> Path:
     from spacy.cli.train import train as spacy_train
 
     overrides: dict[str, object] = {"paths.train": str(train_path), "paths.dev": str(dev_path),
@@ -226,7 +239,7 @@ def train(config: Path, work: Path, train_path: Path, dev_path: Path,
     if args.vectors:
         overrides["paths.vectors"] = str(args.vectors)
         overrides["components.tok2vec.model.embed.include_static_vectors"] = True
-    for item in args.set:
+    for item in extra:
         key, _, value = item.partition("=")
         overrides[key] = json.loads(value)
     spacy_train(config, work / "trained", overrides=overrides, use_gpu=-1)
@@ -234,10 +247,34 @@ def train(config: Path, work: Path, train_path: Path, dev_path: Path,
     return best if best.exists() else work / "trained" / "model-last"
 
 
-def package(trained: Path, output: Path, scores: dict[str, object],
+def train_run(work: Path, config: Path, sources: Sequence[str], tags: bool,
+              args: argparse.Namespace, extra: Sequence[str]) -> spacy.language.Language:
+    """One ``spacy train`` run in ``work``; returns the best pipeline, loaded."""
+    work.mkdir(parents=True, exist_ok=True)
+    train_path, dev_path = write_docbins(work, args, sources, tags)
+    return spacy.load(train(config, work, train_path, dev_path, args, extra))
+
+
+def add_corpus_head(nlp: spacy.language.Language, source: spacy.language.Language,
+                    name: str = "scierc_ner") -> None:
+    """Add ``source``'s corpus head to ``nlp`` with its own copy of ``source``'s tok2vec, before
+    the main head (spaCy's ner respects entities already set), disabled.
+
+    Both runs were trained with the same static vectors, which ``nlp`` already holds.
+    """
+    source.replace_listeners("tok2vec", name, ["model.tok2vec"])
+    nlp.add_pipe(name, source=source, before=nlp.pipe_names[1])
+    nlp.disable_pipe(name)
+
+
+def package(nlp: spacy.language.Language, output: Path, scores: dict[str, object],
             sources: Sequence[str]) -> None:
-    """Copy the pipeline without training-only settings; record provenance in meta.json."""
-    nlp = spacy.load(trained)
+    """Save the pipeline without training-only settings; record provenance in meta.json.
+
+    Corpus heads stay disabled: extraction doesn't run them, ``kg eval`` enables them.
+    """
+    for name in corpus_heads(nlp).values():
+        nlp.disable_pipe(name)
     if output.exists():
         if any(output.iterdir()) and not (output / "meta.json").exists():
             sys.exit(f"{output} exists and is not a spaCy pipeline; not overwriting it")
@@ -264,28 +301,38 @@ def package(trained: Path, output: Path, scores: dict[str, object],
 
 
 def evaluate_all(nlp: spacy.language.Language, args: argparse.Namespace) -> dict[str, object]:
-    runs = [("scierc", "dev", args.scierc_dir), ("scierc", "test", args.scierc_dir),
-            ("scier", "dev", args.scier_dir)]
+    runs = [("scierc", "dev", args.scierc_dir, "auto"), ("scierc", "test", args.scierc_dir, "auto"),
+            ("scier", "dev", args.scier_dir, "auto")]
+    if corpus_heads(nlp):  # the main head on SciERC too, for the record
+        runs.append(("scierc", "test", args.scierc_dir, "main"))
     out: dict[str, object] = {}
-    for dataset, split, folder in runs:
+    for dataset, split, folder, head in runs:
         scores = evaluate_ner(nlp, dataset, split, folder / f"{split}.jsonl",
-                              limit=args.max_docs or None)
-        print(format_scores(scores, f"\n{dataset} {split}"), flush=True)
-        out[f"{dataset}_{split}"] = {k: {m: round(v, 4) for m, v in s.items()}
-                                     for k, s in scores.items()}
+                              limit=args.max_docs or None, head=head)
+        suffix = "_main" if head == "main" else ""
+        print(format_scores(scores, f"\n{dataset} {split}{' (main head)' if suffix else ''}"),
+              flush=True)
+        out[f"{dataset}_{split}{suffix}"] = {k: {m: round(v, 4) for m, v in s.items()}
+                                             for k, s in scores.items()}
     return out
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--head", choices=sorted(CONFIGS), default="tagger",
-                   help="tagger: softmax over BIO tags (the shipped model); ner: spaCy's "
-                        "transition-based parser (runs A-F of the model card, slower)")
+    p.add_argument("--head", choices=HEADS, default="tagger+scierc",
+                   help="tagger+scierc: the main tagger head, then a SciERC-convention head "
+                        "trained on SciERC alone, added disabled (the shipped model); tagger: the "
+                        "main head alone (runs G-I); ner: spaCy's transition-based parser as the "
+                        "only head (runs A-F, slower); scierc: the SciERC head alone, added to "
+                        "the pipeline given by --add-to")
+    p.add_argument("--add-to", type=Path, default=None, metavar="DIR",
+                   help="with --head scierc: the trained pipeline that gets the head (its "
+                        "vectors are used)")
     p.add_argument("--tag-scheme", choices=["bio", "biluo"], default="bio",
                    help="entity tags taught to the tagger head")
     p.add_argument("--config", type=Path, default=None,
-                   help="spaCy config (default: scripts/ner/sci_ner_tagger.cfg, or "
-                        "sci_ner.cfg with --head ner)")
+                   help="spaCy config of the main run (default: scripts/ner/sci_ner_tagger.cfg, "
+                        "or sci_ner.cfg with --head ner)")
     p.add_argument("--vectors", type=Path, default=None,
                    help="static vectors pipeline from scripts/train_vectors.py, added to the tok2vec")
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
@@ -304,7 +351,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--max-steps", type=int, default=0, help="override training.max_steps")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
-                   help="extra config override, e.g. components.tok2vec.model.encode.depth=3")
+                   help="extra config override of the main run, e.g. "
+                        "components.tok2vec.model.encode.depth=3")
+    p.add_argument("--scierc-set", action="append", default=[], metavar="KEY=JSON",
+                   help="extra config override of the SciERC head's run")
     p.add_argument("--no-eval", dest="evaluate", action="store_false")
     p.add_argument("--speed", action="store_true", help="measure papers/s on the samples")
     return p.parse_args(argv)
@@ -312,7 +362,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    args.config = args.config or CONFIGS[args.head]
+    main_head = "tagger" if args.head == "tagger+scierc" else args.head
+    args.config = args.config or CONFIGS.get(main_head)
+    if args.head in ("tagger+scierc", "scierc") and "scierc" not in args.sources:
+        sys.exit(f"--head {args.head} trains a SciERC head: --sources must include scierc")
+    if (args.head == "scierc") != (args.add_to is not None):
+        sys.exit("--head scierc and --add-to DIR go together")
+    if args.add_to is not None:
+        if not (args.add_to / "meta.json").exists():
+            sys.exit(f"--add-to {args.add_to}: not a spaCy pipeline")
+        if args.vectors:
+            sys.exit("--add-to uses that pipeline's vectors: leave out --vectors")
+        args.vectors = args.add_to  # spaCy's [initialize] vectors accepts a pipeline directory
     if (args.max_docs or args.max_steps) and args.output.resolve() == DEFAULT_OUTPUT.resolve():
         sys.exit("a run with --max-docs/--max-steps would replace the shipped model: "
                  "pass --output DIR")
@@ -321,17 +382,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.exit(f"no training data at {folder} (set KG_SHARED or --scierc-dir/--scier-dir)")
     with tempfile.TemporaryDirectory(prefix="sci-ner-") as tmp:
         work = args.work_dir or Path(tmp)
-        work.mkdir(parents=True, exist_ok=True)
-        train_path, dev_path = write_docbins(work, args)
-        trained = train(args.config, work, train_path, dev_path, args)
-        nlp = spacy.load(trained)
+        if args.add_to is not None:
+            nlp = spacy.load(args.add_to)
+            for name in corpus_heads(nlp).values():
+                nlp.remove_pipe(name)  # replaced by the one trained now
+        else:
+            nlp = train_run(work / "main", args.config, args.sources, main_head == "tagger",
+                            args, args.set)
+        if args.head in ("tagger+scierc", "scierc"):
+            head = train_run(work / "scierc", SCIERC_HEAD_CONFIG, ["scierc"], False, args,
+                             args.scierc_set)
+            add_corpus_head(nlp, head)
         scores = evaluate_all(nlp, args) if args.evaluate else {}
         if args.speed:
             texts = sample_abstracts()
             scores["papers_per_second"] = round(papers_per_second(nlp, texts), 1)
             print(f"\nspeed: {scores['papers_per_second']} papers/s "
                   f"({len(texts)} sample abstracts, one process)")
-        package(trained, args.output, scores, args.sources)
+        sources = set(args.sources)
+        if args.add_to is not None:  # the main head's data still count
+            names = {"SciERC": "scierc", "SciER": "scier"}
+            sources |= {names[s["name"]] for s in nlp.meta.get("sources", []) if s["name"] in names}
+        package(nlp, args.output, scores, [s for s in ("scierc", "scier") if s in sources])
     print(f"saved {args.output}")
     return 0
 

@@ -128,6 +128,8 @@ def test_evaluate_ner_scores_only_annotated_labels():
 def test_shipped_model_keeps_its_scores():
     """Guards against a retrain or a reader change that silently loses accuracy."""
     nlp = spacy.load(MODEL)
-    # Shipped model (run D): SciERC test 0.346, SciER dev 0.715 (kg/models/MODEL_CARD.md).
-    assert evaluate_ner(nlp, "scierc", "test")["micro"]["f"] >= 0.33
+    # Shipped model (run K, kg/models/MODEL_CARD.md): SciERC test 0.494 on its SciERC head (the
+    # 0.485 baseline is the floor), 0.366 on the main head; SciER dev 0.739.
+    assert evaluate_ner(nlp, "scierc", "test")["micro"]["f"] >= 0.485
+    assert evaluate_ner(nlp, "scierc", "test", head="main")["micro"]["f"] >= 0.35
     assert evaluate_ner(nlp, "scier", "dev")["micro"]["f"] >= 0.70

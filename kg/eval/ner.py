@@ -5,11 +5,16 @@ its start, end and type all equal a gold mention's. Texts are run through the pi
 corpus's own (gold) tokenization, so tokenizer differences don't count against the model.
 Only the labels a corpus annotates are scored (SciER has no Metric): predictions of other
 labels are neither right nor wrong there.
+
+A pipeline may carry a head trained on one corpus's convention (``kg_corpus_ner``, which writes
+``doc.spans[corpus]``, e.g. the shipped ``scierc_ner``): by default that corpus is scored on it;
+``head="main"`` scores ``doc.ents`` instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +23,10 @@ from spacy.tokens import Doc
 
 from kg.eval.corpora import ANNOTATED_LABELS, SCI_LABELS, NerExample, read_corpus
 
-__all__ = ["evaluate_ner", "format_scores", "predict_spans", "score_spans"]
+__all__ = ["HEADS", "describe_head", "entity_reader", "evaluate_ner", "format_scores", "predict_spans",
+           "score_spans", "scored_head"]
+
+HEADS: tuple[str, ...] = ("auto", "main")
 
 Span = tuple[int, int, str]
 
@@ -42,26 +50,66 @@ def score_spans(gold: Iterable[Iterable[Span]], predicted: Iterable[Iterable[Spa
     return scores
 
 
-def predict_spans(nlp: Language, examples: list[NerExample],
-                  batch_size: int = 64) -> list[list[Span]]:
-    """Run ``nlp`` on each example's gold words; return its entities as token spans."""
+def scored_head(nlp: Language, dataset: str, head: str = "auto") -> str | None:
+    """The corpus head that ``head`` selects for ``dataset``, or None for ``doc.ents``.
+
+    ``head="auto"``: the ``kg_corpus_ner`` head whose spans key is ``dataset``, if ``nlp`` has
+    one (enabled or not); ``head="main"``: None.
+    """
+    if head not in HEADS:
+        raise ValueError(f"unknown head {head!r}; expected one of {HEADS}")
+    from kg.extract.corpus_ner import corpus_heads
+    return corpus_heads(nlp).get(dataset) if head == "auto" else None
+
+
+def describe_head(nlp: Language, dataset: str, head: str = "auto") -> str:
+    name = scored_head(nlp, dataset, head)
+    return "main head (doc.ents)" if name is None else f"{name} head (doc.spans[{dataset!r}])"
+
+
+@contextmanager
+def entity_reader(nlp: Language, dataset: str, head: str = "auto"
+                  ) -> Iterator[Callable[[Doc], Iterable[Any]]]:
+    """A function doc → the entity spans to score for ``dataset``, with the selected corpus
+    head (:func:`scored_head`) enabled for the duration."""
+    name = scored_head(nlp, dataset, head)
+    if name is None:
+        yield lambda doc: doc.ents
+        return
+    was_disabled = name in nlp.disabled
+    if was_disabled:
+        nlp.enable_pipe(name)
+    try:
+        yield lambda doc: doc.spans.get(dataset, [])
+    finally:
+        if was_disabled:
+            nlp.disable_pipe(name)
+
+
+def predict_spans(nlp: Language, examples: list[NerExample], batch_size: int = 64,
+                  entities: Callable[[Doc], Iterable[Any]] = lambda doc: doc.ents
+                  ) -> list[list[Span]]:
+    """Run ``nlp`` on each example's gold words; return ``entities(doc)`` as token spans."""
     docs = (Doc(nlp.vocab, words=ex.words) for ex in examples)
-    return [[(e.start, e.end, e.label_) for e in doc.ents]
+    return [[(e.start, e.end, e.label_) for e in entities(doc)]
             for doc in nlp.pipe(docs, batch_size=batch_size)]
 
 
 def evaluate_ner(nlp: Language, dataset: str, split: str, path: Path | None = None,
-                 limit: int | None = None) -> dict[str, dict[str, float]]:
+                 limit: int | None = None, head: str = "auto") -> dict[str, dict[str, float]]:
     """Score ``nlp`` on ``dataset`` ("scierc" | "scier") ``split`` ("train" | "dev" | "test").
 
     ``path`` overrides the JSONL file (default ``../shared/data/<dataset>/<split>.jsonl``);
-    ``limit`` scores only the first N texts (for smoke tests).
+    ``limit`` scores only the first N texts (for smoke tests); ``head``: see
+    :func:`scored_head`.
     Returns ``{label: {"p", "r", "f", "tp", "fp", "fn"}, ..., "micro": {...}}`` over the
     labels the dataset annotates.
     """
     examples = read_corpus(dataset, split, path)[:limit]
     labels = [label for label in SCI_LABELS if label in ANNOTATED_LABELS[dataset]]
-    return score_spans([ex.spans for ex in examples], predict_spans(nlp, examples), labels)
+    with entity_reader(nlp, dataset, head) as entities:
+        predicted = predict_spans(nlp, examples, entities=entities)
+    return score_spans([ex.spans for ex in examples], predicted, labels)
 
 
 def format_scores(scores: dict[str, dict[str, Any]], title: str = "") -> str:

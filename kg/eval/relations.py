@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,8 +207,10 @@ def predicted_triples(doc: RelationDoc, mentions: Sequence[tuple[int, int, str]]
     return out
 
 
-def ner_mentions(doc: RelationDoc, nlp: Any) -> list[tuple[int, int, str]]:
-    """Entities the NER pipeline finds on the gold tokenization, as char-offset mentions."""
+def ner_mentions(doc: RelationDoc, nlp: Any, entities: Any = lambda d: d.ents
+                 ) -> list[tuple[int, int, str]]:
+    """Entities the NER pipeline finds on the gold tokenization, as char-offset mentions
+    (``entities(doc)``: see :func:`kg.eval.ner.entity_reader`)."""
     from spacy.tokens import Doc
     sent_starts = [False] * len(doc.words)
     for s, _ in doc.sentences:
@@ -217,16 +220,18 @@ def ner_mentions(doc: RelationDoc, nlp: Any) -> list[tuple[int, int, str]]:
                     sent_starts=sent_starts)
     for _, proc in nlp.pipeline:
         spacy_doc = proc(spacy_doc)
-    return [(e.start_char, e.end_char, e.label_) for e in spacy_doc.ents]
+    return [(e.start_char, e.end_char, e.label_) for e in entities(spacy_doc)]
 
 
 def evaluate_relations(dataset: str = "scierc", split: str = "test", path: Path | None = None,
                        nlp: Any = None, setting: str = "rel", model: RelationModel | None = None,
                        directed_symmetric: bool = False,
-                       docs: Sequence[RelationDoc] | None = None) -> dict[str, Any]:
+                       docs: Sequence[RelationDoc] | None = None,
+                       head: str = "auto") -> dict[str, Any]:
     """Score the relation model on a corpus split; see the module docstring for the settings.
 
-    ``nlp`` (``rel+`` only) is the NER pipeline; when None, ``kg/models/sci_ner`` is loaded.
+    ``nlp`` (``rel+`` only) is the NER pipeline; when None, ``kg/models/sci_ner`` is loaded;
+    ``head`` picks its entities as in :func:`kg.eval.ner.entity_reader`.
     The model is asked only for the relation types the corpus annotates.
     """
     if setting not in SETTINGS:
@@ -241,9 +246,13 @@ def evaluate_relations(dataset: str = "scierc", split: str = "test", path: Path 
         nlp = spacy.load(DEFAULT_NER)
     gold = [gold_triples(d) for d in docs]
     pred = []
-    for d in docs:
-        mentions = d.char_mentions() if setting == "rel" else ner_mentions(d, nlp)
-        pred.append(predicted_triples(d, mentions, model, relation_types))
+    with ExitStack() as stack:
+        if setting == "rel+":
+            from kg.eval.ner import entity_reader
+            entities = stack.enter_context(entity_reader(nlp, dataset, head))
+        for d in docs:
+            mentions = d.char_mentions() if setting == "rel" else ner_mentions(d, nlp, entities)
+            pred.append(predicted_triples(d, mentions, model, relation_types))
     result: dict[str, Any] = {"dataset": dataset, "split": split, "setting": setting,
                               "docs": len(docs), "gold": sum(len(g) for g in gold),
                               **score_triples(gold, pred, True, directed_symmetric)}

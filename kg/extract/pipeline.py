@@ -13,9 +13,10 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers their factories (they are also spacy_factories entry points).
-# tagged_entities: a tagger-head NER pipeline (tagger + kg_tagged_entities) loads like the parser one.
+# tagged_entities and corpus_ner: the shipped NER's own components (kg_tagged_entities decodes
+# the main head, kg_corpus_ner is its disabled SciERC head).
 from kg.extract import (  # noqa: F401
-    abbreviations, dataset_cues, lexicon, names, proposals, tagged_entities, urls)
+    abbreviations, corpus_ner, dataset_cues, lexicon, names, proposals, tagged_entities, urls)
 
 # kg_dataset_cues reads kg_lexicon's candidates, so it comes after it.
 RULE_COMPONENTS: tuple[str, ...] = ("kg_urls", "kg_abbreviations", "kg_proposals", "kg_lexicon",
