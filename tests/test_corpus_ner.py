@@ -147,3 +147,13 @@ def test_end_to_end_relations_read_the_scierc_head_by_default():
     # Better mentions, better end-to-end relations (test: 0.142 against 0.095, README).
     assert corpus["micro"]["f1"] > main["micro"]["f1"], (corpus["micro"], main["micro"])
     assert "scierc_ner" in nlp.disabled  # and the head is off again
+
+
+@needs_model
+def test_the_pipeline_with_its_scierc_head_pickles():
+    # spaCy pickles pipelines for nlp.pipe(n_process=...); a closure as scorer broke that.
+    import pickle
+    nlp = pickle.loads(pickle.dumps(spacy.load(MODEL)))
+    nlp.enable_pipe("scierc_ner")
+    doc = nlp(SCIERC_STYLE)
+    assert nlp.get_pipe("scierc_ner").spans_key == "scierc" and list(doc.spans["scierc"])

@@ -25,6 +25,7 @@ and this head must read the text, not the other head's answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import numpy
@@ -93,10 +94,8 @@ def make_corpus_ents_scorer() -> Callable[..., dict[str, Any]]:
 def make_corpus_ner(nlp: Language, name: str, model: Any, spans_key: str, moves: Any,
                     update_with_oracle_cut_size: int, incorrect_spans_key: str | None,
                     scorer: Callable[..., dict[str, Any]] | None) -> CorpusEntityRecognizer:
-    bound = None
-    if scorer is not None:
-        def bound(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-            return scorer(examples, spans_key=spans_key, **kwargs)
+    # a partial, not a closure: the pipeline must pickle (nlp.pipe(n_process=...), multiprocessing)
+    bound = partial(scorer, spans_key=spans_key) if scorer is not None else None
     return CorpusEntityRecognizer(nlp.vocab, model, name=name, moves=moves,
                                   update_with_oracle_cut_size=update_with_oracle_cut_size,
                                   incorrect_spans_key=incorrect_spans_key, scorer=bound,
