@@ -1,4 +1,4 @@
-"""The dev gold scorer on a hand-made pair, and the validity of tests/data/gold/dev.jsonl."""
+"""The gold scorer on a hand-made pair, and the validity of tests/data/gold/{dev,test}.jsonl."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from kg.schema import ENTITY_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_GOLD = ROOT / "tests" / "data" / "gold" / "dev.jsonl"
+TEST_GOLD = ROOT / "tests" / "data" / "gold" / "test.jsonl"
 
 
 def _entity(type_: str, name: str, aliases: list[str] | None = None, *, proposed: bool = False,
@@ -187,19 +188,25 @@ def _numbers(text: str) -> set[float]:
     return {float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?|\.\d+", text)}
 
 
-@pytest.fixture(scope="module")
-def dev_gold() -> list[dict[str, Any]]:
-    return load_gold(DEV_GOLD)
+@pytest.fixture(scope="module", params=[DEV_GOLD, TEST_GOLD], ids=["dev", "test"])
+def gold(request) -> list[dict[str, Any]]:
+    return load_gold(request.param)
 
 
-def test_dev_gold_size_and_unique_titles(dev_gold) -> None:
-    assert len(dev_gold) >= 45
-    titles = [normalize_title(p["title"]) for p in dev_gold]
+def test_gold_size_and_unique_titles(gold) -> None:
+    assert len(gold) >= 40
+    titles = [normalize_title(p["title"]) for p in gold]
     assert len(titles) == len(set(titles))
 
 
-def test_dev_gold_is_grounded_in_the_text(dev_gold) -> None:
-    for paper in dev_gold:
+def test_dev_and_test_gold_share_no_paper() -> None:
+    dev = {normalize_title(p["title"]) for p in load_gold(DEV_GOLD)}
+    test = {normalize_title(p["title"]) for p in load_gold(TEST_GOLD)}
+    assert not dev & test
+
+
+def test_gold_is_grounded_in_the_text(gold) -> None:
+    for paper in gold:
         title_line, abstract = _paper_text(paper["source"], paper["title"])
         text = paper["title"] + "\n" + abstract
         seen: set[tuple[str, str]] = set()
