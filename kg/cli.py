@@ -329,9 +329,11 @@ def eval_(dataset, split, data_path, relations, setting, gold_path, predictions,
 
     \b
     kg eval --dataset scierc --split test
+    kg eval --dataset scierc --split test --head main
     kg eval --dataset scier --split dev
     kg eval --dataset scierc --split test --relations --setting rel+
     kg eval --gold tests/data/gold/dev.jsonl
+    kg eval --gold tests/data/gold/test.jsonl
     """
     import json as _json
 
