@@ -350,13 +350,13 @@ def eval_(dataset, split, data_path, relations, setting, gold_path, predictions,
             nlp = None
             if setting == "rel+":
                 from kg.extract.pipeline import build_nlp
-                nlp = build_nlp(model, rules=False)
+                nlp = build_nlp(model, rules=False, corpus_heads=True)
             res = evaluate_relations(dataset, split, data, nlp=nlp, setting=setting, head=head)
             click.echo(_json.dumps(res, indent=2) if as_json else format_relation_table(res))
             return
         from kg.eval.ner import describe_head, evaluate_ner, format_scores
         from kg.extract.pipeline import build_nlp
-        nlp = build_nlp(model, rules=False)
+        nlp = build_nlp(model, rules=False, corpus_heads=True)
         scored = describe_head(nlp, dataset, head)
         scores = evaluate_ner(nlp, dataset, split, data, head=head)
         click.echo(_json.dumps(scores, indent=2) if as_json else

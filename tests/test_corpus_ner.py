@@ -70,11 +70,15 @@ def test_shipped_model_has_a_disabled_scierc_head_that_leaves_doc_ents_alone():
 
 
 @needs_model
-def test_extraction_does_not_run_the_scierc_head():
+def test_extraction_does_not_load_the_scierc_head_and_eval_does():
     from kg.extract.pipeline import build_nlp
     nlp = build_nlp()
-    assert "scierc_ner" not in nlp.pipe_names and "scierc_ner" in nlp.disabled
+    assert "scierc_ner" not in nlp.component_names
     assert "scierc" not in nlp(SCIERC_STYLE).spans
+    assert [(e.start, e.end) for e in nlp(SCIERC_STYLE).ents] == [
+        (e.start, e.end) for e in spacy.load(MODEL)(SCIERC_STYLE).ents]
+    evaluating = build_nlp(rules=False, corpus_heads=True)
+    assert corpus_heads(evaluating) == {"scierc": "scierc_ner"} and "scierc_ner" in evaluating.disabled
 
 
 @needs_model

@@ -9,7 +9,8 @@ usually does: ``kg_corpus_ner`` is spaCy's transition-based ``ner`` trained only
 corpus's texts (all other texts are missing annotation for it), whose entities go to
 ``doc.spans[spans_key]`` so that ``doc.ents`` stays the main head's.
 
-The shipped pipeline keeps the head *disabled*: extraction never runs it and pays nothing for it.
+The shipped pipeline keeps the head *disabled*, and extraction does not even load it
+(``build_nlp(corpus_heads=False)``, the default).
 ``kg eval --dataset scierc`` enables it to score the SciERC convention (``--head main`` scores
 the main head instead), and a user who wants SciERC-style mentions can too::
 

@@ -28,11 +28,17 @@ def default_model_path() -> Path | None:
     return path if (path / "meta.json").exists() else None
 
 
-def build_nlp(model: str | Path | None = "default", *, rules: bool = True) -> Language:
-    """The extraction pipeline. ``model``: "default" (the shipped NER), a path, or None (rules only)."""
+def build_nlp(model: str | Path | None = "default", *, rules: bool = True,
+              corpus_heads: bool = False) -> Language:
+    """The extraction pipeline. ``model``: "default" (the shipped NER), a path, or None (rules only).
+
+    ``corpus_heads``: also load the model's disabled corpus-convention heads (``kg_corpus_ner``,
+    for ``kg eval --dataset``); extraction never runs them, so by default they are not loaded.
+    """
     path = default_model_path() if model == "default" else (Path(model) if model else None)
     if path is not None:
-        nlp = spacy.load(path)
+        exclude = [] if corpus_heads else _corpus_head_names(path)
+        nlp = spacy.load(path, exclude=exclude)
     else:
         nlp = spacy.blank("en")
     if not any(p in nlp.pipe_names for p in ("senter", "parser", "sentencizer")):
@@ -44,3 +50,10 @@ def build_nlp(model: str | Path | None = "default", *, rules: bool = True) -> La
     # characters, and our components are linear, so raise it rather than fail.
     nlp.max_length = max(nlp.max_length, 20_000_000)
     return nlp
+
+
+def _corpus_head_names(path: Path) -> list[str]:
+    """Names of the ``kg_corpus_ner`` components in the pipeline at ``path``, read from its config."""
+    config = spacy.util.load_config(path / "config.cfg", interpolate=False)
+    return [name for name, block in config.get("components", {}).items()
+            if block.get("factory") == "kg_corpus_ner"]
