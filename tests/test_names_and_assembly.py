@@ -120,3 +120,14 @@ def test_slash_names_stay_linear_in_the_text_length():
     cost(1_000)  # warm-up
     small, large = min(cost(4_000) for _ in range(3)), min(cost(40_000) for _ in range(3))
     assert large / small < 30  # 10x the text: ~10x linear, ~100x quadratic
+
+
+def test_research_fields_are_not_entities(sample_extractions):
+    # GUIDELINES.md: "computer vision", "NLP", "deep learning", "machine learning" are fields,
+    # neither Tasks nor Methods; before kg/data/generic_terms.txt listed them, "computer vision"
+    # was a Task of 21 sample papers.
+    names = {(e.type, e.name.lower()) for ex in sample_extractions for e in ex.entities}
+    fields = {"computer vision", "natural language processing", "nlp", "deep learning",
+              "machine learning", "artificial intelligence"}
+    assert not {n for _, n in names} & fields
+    assert ("Task", "image classification") in names  # a task inside a field's vocabulary stays
