@@ -63,6 +63,11 @@ DEFAULT_CONFIG = REPO / "scripts" / "ner" / "sci_ner.cfg"
 CONFIGS = {"ner": DEFAULT_CONFIG, "tagger": REPO / "scripts" / "ner" / "sci_ner_tagger.cfg"}
 SCIERC_HEAD_CONFIG = REPO / "scripts" / "ner" / "sci_ner_scierc.cfg"
 HEADS = ("tagger+scierc", "tagger", "ner", "scierc")
+# The corpora as meta.json records them ("sources"), in that order.
+SOURCES: dict[str, dict[str, str]] = {
+    "scierc": {"name": "SciERC", "author": "Luan et al. 2018", "license": "research use"},
+    "scier": {"name": "SciER", "author": "Zhang et al. 2024", "license": "GPL-3.0"},
+}
 DEFAULT_OUTPUT = REPO / "kg" / "models" / "sci_ner"
 SAMPLES = REPO / "examples" / "hf-papers"
 
@@ -271,16 +276,12 @@ def package(nlp: spacy.language.Language, output: Path, scores: dict[str, object
             sources: Sequence[str]) -> None:
     """Save the pipeline without training-only settings; record provenance in meta.json.
 
-    Corpus heads stay disabled: extraction doesn't run them, ``kg eval`` enables them.
+    Its corpus heads are saved as they are: disabled (``add_corpus_head``).
     """
-    for name in corpus_heads(nlp).values():
-        nlp.disable_pipe(name)
     if output.exists():
         if any(output.iterdir()) and not (output / "meta.json").exists():
             sys.exit(f"{output} exists and is not a spaCy pipeline; not overwriting it")
         shutil.rmtree(output)
-    known = {"scierc": {"name": "SciERC", "author": "Luan et al. 2018", "license": "research use"},
-             "scier": {"name": "SciER", "author": "Zhang et al. 2024", "license": "GPL-3.0"}}
     nlp.meta.update({
         "name": "sci_ner", "version": "0.1.0",
         "description": "Method/Dataset/Metric/Task NER for ML abstracts "
@@ -288,7 +289,7 @@ def package(nlp: spacy.language.Language, output: Path, scores: dict[str, object
         # Weights trained on GPL-3.0 data are treated as GPL-3.0 (see MODEL_CARD.md).
         "license": ("GPL-3.0 (trained on SciER) + SciERC research-use terms" if "scier" in sources
                     else "SciERC research-use terms (no explicit license)"),
-        "sources": [known[s] for s in sources],
+        "sources": [SOURCES[s] for s in sources],
         "performance": {"kg_eval": scores},
     })
     nlp.meta.pop("spacy_git_version", None)
@@ -401,9 +402,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"({len(texts)} sample abstracts, one process)")
         sources = set(args.sources)
         if args.add_to is not None:  # the main head's data still count
-            names = {"SciERC": "scierc", "SciER": "scier"}
-            sources |= {names[s["name"]] for s in nlp.meta.get("sources", []) if s["name"] in names}
-        package(nlp, args.output, scores, [s for s in ("scierc", "scier") if s in sources])
+            sources |= {key for key, meta in SOURCES.items() if meta in nlp.meta.get("sources", [])}
+        package(nlp, args.output, scores, [s for s in SOURCES if s in sources])
     print(f"saved {args.output}")
     return 0
 

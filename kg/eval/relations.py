@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -246,10 +246,11 @@ def evaluate_relations(dataset: str = "scierc", split: str = "test", path: Path 
         nlp = spacy.load(DEFAULT_NER)
     gold = [gold_triples(d) for d in docs]
     pred = []
-    with ExitStack() as stack:
-        if setting == "rel+":
-            from kg.eval.ner import entity_reader
-            entities = stack.enter_context(entity_reader(nlp, dataset, head))
+    reader: Any = nullcontext()
+    if setting == "rel+":
+        from kg.eval.ner import entity_reader
+        reader = entity_reader(nlp, dataset, head)
+    with reader as entities:
         for d in docs:
             mentions = d.char_mentions() if setting == "rel" else ner_mentions(d, nlp, entities)
             pred.append(predicted_triples(d, mentions, model, relation_types))

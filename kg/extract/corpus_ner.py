@@ -38,7 +38,9 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
 
-__all__ = ["CorpusEntityRecognizer", "corpus_heads", "make_corpus_ner", "score_corpus_ents"]
+__all__ = ["FACTORY", "CorpusEntityRecognizer", "corpus_heads", "make_corpus_ner", "score_corpus_ents"]
+
+FACTORY = "kg_corpus_ner"
 
 _ENT_ATTRS = [ENT_IOB, ENT_TYPE, ENT_KB_ID]
 
@@ -80,7 +82,7 @@ def make_corpus_ents_scorer() -> Callable[..., dict[str, Any]]:
 
 
 @Language.factory(
-    "kg_corpus_ner",
+    FACTORY,
     assigns=["doc.spans"],
     default_config={
         "spans_key": "scierc",

@@ -56,4 +56,4 @@ def _corpus_head_names(path: Path) -> list[str]:
     """Names of the ``kg_corpus_ner`` components in the pipeline at ``path``, read from its config."""
     config = spacy.util.load_config(path / "config.cfg", interpolate=False)
     return [name for name, block in config.get("components", {}).items()
-            if block.get("factory") == "kg_corpus_ner"]
+            if block.get("factory") == corpus_ner.FACTORY]
