@@ -11,14 +11,14 @@ from conftest import ROOT
 
 
 # Components with weights: a blank one cannot run (spaCy asks for initialize()).
-TRAINED = {"kg_corpus_ner"}
+TRAINED = {"kg_corpus_ner", "kg_encoder_ner"}
 
 
 def test_every_factory_is_an_entry_point_that_loads_by_name():
     names = list(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]["spacy_factories"])
     assert {"kg_urls", "kg_abbreviations", "kg_proposals", "kg_lexicon", "kg_dataset_cues", "kg_names",
             "kg_results", "kg_relation_rules", "kg_relation_model", "kg_tagged_entities",
-            "kg_corpus_ner"} <= set(names)
+            "kg_corpus_ner", "kg_encoder_ner"} <= set(names)
     code = f"""
 import spacy, sys
 nlp = spacy.blank("en")

@@ -6,8 +6,8 @@ corpus's own (gold) tokenization, so tokenizer differences don't count against t
 Only the labels a corpus annotates are scored (SciER has no Metric): predictions of other
 labels are neither right nor wrong there.
 
-A pipeline may carry a head trained on one corpus's convention (``kg_corpus_ner``, which writes
-``doc.spans[corpus]``, e.g. the shipped ``scierc_ner``): by default that corpus is scored on it;
+A pipeline may carry a head trained on one corpus's convention (``kg_encoder_ner`` or
+``kg_corpus_ner``, which write ``doc.spans[corpus]``, e.g. the shipped ``scierc_ner``): by default that corpus is scored on it;
 ``head="main"`` scores ``doc.ents`` instead.
 """
 
@@ -53,7 +53,7 @@ def score_spans(gold: Iterable[Iterable[Span]], predicted: Iterable[Iterable[Spa
 def scored_head(nlp: Language, dataset: str, head: str = "auto") -> str | None:
     """The corpus head that ``head`` selects for ``dataset``, or None for ``doc.ents``.
 
-    ``head="auto"``: the ``kg_corpus_ner`` head whose spans key is ``dataset``, if ``nlp`` has
+    ``head="auto"``: the corpus head whose spans key is ``dataset``, if ``nlp`` has
     one (enabled or not); ``head="main"``: None.
     """
     if head not in HEADS:

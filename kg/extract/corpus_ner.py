@@ -4,15 +4,17 @@ SciERC (2018) marks generic noun phrases ("statistical machine translation syste
 or Task; SciER (2024) and paper-kg's own gold mark named methods, datasets and tasks. One output
 layer taught both conventions learns neither well: the shipped main head, trained on both,
 scores 0.37 on SciERC test where a SciERC-only model scores 0.49 (MODEL_CARD.md). So the
-pipeline carries one extra head per convention over the *same* tok2vec, as multi-corpus NER
-usually does: ``kg_corpus_ner`` is spaCy's transition-based ``ner`` trained only on that
-corpus's texts (all other texts are missing annotation for it), whose entities go to
-``doc.spans[spans_key]`` so that ``doc.ents`` stays the main head's.
+pipeline carries one extra head per convention: ``kg_corpus_ner`` is spaCy's transition-based
+``ner`` trained only on that corpus's texts (all other texts are missing annotation for it),
+whose entities go to ``doc.spans[spans_key]`` so that ``doc.ents`` stays the main head's.
+``scripts/train_ner.py`` trains this kind (run K); the shipped pipeline's ``scierc_ner`` is
+now the other kind, a fine-tuned transformer (kg.extract.encoder_ner, which registers its
+factory in ``HEAD_FACTORIES``: everything below holds for both).
 
-The shipped pipeline keeps the head *disabled*, and extraction does not even load it
+A pipeline keeps its corpus heads *disabled*, and extraction does not even load them
 (``build_nlp(corpus_heads=False)``, the default).
-``kg eval --dataset scierc`` enables it to score the SciERC convention (``--head main`` scores
-the main head instead), and a user who wants SciERC-style mentions can too::
+``kg eval --dataset scierc`` enables the head to score the SciERC convention (``--head main``
+scores the main head instead), and a user who wants SciERC-style mentions can too::
 
     nlp = spacy.load("kg/models/sci_ner")
     nlp.enable_pipe("scierc_ner")
@@ -38,9 +40,13 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
 
-__all__ = ["FACTORY", "CorpusEntityRecognizer", "corpus_heads", "make_corpus_ner", "score_corpus_ents"]
+__all__ = ["FACTORY", "HEAD_FACTORIES", "CorpusEntityRecognizer", "corpus_heads", "make_corpus_ner",
+           "score_corpus_ents"]
 
 FACTORY = "kg_corpus_ner"
+# Factories whose components are corpus heads (a ``spans_key`` attribute, output in doc.spans);
+# kg.extract.encoder_ner adds its own when imported.
+HEAD_FACTORIES: set[str] = {FACTORY}
 
 _ENT_ATTRS = [ENT_IOB, ENT_TYPE, ENT_KB_ID]
 
@@ -108,4 +114,4 @@ def make_corpus_ner(nlp: Language, name: str, model: Any, spans_key: str, moves:
 def corpus_heads(nlp: Language) -> dict[str, str]:
     """``{spans_key: component name}`` of the corpus heads in ``nlp``, enabled or not."""
     return {proc.spans_key: name for name, proc in nlp.components
-            if isinstance(proc, CorpusEntityRecognizer)}
+            if nlp.get_pipe_meta(name).factory in HEAD_FACTORIES}

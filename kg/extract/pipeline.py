@@ -13,10 +13,12 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers their factories (they are also spacy_factories entry points).
-# tagged_entities and corpus_ner: the shipped NER's own components (kg_tagged_entities decodes
-# the main head, kg_corpus_ner is its disabled SciERC head).
+# tagged_entities, corpus_ner and encoder_ner: the shipped NER's own components
+# (kg_tagged_entities decodes the main head, kg_encoder_ner is its disabled SciERC head;
+# kg_corpus_ner is the CNN kind of corpus head that scripts/train_ner.py trains).
 from kg.extract import (  # noqa: F401
-    abbreviations, corpus_ner, dataset_cues, lexicon, names, proposals, tagged_entities, urls)
+    abbreviations, corpus_ner, dataset_cues, encoder_ner, lexicon, names, proposals, tagged_entities,
+    urls)
 
 # kg_dataset_cues reads kg_lexicon's candidates, so it comes after it.
 RULE_COMPONENTS: tuple[str, ...] = ("kg_urls", "kg_abbreviations", "kg_proposals", "kg_lexicon",
@@ -32,8 +34,9 @@ def build_nlp(model: str | Path | None = "default", *, rules: bool = True,
               corpus_heads: bool = False) -> Language:
     """The extraction pipeline. ``model``: "default" (the shipped NER), a path, or None (rules only).
 
-    ``corpus_heads``: also load the model's disabled corpus-convention heads (``kg_corpus_ner``,
-    for ``kg eval --dataset``); extraction never runs them, so by default they are not loaded.
+    ``corpus_heads``: also load the model's disabled corpus-convention heads (``kg_encoder_ner``,
+    ``kg_corpus_ner``, for ``kg eval --dataset``); extraction never runs them, so by default
+    they are not loaded.
     """
     path = default_model_path() if model == "default" else (Path(model) if model else None)
     if path is not None:
@@ -53,7 +56,7 @@ def build_nlp(model: str | Path | None = "default", *, rules: bool = True,
 
 
 def _corpus_head_names(path: Path) -> list[str]:
-    """Names of the ``kg_corpus_ner`` components in the pipeline at ``path``, read from its config."""
+    """Names of the corpus heads in the pipeline at ``path``, read from its config."""
     config = spacy.util.load_config(path / "config.cfg", interpolate=False)
     return [name for name, block in config.get("components", {}).items()
-            if block.get("factory") == corpus_ner.FACTORY]
+            if block.get("factory") in corpus_ner.HEAD_FACTORIES]
