@@ -184,7 +184,6 @@ def make_batches(windows: list[dict], batch_size: int, max_width: int, shuffle: 
                 arr["ends"][b, :m] = [e for _, e in w["spans"]]
                 arr["classes"][b, :m] = w["classes"]
                 arr["span_mask"][b, :m] = 1
-            arr["n"] = len(chunk)
             batches.append(arr)
     if shuffle is not None:
         shuffle.shuffle(batches)
@@ -201,16 +200,17 @@ def evaluate(model: SpanEncoder, examples: list[NerExample]) -> dict:
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8)
 
 
-def tune_threshold(model: SpanEncoder, examples: list[NerExample]) -> tuple[float, dict[float, float]]:
+def tune_threshold(model: SpanEncoder, examples: list[NerExample]) -> tuple[float, dict[float, dict]]:
     """The "none" probability below which a span is an entity that scores best on
-    ``examples`` (dev): the network's probabilities are computed once, decoded per value."""
+    ``examples`` (dev), and the scores at each value tried: the network's probabilities are
+    computed once, decoded per value."""
     probs = [model.span_probs(ex.words) for ex in examples]
-    f1 = {}
+    scores = {}
     for threshold in THRESHOLDS:
         predicted = [[(s + off, e + off, model.labels[k - 1]) for spans, pr, off in doc
                       for s, e, k in decode_spans(spans, pr, threshold)] for doc in probs]
-        f1[threshold] = score_spans([ex.spans for ex in examples], predicted, LABELS)["micro"]["f"]
-    return max(f1, key=lambda t: (f1[t], -t)), f1
+        scores[threshold] = score_spans([ex.spans for ex in examples], predicted, LABELS)
+    return max(scores, key=lambda t: (scores[t]["micro"]["f"], -t)), scores
 
 
 # --- training ---
@@ -305,7 +305,7 @@ def train(args: argparse.Namespace) -> dict:
     for epoch in range(1, args.epochs + 1):
         t0, losses = time.time(), []
         for batch in make_batches(train_windows, args.batch_size, args.max_width, rng):
-            arrays = {k: jnp.asarray(x) for k, x in batch.items() if k != "n"}
+            arrays = {k: jnp.asarray(x) for k, x in batch.items()}
             p, m, v, loss = step_fn(p, m, v, arrays, jax.random.fold_in(key, step), step + 1,
                                     lr_at(step, args.lr), lr_at(step, args.head_lr))
             losses.append(float(loss))
@@ -317,17 +317,16 @@ def train(args: argparse.Namespace) -> dict:
         print(json.dumps(history[-1]), flush=True)
         if dev["micro"]["f"] > best_f:
             best_f, best = dev["micro"]["f"], model
-            SpanEncoder({k: numpy.asarray(x) for k, x in p.items()}, vocab, cfg).save(out / "model")
     threshold, by_threshold = tune_threshold(best, dev_ex)
     best.cfg["none_threshold"] = threshold
-    # the saved weights are the float ones of the best epoch; save() quantizes them again
-    saved = SpanEncoder.load(out / "model")
-    saved.cfg["none_threshold"] = threshold
-    (out / "model" / "cfg.json").write_text(json.dumps(saved.cfg, indent=1) + "\n", encoding="utf-8")
-    print(f"none threshold {threshold} (dev F1 by threshold: {by_threshold})", flush=True)
+    # best holds the int8 values already, so saving quantizes them to the same integers
+    best.save(out / "model")
+    print(f"none threshold {threshold} (dev F1 by threshold: "
+          f"{ {t: s['micro']['f'] for t, s in by_threshold.items()} })", flush=True)
     scores = {"history": history, "best_epoch": max(history, key=lambda h: h["dev_f"])["epoch"],
-              "none_threshold": threshold, "dev_f_by_threshold": by_threshold,
-              "dev": evaluate(best, dev_ex), "args": {k: str(x) for k, x in vars(args).items()}}
+              "none_threshold": threshold,
+              "dev_f_by_threshold": {t: s["micro"]["f"] for t, s in by_threshold.items()},
+              "dev": by_threshold[threshold], "args": {k: str(x) for k, x in vars(args).items()}}
     if test_ex:
         scores["test"] = evaluate(best, test_ex)
     (out / "scores.json").write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")

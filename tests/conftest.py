@@ -3,13 +3,26 @@ the samples reused by every test that needs it (the pipeline is the slow part)."
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "examples" / "hf-papers"
+
+
+def load_script(name: str) -> ModuleType:
+    """``scripts/{name}.py`` as a module (scripts/ is not a package), imported once."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 def spans(text: str, *pairs: tuple[str, str]) -> list[tuple[int, int, str]]:

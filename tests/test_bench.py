@@ -3,35 +3,21 @@ runs and its report has the expected structure. Wall times are never asserted.""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load(name: str):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+from conftest import load_script
 
 
 @pytest.fixture(scope="module")
 def synth():
-    return _load("synth_corpus")
+    return load_script("synth_corpus")
 
 
 @pytest.fixture(scope="module")
 def bench():
-    _load("synth_corpus")
-    return _load("bench")
+    load_script("synth_corpus")
+    return load_script("bench")
 
 
 @pytest.fixture(scope="module")

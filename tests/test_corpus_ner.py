@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import spacy
 from click.testing import CliRunner
+from conftest import load_script
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
@@ -132,8 +133,7 @@ def test_tiny_two_head_run_adds_a_self_contained_disabled_scierc_head(tmp_path: 
 
 
 def test_training_a_head_alone_needs_the_pipeline_it_joins(tmp_path: Path):
-    sys.path.insert(0, str(REPO / "scripts"))
-    import train_ner
+    train_ner = load_script("train_ner")
     with pytest.raises(SystemExit, match="--add-to"):
         train_ner.main(["--head", "scierc", "--output", str(tmp_path / "x")])
     with pytest.raises(SystemExit, match="not a spaCy pipeline"):

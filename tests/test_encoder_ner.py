@@ -3,7 +3,6 @@ the shipped head's scores, and its training script on a tiny slice."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import pickle
 import shutil
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import numpy
 import pytest
+from conftest import load_script
 
 from kg.extract import encoder_ner
 from kg.extract.corpus_ner import corpus_heads
@@ -33,10 +33,7 @@ def head() -> SpanEncoder:
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("train_encoder_ner", ROOT / "scripts" / "train_encoder_ner.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("train_encoder_ner")
 
 
 # --- WordPiece ---

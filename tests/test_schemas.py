@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-import importlib.util
-
-from conftest import ROOT
+from conftest import ROOT, load_script
 
 
 def test_committed_schemas_are_current():
-    spec = importlib.util.spec_from_file_location("gen_schemas", ROOT / "scripts" / "gen_schemas.py")
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
+    gen = load_script("gen_schemas")
     for rel, make in gen.OUTPUTS.items():
         assert (ROOT / rel).read_text(encoding="utf-8") == make(), f"{rel} is stale: run scripts/gen_schemas.py"
 

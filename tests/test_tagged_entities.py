@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+from conftest import load_script
 from spacy.tokens import Doc
 from spacy.training import Example
 
@@ -19,10 +19,7 @@ from kg.extract.tagged_entities import decode_tags
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("KG_SHARED") or REPO / ".." / "shared")
 
-_spec = importlib.util.spec_from_file_location("train_ner", REPO / "scripts" / "train_ner.py")
-assert _spec and _spec.loader
-train_ner = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(train_ner)
+train_ner = load_script("train_ner")
 
 # examples/hf-papers: the Janus abstract, tagged by hand.
 JANUS = [

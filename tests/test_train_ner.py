@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+from conftest import load_script
 
 from kg.eval.corpora import NerExample
 
@@ -21,10 +21,7 @@ SAMPLE = ("In this paper, we introduce Janus, an autoregressive framework that u
           "understanding and generation. Experiments show that Janus surpasses previous unified "
           "model and matches or exceeds the performance of task-specific models.")
 
-_spec = importlib.util.spec_from_file_location("train_ner", REPO / "scripts" / "train_ner.py")
-assert _spec and _spec.loader
-train_ner = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(train_ner)
+train_ner = load_script("train_ner")
 
 # SciER train, doc 51923817 (CornerNet): it annotates the detector and the dataset, not AP.
 CORNERNET = NerExample(

@@ -7,8 +7,8 @@ Only the labels a corpus annotates are scored (SciER has no Metric): predictions
 labels are neither right nor wrong there.
 
 A pipeline may carry a head trained on one corpus's convention (``kg_encoder_ner`` or
-``kg_corpus_ner``, which write ``doc.spans[corpus]``, e.g. the shipped ``scierc_ner``): by default that corpus is scored on it;
-``head="main"`` scores ``doc.ents`` instead.
+``kg_corpus_ner``, which write ``doc.spans[corpus]``, e.g. the shipped ``scierc_ner``): by
+default that corpus is scored on it; ``head="main"`` scores ``doc.ents`` instead.
 """
 
 from __future__ import annotations

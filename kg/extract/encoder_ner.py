@@ -201,14 +201,11 @@ class SpanEncoder:
         (path / "vocab.txt").write_text("\n".join(self.wordpiece.vocab), encoding="utf-8")
         numpy.savez_compressed(path / "weights.npz", **quantize(self.params))
 
-    def features(self, words: Sequence[str]) -> list[tuple[list[int], list[int], int]]:
-        return piece_windows(self.wordpiece, words)
-
     def span_probs(self, words: Sequence[str]) -> list[tuple[list[tuple[int, int]], numpy.ndarray, int]]:
         """Per window: its word spans, their class probabilities [S, 1 + labels] and the
         window's first word."""
         out = []
-        for ids, first, offset in self.features(words):
+        for ids, first, offset in piece_windows(self.wordpiece, words):
             if not first:
                 continue
             arr = numpy.asarray([ids])
@@ -221,9 +218,9 @@ class SpanEncoder:
             out.append((spans, softmax(numpy, logits), offset))
         return out
 
-    def predict(self, words: Sequence[str], none_threshold: float | None = None) -> list[tuple[int, int, str]]:
+    def predict(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
         """(start, end exclusive, label) word spans."""
-        threshold = self.cfg.get("none_threshold", 0.5) if none_threshold is None else none_threshold
+        threshold = self.cfg.get("none_threshold", 0.5)
         return [(s + offset, e + offset, self.labels[k - 1])
                 for spans, probs, offset in self.span_probs(words)
                 for s, e, k in decode_spans(spans, probs, threshold)]
@@ -269,8 +266,8 @@ class EncoderSpanRecognizer:
         # pickling (nlp.pipe(n_process=...)) carries the weights as they are in memory
         if self.model is None:
             return srsly.msgpack_dumps({})
-        return srsly.msgpack_dumps({"params": {k: v for k, v in self.model.params.items()},
-                                    "vocab": self.model.wordpiece.vocab, "cfg": self.model.cfg})
+        return srsly.msgpack_dumps({"params": self.model.params, "vocab": self.model.wordpiece.vocab,
+                                    "cfg": self.model.cfg})
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> EncoderSpanRecognizer:
         msg = srsly.msgpack_loads(data)
