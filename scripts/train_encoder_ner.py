@@ -34,11 +34,12 @@ sys.path.insert(0, str(ROOT))
 
 from kg.eval.corpora import SCI_LABELS, NerExample, read_corpus  # noqa: E402
 from kg.eval.ner import score_spans  # noqa: E402
-from kg.extract.encoder_ner import (MAX_PIECES, SpanEncoder, decode_spans, dequantize,  # noqa: E402
+from kg.extract.encoder_ner import (MAX_PIECES, SpanEncoder, dequantize,  # noqa: E402
                                     encode, enumerate_spans, piece_windows, quantize, span_logits)
 from kg.extract.wordpiece import CLS, PAD, SEP, UNK, WordPiece  # noqa: E402
 
 LABELS = list(SCI_LABELS)
+OTHER = "Other"  # SciERC's OtherScientificTerm and Generic spans, with --other
 # BERT's WordPiece vocabulary lists whole words roughly by frequency from id 1996 ("the") on.
 FIRST_WORD_ID = 1996
 
@@ -140,11 +141,15 @@ def span_head(hidden: int, width_dim: int, ffn: int, max_width: int, n_classes: 
 
 # --- batches ---
 
-def windows_of(wp: WordPiece, ex: NerExample, max_width: int) -> list[dict]:
-    """Training windows of one example: pieces, first pieces, spans and their gold classes."""
+def windows_of(wp: WordPiece, ex: NerExample, max_width: int, other: bool = False) -> list[dict]:
+    """Training windows of one example: pieces, first pieces, spans and their gold classes
+    (with ``other``, the corpus's spans of no type of ours are class ``OTHER``, not "none")."""
     gold = {}
     for s, e, label in ex.spans:
         gold.setdefault((s, e - 1), LABELS.index(label) + 1)
+    if other:
+        for s, e in ex.other_spans:
+            gold.setdefault((s, e - 1), len(LABELS) + 1)
     out = []
     for ids, first, offset in piece_windows(wp, ex.words):
         spans = enumerate_spans(len(first), max_width)
@@ -207,8 +212,7 @@ def tune_threshold(model: SpanEncoder, examples: list[NerExample]) -> tuple[floa
     probs = [model.span_probs(ex.words) for ex in examples]
     scores = {}
     for threshold in THRESHOLDS:
-        predicted = [[(s + off, e + off, model.labels[k - 1]) for spans, pr, off in doc
-                      for s, e, k in decode_spans(spans, pr, threshold)] for doc in probs]
+        predicted = [model.decode(doc, threshold) for doc in probs]
         scores[threshold] = score_spans([ex.spans for ex in examples], predicted, LABELS)
     return max(scores, key=lambda t: (scores[t]["micro"]["f"], -t)), scores
 
@@ -249,11 +253,14 @@ def train(args: argparse.Namespace) -> dict:
     print(f"encoder: {source}", flush=True)
     wp = WordPiece(vocab)
     hidden = params["emb.word"].shape[1]
-    params.update(span_head(hidden, args.width_dim, args.ffn, args.max_width, len(LABELS) + 1, args.seed))
-    cfg = {"labels": LABELS, "n_layers": n_layers, "n_heads": n_heads, "max_width": args.max_width,
+    classes = LABELS + [OTHER] if args.other else LABELS
+    params.update(span_head(hidden, args.width_dim, args.ffn, args.max_width, len(classes) + 1, args.seed))
+    cfg = {"labels": classes, "n_layers": n_layers, "n_heads": n_heads, "max_width": args.max_width,
            "encoder": source}
+    if args.other:
+        cfg["hidden_labels"] = [OTHER]
 
-    train_windows = [w for ex in train_ex for w in windows_of(wp, ex, args.max_width)]
+    train_windows = [w for ex in train_ex for w in windows_of(wp, ex, args.max_width, args.other)]
     steps_per_epoch = math.ceil(len(train_windows) / args.batch_size)  # upper bound; buckets add a few
     total = max(1, int(steps_per_epoch * 1.1 * args.epochs))
     warmup = max(1, int(0.1 * total))
@@ -410,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ffn", type=int, default=256)
     ap.add_argument("--common-words", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--other", action="store_true",
+                    help="learn SciERC's OtherScientificTerm/Generic spans as a hidden class")
     ap.add_argument("--add-to", type=Path, metavar="DIR",
                     help="then add the chosen head, disabled, to the spaCy pipeline in DIR as scierc_ner")
     args = ap.parse_args(argv)

@@ -119,6 +119,23 @@ def test_decoding_keeps_the_most_confident_of_overlapping_spans():
     assert enumerate_spans(3, 2) == [(0, 0), (0, 1), (1, 1), (1, 2), (2, 2)]
 
 
+def test_hidden_class_wins_overlaps_but_is_never_output():
+    # "Other" (SciERC's OtherScientificTerm/Generic) blocks the overlapping Method span, then
+    # is dropped: the span it claimed is not an entity of ours.
+    model = SpanEncoder({}, ["[PAD]", "[UNK]", "[CLS]", "[SEP]"],
+                        {"labels": ["Method", "Dataset", "Metric", "Task", "Other"],
+                         "hidden_labels": ["Other"]})
+    spans = [(0, 1), (1, 2), (4, 4)]
+    probs = numpy.array([[0.3, 0.7, 0, 0, 0, 0],
+                         [0.1, 0, 0, 0, 0, 0.9],
+                         [0.2, 0, 0, 0, 0.8, 0]])
+    assert model.decode([(spans, probs, 10)]) == [(14, 15, "Task")]
+    assert model.output_labels == ["Method", "Dataset", "Metric", "Task"]
+    recognizer = EncoderSpanRecognizer("scierc_ner", "scierc", None)
+    recognizer.model = model
+    assert recognizer.labels == ("Method", "Dataset", "Metric", "Task")
+
+
 def test_numpy_and_jax_run_the_same_network(head):
     jnp = pytest.importorskip("jax.numpy", reason="jax (the train extra) not installed")
     ids = numpy.asarray([piece_windows(head.wordpiece, "We fine-tune MiniLM on SciERC .".split())[0][0]])
@@ -174,12 +191,14 @@ def test_training_script_runs_on_a_tiny_slice_and_adds_the_head(tmp_path):
     pipeline = tmp_path / "pipeline"
     shutil.copytree(default_model_path(), pipeline)
     assert script.main(["--encoder", "tiny", "--limit", "4", "--epochs", "1", "-o", str(tmp_path / "run"),
-                        "--add-to", str(pipeline)]) == 0
+                        "--other", "--add-to", str(pipeline)]) == 0
     scores = json.loads((tmp_path / "run" / "scores.json").read_text())
     assert scores["best_epoch"] == 1 and 0.0 <= scores["dev"]["micro"]["f"] <= 1.0
     nlp = build_nlp(pipeline, rules=False, corpus_heads=True)
     assert corpus_heads(nlp) == {"scierc": "scierc_ner"}
-    assert SpanEncoder.load(pipeline / "scierc_ner").cfg["encoder"].startswith("tiny")
+    cfg = SpanEncoder.load(pipeline / "scierc_ner").cfg
+    assert cfg["encoder"].startswith("tiny") and cfg["hidden_labels"] == ["Other"]
+    assert "Other" not in nlp.get_pipe("scierc_ner").labels
     assert "scierc_ner" in nlp.disabled and nlp.get_pipe_meta("scierc_ner").factory == encoder_ner.FACTORY
 
 

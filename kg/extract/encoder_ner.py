@@ -182,8 +182,15 @@ class SpanEncoder:
     def __init__(self, params: dict[str, numpy.ndarray], vocab: Sequence[str], cfg: dict[str, Any]) -> None:
         self.params = params
         self.cfg = cfg
-        self.labels: list[str] = list(cfg["labels"])
+        self.labels: list[str] = list(cfg["labels"])  # the network's classes, after "none"
+        # classes learnt only to compete for spans (SciERC's OtherScientificTerm/Generic as
+        # "Other"): they take part in overlap decoding, then are dropped
+        self.hidden: frozenset[str] = frozenset(cfg.get("hidden_labels", ()))
         self.wordpiece = WordPiece(vocab)
+
+    @property
+    def output_labels(self) -> list[str]:
+        return [label for label in self.labels if label not in self.hidden]
 
     @classmethod
     def load(cls, path: Path) -> SpanEncoder:
@@ -218,12 +225,19 @@ class SpanEncoder:
             out.append((spans, softmax(numpy, logits), offset))
         return out
 
+    def decode(self, windows: Sequence[tuple[list[tuple[int, int]], numpy.ndarray, int]],
+               none_threshold: float | None = None) -> list[tuple[int, int, str]]:
+        """(start, end exclusive, label) word spans of :meth:`span_probs`' output; the
+        threshold defaults to the one tuned on dev."""
+        threshold = self.cfg.get("none_threshold", 0.5) if none_threshold is None else none_threshold
+        return [(s + offset, e + offset, self.labels[k - 1])
+                for spans, probs, offset in windows
+                for s, e, k in decode_spans(spans, probs, threshold)
+                if self.labels[k - 1] not in self.hidden]
+
     def predict(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
         """(start, end exclusive, label) word spans."""
-        threshold = self.cfg.get("none_threshold", 0.5)
-        return [(s + offset, e + offset, self.labels[k - 1])
-                for spans, probs, offset in self.span_probs(words)
-                for s, e, k in decode_spans(spans, probs, threshold)]
+        return self.decode(self.span_probs(words))
 
 
 class EncoderSpanRecognizer:
@@ -237,7 +251,7 @@ class EncoderSpanRecognizer:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        return tuple(self.model.labels) if self.model else ()
+        return tuple(self.model.output_labels) if self.model else ()
 
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None:
