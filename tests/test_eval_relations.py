@@ -145,7 +145,8 @@ def test_end_to_end_on_scierc_test_with_the_shipped_models() -> None:
     result = evaluate_relations("scierc", "test", setting="rel+")
     # measured: 0.304 with boundaries + relation type (the published systems' "Rel"), 0.269
     # with entity types too; 144 of 367 gold relations have both arguments found, typed
-    assert result["boundaries"]["f1"] >= 0.29 and result["micro"]["f1"] >= 0.25, result["micro"]
+    assert result["boundaries"]["f1"] >= 0.30, result["boundaries"]  # the issue's target
+    assert result["micro"]["f1"] >= 0.25, result["micro"]
     assert result["arguments_found"]["typed"] >= 130
 
 
