@@ -197,23 +197,29 @@ def make_batches(windows: list[dict], batch_size: int, max_width: int, shuffle: 
 
 # --- evaluation: the int8 model as it ships, in numpy ---
 
-def evaluate(model: SpanEncoder, examples: list[NerExample]) -> dict:
-    predicted = [model.predict(ex.words) for ex in examples]
+def span_probs(model: SpanEncoder, examples: list[NerExample]) -> list:
+    """The network's span probabilities for each example (the slow part of scoring)."""
+    return [model.span_probs(ex.words) for ex in examples]
+
+
+def evaluate(model: SpanEncoder, examples: list[NerExample], probs: list | None = None,
+             threshold: float | None = None) -> dict:
+    """Scores on ``examples``; ``probs`` (:func:`span_probs`) spares the network pass."""
+    probs = span_probs(model, examples) if probs is None else probs
+    predicted = [model.decode(doc, threshold) for doc in probs]
     return score_spans([ex.spans for ex in examples], predicted, LABELS)
 
 
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8)
 
 
-def tune_threshold(model: SpanEncoder, examples: list[NerExample]) -> tuple[float, dict[float, dict]]:
+def tune_threshold(model: SpanEncoder, examples: list[NerExample], probs: list | None = None
+                   ) -> tuple[float, dict[float, dict]]:
     """The "none" probability below which a span is an entity that scores best on
     ``examples`` (dev), and the scores at each value tried: the network's probabilities are
-    computed once, decoded per value."""
-    probs = [model.span_probs(ex.words) for ex in examples]
-    scores = {}
-    for threshold in THRESHOLDS:
-        predicted = [model.decode(doc, threshold) for doc in probs]
-        scores[threshold] = score_spans([ex.spans for ex in examples], predicted, LABELS)
+    computed once (or taken from ``probs``), decoded per value."""
+    probs = span_probs(model, examples) if probs is None else probs
+    scores = {threshold: evaluate(model, examples, probs, threshold) for threshold in THRESHOLDS}
     return max(scores, key=lambda t: (scores[t]["micro"]["f"], -t)), scores
 
 
@@ -318,13 +324,15 @@ def train(args: argparse.Namespace) -> dict:
             losses.append(float(loss))
             step += 1
         model = SpanEncoder(dequantize(quantize({k: numpy.asarray(x) for k, x in p.items()})), vocab, cfg)
-        dev = evaluate(model, dev_ex)
+        probs = span_probs(model, dev_ex)
+        dev = evaluate(model, dev_ex, probs)
         history.append({"epoch": epoch, "loss": float(numpy.mean(losses)), "dev_f": dev["micro"]["f"],
                         "seconds": round(time.time() - t0, 1)})
         print(json.dumps(history[-1]), flush=True)
         if dev["micro"]["f"] > best_f:
-            best_f, best = dev["micro"]["f"], model
-    threshold, by_threshold = tune_threshold(best, dev_ex)
+            best_f, best, best_probs = dev["micro"]["f"], model, probs
+    # the best epoch's dev probabilities are at hand: the threshold search needs no new pass
+    threshold, by_threshold = tune_threshold(best, dev_ex, best_probs)
     best.cfg["none_threshold"] = threshold
     # best holds the int8 values already, so saving quantizes them to the same integers
     best.save(out / "model")

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from kg.eval.relations import read_relation_corpus, score_triples, gold_triples  # noqa: E402
 from kg.extract.encoder_ner import SpanEncoder, piece_windows, encode  # noqa: E402
-from kg.extract.relation_model import label_set, pair_label, SCIERC_RELATIONS  # noqa: E402
+from kg.extract.relation_model import _DIST_BUCKETS, label_set, pair_label, SCIERC_RELATIONS  # noqa: E402
 
 HEAD_DIR = Path(os.environ.get("HEAD_DIR", ROOT / "kg/models/sci_ner/scierc_ner"))
 
@@ -39,9 +39,8 @@ def word_states(words):
         out.append(st[first])
     return np.concatenate(out, 0)
 
-DB = (0, 1, 2, 3, 5, 8, 12, 20)
-def bucket(n):
-    return sum(n >= b for b in DB) - 1
+def bucket(n):  # the sparse classifier's distance buckets, as an index
+    return sum(n >= b for b in _DIST_BUCKETS) - 1
 
 def pairs_of(doc, ents):
     """ordered (a before b) non-overlapping pairs within a sentence"""
