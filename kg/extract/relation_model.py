@@ -182,7 +182,9 @@ _HASH_CACHE: dict[str, int] = {}
 
 
 def hash_features(features: Iterable[str], bits: int) -> np.ndarray:
-    """Stable hashed indices (CRC32), deduplicated: the features are binary."""
+    """Stable hashed indices (CRC32), deduplicated (the features are binary) and sorted: the
+    float32 sum over them must not depend on the order of a set of strings, which Python
+    randomizes per process, or two runs of the same training differ."""
     mask = (1 << bits) - 1
     out = set()
     for feat in features:
@@ -192,7 +194,7 @@ def hash_features(features: Iterable[str], bits: int) -> np.ndarray:
             if len(_HASH_CACHE) < 2_000_000:  # bounded: an unbounded cache leaks in long runs
                 _HASH_CACHE[feat] = h
         out.add(h & mask)
-    return np.fromiter(out, dtype=np.int64, count=len(out))
+    return np.fromiter(sorted(out), dtype=np.int64, count=len(out))
 
 
 @dataclass(frozen=True)
@@ -270,6 +272,7 @@ class RelationModel:
                     cache[feat] = r
             if r != zero:
                 out.append(r)
+        out.sort()  # a fixed summation order: the same pair scores the same in every process
         return out
 
     def mask(self, type_a: str, type_b: str, schema_only: bool = True,
