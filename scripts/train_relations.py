@@ -4,9 +4,9 @@ Multinomial logistic regression over hashed features, AdaGrad, one pass per epoc
 Python/numpy on one core; the epoch and the NONE offset with the best SciERC dev F1 are kept:
 the "rel" F1 (gold entities), or with --ner the mean of "rel" and "rel+" (boundaries + type,
 on that pipeline's mentions). The product runs on predicted mentions, where a NONE offset that
-buys recall on gold entities mostly buys false positives. With --scier, SciER train is added: its sentences are scored only over the
-labels SciER annotates (and SciERC's over SciERC's), so a type one corpus lacks is unknown
-there, not negative.
+buys recall on gold entities mostly buys false positives. With --scier, SciER train is added:
+its sentences are scored only over the labels SciER annotates (and SciERC's over SciERC's), so
+a type one corpus lacks is unknown there, not negative.
 
     python scripts/train_relations.py                 # SciERC train → kg/models/relations
     python scripts/train_relations.py --scier --test  # + SciER train; also score SciERC test
@@ -29,8 +29,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from kg.eval.relations import (CORPUS_RELATION_TYPES, RelationDoc, evaluate_relations,  # noqa: E402
-                               format_relation_table, gold_triples, ner_mentions,
-                               predicted_triples, read_relation_corpus, score_triples)
+                               format_relation_table, predicted_mentions, read_relation_corpus)
 from kg.extract.relation_model import (MODEL_DIR, RelationModel, candidate_pairs,  # noqa: E402
                                        hash_features, label_set, pair_label)
 
@@ -103,13 +102,6 @@ def train(train_docs: list[RelationDoc], dev_docs: list[RelationDoc], *, bits: i
     return best[1]
 
 
-def end_to_end_f1(model: RelationModel, docs: list[RelationDoc], mentions: Mentions) -> float:
-    """Micro F1 with boundaries + relation type ("rel+") on precomputed NER mentions."""
-    relation_types = CORPUS_RELATION_TYPES["scierc"]
-    pred = [predicted_triples(d, m, model, relation_types) for d, m in zip(docs, mentions)]
-    return score_triples([gold_triples(d) for d in docs], pred, typed=False)["micro"]["f1"]
-
-
 def tune(weights: np.ndarray, bias: np.ndarray, labels: list[str], bits: int,
          dev_docs: list[RelationDoc], meta: dict, dev_mentions: Mentions | None = None
          ) -> tuple[RelationModel, float]:
@@ -122,7 +114,9 @@ def tune(weights: np.ndarray, bias: np.ndarray, labels: list[str], bits: int,
         scores = {"dev_f1": evaluate_relations("scierc", "dev", model=model,
                                                docs=dev_docs)["micro"]["f1"]}
         if dev_mentions is not None:
-            scores["dev_rel+_boundaries_f1"] = end_to_end_f1(model, dev_docs, dev_mentions)
+            scores["dev_rel+_boundaries_f1"] = evaluate_relations(
+                "scierc", "dev", model=model, docs=dev_docs, setting="rel+",
+                mentions=dev_mentions)["boundaries"]["f1"]
         f1 = sum(scores.values()) / len(scores)
         if f1 > best[0]:
             best = (f1, offset, scores)
@@ -166,11 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     nlp = None
     if args.ner:
         import spacy
-
-        from kg.eval.ner import entity_reader
         nlp = spacy.load(args.ner)
-        with entity_reader(nlp, "scierc") as entities:
-            dev_mentions = [ner_mentions(d, nlp, entities) for d in dev_docs]
+        dev_mentions = predicted_mentions(dev_docs, nlp, "scierc")
         meta["selected_on"] = f"mean of scierc dev rel and rel+ F1 ({args.ner})"
     else:
         meta["selected_on"] = "scierc dev rel F1"

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,9 @@ from kg.eval.corpora import PTB_BRACKETS, SCIER_LABELS, SCIERC_LABELS, corpus_pa
 from kg.extract.relation_model import (SCIER_RELATIONS, SCIERC_RELATIONS, SYMMETRIC,
                                        RelationModel, load_model, predict_relations)
 
-__all__ = ["CORPUS_RELATION_TYPES", "RelationDoc", "arguments_found", "evaluate_relations", "format_relation_table",
-           "read_relation_corpus", "read_scier_relations", "read_scierc_relations"]
+__all__ = ["CORPUS_RELATION_TYPES", "RelationDoc", "arguments_found", "evaluate_relations",
+           "format_relation_table", "predicted_mentions", "read_relation_corpus",
+           "read_scier_relations", "read_scierc_relations"]
 
 CORPUS_RELATION_TYPES: dict[str, frozenset[str]] = {
     "scierc": frozenset(SCIERC_RELATIONS.values()),
@@ -223,41 +223,52 @@ def ner_mentions(doc: RelationDoc, nlp: Any, entities: Any = lambda d: d.ents
     return [(e.start_char, e.end_char, e.label_) for e in entities(spacy_doc)]
 
 
+def predicted_mentions(docs: Sequence[RelationDoc], nlp: Any, dataset: str, head: str = "auto"
+                       ) -> list[list[tuple[int, int, str]]]:
+    """Per doc, the char-offset mentions of the NER pipeline ``nlp`` (the ``rel+`` input),
+    with ``head`` picking its entities as in :func:`kg.eval.ner.entity_reader`."""
+    from kg.eval.ner import entity_reader
+    with entity_reader(nlp, dataset, head) as entities:
+        return [ner_mentions(d, nlp, entities) for d in docs]
+
+
 def evaluate_relations(dataset: str = "scierc", split: str = "test", path: Path | None = None,
                        nlp: Any = None, setting: str = "rel", model: RelationModel | None = None,
                        directed_symmetric: bool = False,
                        docs: Sequence[RelationDoc] | None = None,
-                       head: str = "auto") -> dict[str, Any]:
+                       head: str = "auto",
+                       mentions: Sequence[Sequence[tuple[int, int, str]]] | None = None
+                       ) -> dict[str, Any]:
     """Score the relation model on a corpus split; see the module docstring for the settings.
 
     ``nlp`` (``rel+`` only) is the NER pipeline; when None, ``kg/models/sci_ner`` is loaded;
-    ``head`` picks its entities as in :func:`kg.eval.ner.entity_reader`.
-    The model is asked only for the relation types the corpus annotates.
+    ``head`` picks its entities as in :func:`kg.eval.ner.entity_reader`. ``mentions``
+    (``rel+`` only; :func:`predicted_mentions` of ``docs``) spares the NER pass when one
+    split is scored many times, as in training. The model is asked only for the relation
+    types the corpus annotates.
     """
     if setting not in SETTINGS:
         raise ValueError(f"unknown setting {setting!r}; expected one of {SETTINGS}")
     model = model or load_model()
     docs = list(docs) if docs is not None else read_relation_corpus(dataset, split, path)
     relation_types = CORPUS_RELATION_TYPES[dataset]
-    if setting == "rel+" and nlp is None:
-        import spacy
-        if not DEFAULT_NER.exists():
-            raise FileNotFoundError(f"no NER pipeline at {DEFAULT_NER}; pass nlp=")
-        nlp = spacy.load(DEFAULT_NER)
+    if setting == "rel":
+        mentions = [d.char_mentions() for d in docs]
+    elif mentions is None:
+        if nlp is None:
+            import spacy
+            if not DEFAULT_NER.exists():
+                raise FileNotFoundError(f"no NER pipeline at {DEFAULT_NER}; pass nlp=")
+            nlp = spacy.load(DEFAULT_NER)
+        mentions = predicted_mentions(docs, nlp, dataset, head)
     gold = [gold_triples(d) for d in docs]
     pred = []
-    reader: Any = nullcontext()
-    if setting == "rel+":
-        from kg.eval.ner import entity_reader
-        reader = entity_reader(nlp, dataset, head)
     found = {"typed": 0, "boundaries": 0}
-    with reader as entities:
-        for d, g in zip(docs, gold, strict=True):
-            mentions = d.char_mentions() if setting == "rel" else ner_mentions(d, nlp, entities)
-            pred.append(predicted_triples(d, mentions, model, relation_types))
-            if setting == "rel+":
-                for key, n in arguments_found(d, mentions, g).items():
-                    found[key] += n
+    for d, g, ms in zip(docs, gold, mentions, strict=True):
+        pred.append(predicted_triples(d, ms, model, relation_types))
+        if setting == "rel+":
+            for key, n in arguments_found(d, ms, g).items():
+                found[key] += n
     result: dict[str, Any] = {"dataset": dataset, "split": split, "setting": setting,
                               "docs": len(docs), "gold": sum(len(g) for g in gold),
                               **score_triples(gold, pred, True, directed_symmetric)}
