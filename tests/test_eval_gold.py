@@ -15,6 +15,8 @@ from kg.schema import ENTITY_TYPES
 ROOT = Path(__file__).resolve().parents[1]
 DEV_GOLD = ROOT / "tests" / "data" / "gold" / "dev.jsonl"
 TEST_GOLD = ROOT / "tests" / "data" / "gold" / "test.jsonl"
+TEST2_GOLD = ROOT / "tests" / "data" / "gold" / "test2.jsonl"
+TRAIN_GOLD = ROOT / "tests" / "data" / "gold" / "train.jsonl"  # trains the span classifier
 
 
 def _entity(type_: str, name: str, aliases: list[str] | None = None, *, proposed: bool = False,
@@ -188,7 +190,8 @@ def _numbers(text: str) -> set[float]:
     return {float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?|\.\d+", text)}
 
 
-@pytest.fixture(scope="module", params=[DEV_GOLD, TEST_GOLD], ids=["dev", "test"])
+@pytest.fixture(scope="module", params=[DEV_GOLD, TEST_GOLD, TEST2_GOLD, TRAIN_GOLD],
+                ids=["dev", "test", "test2", "train"])
 def gold(request) -> list[dict[str, Any]]:
     return load_gold(request.param)
 
@@ -200,9 +203,10 @@ def test_gold_size_and_unique_titles(gold) -> None:
 
 
 def test_dev_and_test_gold_share_no_paper() -> None:
-    dev = {normalize_title(p["title"]) for p in load_gold(DEV_GOLD)}
-    test = {normalize_title(p["title"]) for p in load_gold(TEST_GOLD)}
-    assert not dev & test
+    sets = [{normalize_title(p["title"]) for p in load_gold(path)} for path in (DEV_GOLD, TEST_GOLD, TEST2_GOLD, TRAIN_GOLD)]
+    for i, a in enumerate(sets):
+        for b in sets[i + 1:]:
+            assert not a & b
 
 
 def test_gold_is_grounded_in_the_text(gold) -> None:
