@@ -54,7 +54,9 @@ NODE_TYPES: dict[str, NodeType] = {
 }
 
 _ALL = ENTITY_TYPES
-_SCI = ("Method", "Dataset", "Metric", "Task")
+# The types the NER and the sentence-level finders work on (not Repository/Website).
+SCIENTIFIC_TYPES: tuple[str, ...] = ("Method", "Dataset", "Metric", "Task")
+_SCI = SCIENTIFIC_TYPES
 
 RELATION_TYPES: dict[str, RelationType] = {
     r.name: r

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.assemble import judge_ner
+from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE
+from kg.extract.grouping import Group
+from kg.extract.judge import judge_ner
 from kg.extract.names import find_names
 from kg.extract.run import Extractor
+from kg.extract.spans import PaperMention
 from kg.model import Paper
 
 
@@ -36,22 +39,40 @@ def test_names_joined_by_a_slash_and_variable_acronyms():
         "ImageNet-X"]
 
 
-@pytest.mark.parametrize("text, label, expected", [
-    ("domain generalization", "Method", ("Task", 0.6)),       # the head noun names the type
-    ("limited training data", "Dataset", ("Dataset", 0.4)),   # a kind of data, not a dataset
-    ("augmentation", "Method", ("Method", 0.4)),              # one lowercase word
-    ("computational efficiency", "Metric", ("Metric", 0.45)),  # a quality, not a measure
+def _kept(j, repeated: bool = False) -> bool:
+    """Would a group of this one NER span survive the default threshold (kg/extract/grouping.py)?"""
+    mention = PaperMention("abstract", 0, 1, "x", j.type, "ner", j.confidence, needs_repeat=j.needs_repeat)
+    g = Group(j.type, "x", [mention] * (2 if repeated else 1))
+    return g.kept(DEFAULT_MIN_CONFIDENCE)
+
+
+@pytest.mark.parametrize("text, label, typ, kept", [
+    ("domain generalization", "Method", "Task", True),       # the head noun names the type
+    ("limited training data", "Dataset", "Dataset", False),  # a kind of data, not a dataset
+    ("augmentation", "Method", "Method", False),             # one lowercase word
+    ("computational efficiency", "Metric", "Metric", False),  # a quality, not a measure
     # a title clause the NER took whole (samples: "Deep Human Parsing with Active Template Regression")
-    ("Deep Human Parsing with Active Template Regression", "Method", ("Method", 0.45)),
+    ("Deep Human Parsing with Active Template Regression", "Method", "Method", False),
     # fragments the tagger head cut after a modifier (samples' own-gold Task false positives)
-    ("pixel-wise", "Task", ("Task", 0.4)),
-    ("Text-based", "Task", ("Task", 0.4)),
-    ("storage while", "Task", ("Task", 0.4)),
-    ("few-shot", "Task", ("Task", 0.4)),
-    ("Mixture-of-Experts", "Method", ("Method", 0.7)),  # a name that merely contains a hyphen
+    ("pixel-wise", "Task", "Task", False),
+    ("Text-based", "Task", "Task", False),
+    ("storage while", "Task", "Task", False),
+    ("few-shot", "Task", "Task", False),
+    ("Mixture-of-Experts", "Method", "Method", True),  # a name that merely contains a hyphen
 ])
-def test_judge_ner(text, label, expected):
-    assert judge_ner(text, label, "Experiments on three datasets.") == expected
+def test_judge_ner(text, label, typ, kept):
+    j = judge_ner(text, label, "Experiments on three datasets.")
+    assert (j.type, _kept(j)) == (typ, kept)
+
+
+def test_lowercase_ner_method_is_kept_only_when_repeated():
+    j = judge_ner("feature fusion", "Method")
+    assert j.needs_repeat and not _kept(j) and _kept(j, repeated=True)
+    # the rule, not the threshold: a lower --min-confidence does not keep a single sighting
+    g = Group("Method", "x", [PaperMention("abstract", 0, 1, "x", "Method", "ner", j.confidence,
+                                           needs_repeat=True)])
+    assert not g.kept(0.1)
+    assert not judge_ner("Mixture-of-Experts", "Method").needs_repeat
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import os
 
 import pytest
 
-from kg.extract.pool import WorkerError, WorkerPool
+from kg.extract.pool import WorkerError
+from kg.extract.run import extraction_pool as WorkerPool
 
 
 def _alive(pid: int) -> bool:

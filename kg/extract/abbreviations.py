@@ -16,6 +16,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidates import text_of
+from kg.extract.registry import rule_component
+
+EXTRACTOR = "kg_abbreviations"  # the extractor name of acronyms and their expansions
 
 # "(VLMs)", "(MMRL)", "(reID)", "(CPT)"; a leading space is optional: "re-identification(reID)".
 _PAREN = re.compile(r"\(\s*([^()\s][^()]{0,15}?)\s*[);,]")
@@ -116,11 +119,12 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
     return out
 
 
-@Language.factory("kg_abbreviations")
-def make_abbreviations(nlp: Language, name: str):
+@rule_component(EXTRACTOR, priority=1, default_config={"confidence": 0.7},
+                assigns=["doc._.kg_abbreviations"])
+def make_abbreviations(nlp: Language, name: str, confidence: float):
     def kg_abbreviations(doc: Doc) -> Doc:
         doc._.kg_abbreviations = [
-            {"short": [a.short_start, a.short_end], "long": [a.long_start, a.long_end]}
+            {"short": [a.short_start, a.short_end], "long": [a.long_start, a.long_end], "confidence": confidence}
             for a in find_abbreviations(text_of(doc))
         ]
         return doc

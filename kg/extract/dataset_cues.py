@@ -17,6 +17,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from kg.extract.candidates import add_candidate, candidates, text_of
+from kg.extract.registry import rule_component
 
 EXTRACTOR = "kg_dataset_cues"
 CUES = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora"}
@@ -245,7 +246,9 @@ def _overlaps(tokens: set[int], start: int, end: int) -> bool:
     return any(i in tokens for i in range(start, end))
 
 
-@Language.factory(EXTRACTOR, default_config={}, assigns=["doc._.kg_candidates"])
+# It reads kg_lexicon's candidates (known names vouch for a list), so it comes after kg_lexicon.
+@rule_component(EXTRACTOR, priority=3, default_config={}, assigns=["doc._.kg_candidates"],
+                requires=["doc._.kg_candidates"])
 def make_dataset_cues(nlp: Language, name: str) -> "DatasetCues":
     return DatasetCues()
 

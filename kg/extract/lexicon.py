@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from kg.extract.candidates import add_candidate, text_of
+from kg.extract.registry import rule_component
 
 EXTRACTOR = "kg_lexicon"
 
@@ -158,8 +159,8 @@ def _joined_name(doc: Doc, other: int, edge: int) -> bool:
     return any(c.isupper() or c.isdigit() for c in text)
 
 
-@Language.factory(
-    EXTRACTOR,
+@rule_component(
+    EXTRACTOR, priority=2,
     default_config={"confidence": 0.9, "variant_confidence": 0.75},
     assigns=["doc._.kg_candidates"],
 )

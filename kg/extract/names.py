@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.data import read_term_list
 from kg.extract.candidates import add_candidate, text_of
+from kg.extract.registry import rule_component
 
 # one "word" as written, hyphen compounds included: "Mixture-of-Mamba", "Max-ResNet-18", "β-VAE"
 _WORD = re.compile(r"(?<![\w$/.@-])[^\W_][\w'.+-]*[\w+]|(?<![\w$/.@-])[^\W\d_]")
@@ -31,11 +32,8 @@ _OPENERS = frozenset(".!?:(\"“")  # after these a capital is sentence-initial,
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    words: set[str] = set()
-    for name in ("common_words.txt", "capitalized_non_names.txt"):
-        text = (resources.files("kg") / "data" / name).read_text(encoding="utf-8")
-        words.update(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
-    return frozenset(words)
+    return frozenset(w.lower() for name in ("common_words.txt", "capitalized_non_names.txt")
+                     for w in read_term_list(name))
 
 
 def _name_score(word: str, sentence_initial: bool, in_title_case: bool) -> float:
@@ -94,7 +92,7 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
     return out
 
 
-@Language.factory("kg_names", default_config={"confidence_scale": 1.0})
+@rule_component("kg_names", priority=7, default_config={"confidence_scale": 1.0}, assigns=["doc._.kg_candidates"])
 def make_names(nlp: Language, name: str, confidence_scale: float):
     def kg_names(doc: Doc) -> Doc:
         for start, end, score in find_names(text_of(doc)):

@@ -1,7 +1,10 @@
 """The spaCy pipeline, built in one place.
 
-The trained NER (kg/models/sci_ner, see its MODEL_CARD.md) when present, a sentencizer, then
-the rule components, each a registered factory that users can add to their own pipelines.
+Stage 1: the trained NER (kg/models/sci_ner, see its MODEL_CARD.md) when present, a sentencizer,
+then the rule components (RULE_COMPONENTS), which leave candidates. Stage 2: the sentence-level
+components (SENTENCE_COMPONENTS: relations and results), which read the Doc's mentions
+(kg/extract/mentions.py). Every one is a registered factory that users can add to their own
+pipelines; the Extractor (run.py) resolves the paper's mentions between the two stages.
 """
 
 from __future__ import annotations
@@ -17,12 +20,16 @@ from spacy.language import Language
 # (kg_tagged_entities decodes the main head, kg_encoder_ner is its disabled SciERC head;
 # kg_corpus_ner is the CNN kind of corpus head that scripts/train_ner.py trains).
 from kg.extract import (  # noqa: F401
-    abbreviations, corpus_ner, dataset_cues, encoder_ner, lexicon, names, proposals, tagged_entities,
-    urls)
+    abbreviations, corpus_ner, dataset_cues, encoder_ner, lexicon, names, proposals, relation_model,
+    relation_rules, results, tagged_entities, urls)
 
-# kg_dataset_cues reads kg_lexicon's candidates, so it comes after it.
+# A new rule extractor: its module (a function decorated with registry.rule_component, giving its
+# priority), imported above, and its factory name here, in pipeline order. The order is checked by
+# nlp.analyze_pipes() through the components' assigns/requires (kg_dataset_cues after kg_lexicon).
 RULE_COMPONENTS: tuple[str, ...] = ("kg_urls", "kg_abbreviations", "kg_proposals", "kg_lexicon",
                                     "kg_dataset_cues", "kg_names")
+# Run on the paper's final mentions; relations before results (that is the output order too).
+SENTENCE_COMPONENTS: tuple[str, ...] = ("kg_relation_rules", "kg_relation_model", "kg_results")
 
 
 def default_model_path() -> Path | None:
@@ -33,6 +40,7 @@ def default_model_path() -> Path | None:
 def build_nlp(model: str | Path | None = "default", *, rules: bool = True,
               corpus_heads: bool = False) -> Language:
     """The extraction pipeline. ``model``: "default" (the shipped NER), a path, or None (rules only).
+    ``rules``: add the rule and sentence-level components (both stages); without, the NER only.
 
     ``corpus_heads``: also load the model's disabled corpus-convention heads (``kg_encoder_ner``,
     ``kg_corpus_ner``, for ``kg eval --dataset``); extraction never runs them, so by default
@@ -47,7 +55,7 @@ def build_nlp(model: str | Path | None = "default", *, rules: bool = True,
     if not any(p in nlp.pipe_names for p in ("senter", "parser", "sentencizer")):
         nlp.add_pipe("sentencizer")
     if rules:
-        for name in RULE_COMPONENTS:
+        for name in RULE_COMPONENTS + SENTENCE_COMPONENTS:
             nlp.add_pipe(name)
     # Abstracts of a megabyte happen (pasted full texts); spaCy's default limit is 1,000,000
     # characters, and our components are linear, so raise it rather than fail.
@@ -60,3 +68,9 @@ def _corpus_head_names(path: Path) -> list[str]:
     config = spacy.util.load_config(path / "config.cfg", interpolate=False)
     return [name for name, block in config.get("components", {}).items()
             if block.get("factory") in corpus_ner.HEAD_FACTORIES]
+
+
+def sentence_component_names(nlp: Language) -> list[str]:
+    """The instances of ``nlp`` that belong to stage 2, by factory (a renamed one included)."""
+    return [name for name in nlp.component_names
+            if nlp.get_pipe_meta(name).factory in SENTENCE_COMPONENTS]

@@ -15,27 +15,32 @@ import queue
 import signal
 import threading
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
-from pathlib import Path
+from typing import Any
 
-from kg.model import Extraction, Paper
+from kg.model import Paper
+
+# What a worker runs: built once in the worker by calling the (picklable) factory it was given,
+# e.g. kg.extract.run.ExtractorFactory.
+BatchRunner = Callable[[list[Paper]], list[Any]]
 
 _STOP = None
 IN_FLIGHT = 2  # batches sent ahead per worker: one running, one waiting
 
 
-def _context():
+def _context(preload: str):
     # Not "fork": forking a process whose BLAS or driver threads hold a lock deadlocks the child
-    # (seen here under pytest). A fork server forks from a clean process with kg preloaded.
+    # (seen here under pytest). A fork server forks from a clean process with the factory's
+    # module preloaded.
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["kg.extract.run"])
+        ctx.set_forkserver_preload([preload])
         return ctx
     return mp.get_context("spawn")
 
 
-def _serve(conn: Connection, model: str | Path | None, min_confidence: float, as_lines: bool) -> None:
+def _serve(conn: Connection, factory: Callable[[], BatchRunner]) -> None:
     # The parent owns interruption: on Ctrl-C (sent to the whole process group) it kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -53,15 +58,12 @@ def _serve(conn: Connection, model: str | Path | None, min_confidence: float, as
         tasks.put(_STOP)
 
     try:
-        from kg.extract.run import Extractor, to_line
-
-        extractor = Extractor(model, min_confidence=min_confidence)
+        run = factory()
         conn.send(("ready", None))
         threading.Thread(target=read_tasks, daemon=True).start()
         while (task := tasks.get()) is not _STOP:
             seq, batch = task
-            out = extractor.extract(batch, batch_size=len(batch))
-            conn.send((seq, [to_line(e) for e in out] if as_lines else list(out)))
+            conn.send((seq, run(batch)))
     except (EOFError, BrokenPipeError):  # the parent has gone
         return
     except BaseException:  # noqa: BLE001 (reported to the parent, which raises it)
@@ -76,19 +78,18 @@ class WorkerError(RuntimeError):
 
 
 class WorkerPool:
-    """``workers`` processes, each with the pipeline loaded once.
+    """``workers`` processes, each running what ``factory()`` built there (a pipeline loaded once).
 
-    Use as a context manager; ``map`` yields each batch's extractions in input order."""
+    Use as a context manager; ``map`` yields each batch's output in input order."""
 
-    def __init__(self, workers: int, model: str | Path | None, min_confidence: float,
-                 as_lines: bool = False):
-        self._ctx = _context()
+    def __init__(self, workers: int, factory: Callable[[], BatchRunner]):
+        self._ctx = _context(type(factory).__module__)
         self._procs: list = []
         self._conns: list[Connection] = []
         try:
             for _ in range(workers):
                 parent, child = self._ctx.Pipe(duplex=True)
-                proc = self._ctx.Process(target=_serve, args=(child, model, min_confidence, as_lines), daemon=True,
+                proc = self._ctx.Process(target=_serve, args=(child, factory), daemon=True,
                                          name="kg-extract")
                 self._conns.append(parent)
                 proc.start()
@@ -121,11 +122,11 @@ class WorkerPool:
                 self._recv(conn)
             self._ready = True
 
-    def map(self, batches: Iterable[list[Paper]]) -> Iterator[list[Extraction]]:
+    def map(self, batches: Iterable[list[Paper]]) -> Iterator[list[Any]]:
         self.wait_ready()
         it = enumerate(batches)
         load = {conn: 0 for conn in self._conns}  # batches sent and not yet returned
-        done: dict[int, list[Extraction]] = {}
+        done: dict[int, list[Any]] = {}
         next_out, exhausted = 0, False
         while True:
             for conn in self._conns:  # top every worker up, round robin

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidates import add_candidate, text_of
+from kg.extract.registry import rule_component
 
 # A name: letters/digits with internal capitals, digits, hyphens, LaTeX ($^2$), dots (Dr.LLM).
 _NAME = r"(?:[A-Za-z0-9][\w$^{}\\.+'-]*[\w$}+]|[A-Z][a-z]?)"
@@ -81,7 +82,7 @@ def find_proposals(text: str, *, title: bool = False) -> list[Proposal]:
             name = m.group("name").strip()
             words = name.split()
             if len(words) <= 3 and is_name_like(name) or (len(words) == 1 and _is_capitalised_name(name)):
-                conf = 0.9 if is_name_like(name) else 0.75
+                conf = TITLE_NAME_CONFIDENCE if is_name_like(name) else 0.75
                 typ = _title_type(text[m.end() - 1:])
                 out.append(Proposal(0, len(name), typ, conf))
         return out
@@ -114,12 +115,26 @@ def _first_name(seq: str) -> str:
     return " ".join(kept)
 
 
-@Language.factory("kg_proposals", default_config={"title": False})
+if not Doc.has_extension("kg_field"):
+    # "title" on a title's Doc (the Extractor sets it): the title-prefix rule applies there
+    Doc.set_extension("kg_field", default=None)
+
+TITLE_NAME_CONFIDENCE = 0.9  # is_name_like: below this a title prefix needs the abstract's support
+
+
+@rule_component("kg_proposals", priority=4, default_config={"title": False}, assigns=["doc._.kg_candidates"])
 def make_proposals(nlp: Language, name: str, title: bool):
-    """Marks proposed Methods/Datasets. Set ``title=True`` for a pipeline that reads titles."""
+    """Marks proposed Methods/Datasets. On a title (``doc._.kg_field == "title"``, or every Doc
+    with ``title=True``) also the prefix "X: …"; a plain-word prefix ("Towards Better
+    Alignment:") is a name only if the abstract uses it too, which the paper-level resolution
+    checks (``confirm_in``)."""
     def kg_proposals(doc: Doc) -> Doc:
-        is_title = title or bool(doc.user_data.get("kg_field") == "title")
-        for p in find_proposals(text_of(doc), title=is_title):
+        text = text_of(doc)
+        for p in find_proposals(text):
             add_candidate(doc, p.start, p.end, p.type, name, p.confidence, proposed=True)
+        if title or doc._.kg_field == "title":
+            for p in find_proposals(text, title=True):
+                support = {} if p.confidence >= TITLE_NAME_CONFIDENCE else {"confirm_in": "abstract"}
+                add_candidate(doc, p.start, p.end, p.type, name, p.confidence, proposed=True, **support)
         return doc
     return kg_proposals

@@ -49,11 +49,12 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidates import candidates, extend, text_of  # also registers doc._.kg_relations
-from kg.schema import ENTITY_TYPES, allowed
+from kg.extract.candidates import extend  # also registers doc._.kg_relations
+from kg.extract.mentions import Mention, run_by_sentence
+from kg.schema import allowed
 
 __all__ = ["EXTRACTOR", "MODEL_DIR", "SCIER_RELATIONS", "SCIERC_RELATIONS", "SYMMETRIC",
-           "Pair", "RelationModel", "candidate_pairs", "doc_mentions", "label_set", "load_model",
+           "Pair", "RelationModel", "candidate_pairs", "label_set", "load_model",
            "make_relation_component", "pair_features", "predict_relations", "split_sentences",
            "tokenize"]
 
@@ -73,8 +74,6 @@ SCIER_RELATIONS: dict[str, str] = {
 }
 SYMMETRIC: frozenset[str] = frozenset({"COMPARED_WITH", "CONJUNCTION"})
 
-# A mention is (start, end, label) in character offsets; a token span is (start, end) indices.
-Mention = tuple[int, int, str]
 
 _TOKEN_RE = re.compile(r"[^\W_]+|\S")
 _SENT_END_RE = re.compile(r"[.!?]\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -396,38 +395,25 @@ def predict_relations(text: str, mentions: Sequence[Mention],
     return out
 
 
-def doc_mentions(doc: Doc, use_ents: bool = True, use_candidates: bool = True) -> list[Mention]:
-    """Typed mentions of a Doc: its ents and kg candidates, longest first where they overlap."""
-    found: set[Mention] = set()
-    if use_ents:
-        found |= {(e.start_char, e.end_char, e.label_) for e in doc.ents}
-    if use_candidates:
-        found |= {(c["start"], c["end"], c["label"]) for c in candidates(doc)}
-    kept: list[Mention] = []
-    for m in sorted((m for m in found if m[2] in ENTITY_TYPES), key=lambda m: (m[0] - m[1], m[0])):
-        if all(m[1] <= k[0] or m[0] >= k[1] for k in kept):
-            kept.append(m)
-    return sorted(kept)
-
-
 @Language.factory(
     "kg_relation_model",
     default_config={"model_dir": "", "use_ents": True, "use_candidates": True,
                     "min_confidence": 0.0},
-    assigns=["doc._.kg_relations"],
+    assigns=["doc._.kg_relations"], requires=["doc._.kg_candidates"],
 )
 def make_relation_component(nlp: Language, name: str, model_dir: str, use_ents: bool,
                             use_candidates: bool, min_confidence: float) -> Callable[[Doc], Doc]:
-    """Relations between the Doc's mentions (ents and kg candidates), appended as plain dicts
-    to ``doc._.kg_relations``; sentences come from the Doc when set, else the regex splitter."""
+    """Relations between the Doc's mentions (kg/extract/mentions.py: the final ones, else ents
+    and kg candidates), appended as plain dicts to ``doc._.kg_relations``."""
     model = load_model(model_dir or None)
 
+    def find(sentence: str, mentions: list[Mention]) -> list[dict[str, Any]]:
+        return predict_relations(sentence, mentions, model=model)
+
     def kg_relation_model(doc: Doc) -> Doc:
-        sents = ([(s.start_char, s.end_char) for s in doc.sents]
-                 if doc.has_annotation("SENT_START") else None)
-        found = [r for r in predict_relations(text_of(doc), doc_mentions(doc, use_ents, use_candidates),
-                                              sents, model) if r["confidence"] >= min_confidence]
-        extend(doc, "kg_relations", found)
+        extend(doc, "kg_relations", run_by_sentence(doc, find, ("head", "tail"), min_mentions=2,
+                                                    min_confidence=min_confidence, use_ents=use_ents,
+                                                    use_candidates=use_candidates))
         return doc
 
     return kg_relation_model

@@ -16,15 +16,12 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidates import candidates, extend, text_of
+from kg.extract.candidates import extend
+from kg.extract.mentions import Mention, Span, run_by_sentence
 from kg.extract.sentences import split_sentences
-from kg.schema import allowed
+from kg.schema import SCIENTIFIC_TYPES, allowed
 
-__all__ = ["find_relations", "clause_subject", "doc_mentions", "doc_sentences", "Mention"]
-
-Mention = tuple[int, int, str]
-Span = tuple[int, int]
-_SCIENTIFIC = frozenset({"Method", "Dataset", "Metric", "Task"})
+__all__ = ["find_relations", "clause_subject", "Mention"]
 
 # Verbs whose grammatical subject is the method a claim is about ("X achieves …").
 _CLAIM_VERB = (r"(?:achiev|reach|obtain|attain|scor|yield|register|set|get|improv|outperform"
@@ -146,7 +143,7 @@ def _ing_after_break(text: str, start: int, pos: int) -> bool:
 def _clean(mentions: Sequence[Mention]) -> list[Mention]:
     """Scientific mentions, sorted, longest first where two overlap (the shorter is dropped)."""
     kept: list[Mention] = []
-    for m in sorted((m for m in mentions if m[2] in _SCIENTIFIC and m[1] > m[0]),
+    for m in sorted((m for m in mentions if m[2] in SCIENTIFIC_TYPES and m[1] > m[0]),
                     key=lambda m: (m[0], m[0] - m[1])):
         if kept and m[0] < kept[-1][1]:
             continue
@@ -301,31 +298,15 @@ def _dataset_relations(text: str, s0: int, ms: list[Mention], methods: list[Ment
 
 # --- spaCy component -------------------------------------------------------------------------
 
-def doc_mentions(doc: Doc) -> list[Mention]:
-    """Typed scientific mentions on a Doc: its entities plus the kg_* components' candidates."""
-    found = {(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in _SCIENTIFIC}
-    found.update((c["start"], c["end"], c["label"]) for c in candidates(doc)
-                 if c.get("label") in _SCIENTIFIC)
-    return sorted(found)
-
-
-def doc_sentences(doc: Doc) -> list[Span]:
-    """The Doc's sentence spans when a parser or senter set them, else :func:`split_sentences`."""
-    if doc.has_annotation("SENT_START"):
-        return [(s.start_char, s.end_char) for s in doc.sents]
-    return split_sentences(text_of(doc))
-
-
-@Language.factory("kg_relation_rules", assigns=["doc._.kg_relations"],
+@Language.factory("kg_relation_rules", assigns=["doc._.kg_relations"], requires=["doc._.kg_candidates"],
                   default_config={"min_confidence": 0.0})
 def make_relation_rules(nlp: Language, name: str, min_confidence: float) -> Callable[[Doc], Doc]:
-    """Append :func:`find_relations` dicts (char offsets into doc.text) to ``doc._.kg_relations``."""
+    """Append :func:`find_relations` dicts (char offsets into doc.text) to ``doc._.kg_relations``,
+    between the Doc's mentions (kg/extract/mentions.py)."""
 
     def relation_rules(doc: Doc) -> Doc:
-        found = [r for r in find_relations(text_of(doc), doc_mentions(doc),
-                                           sentences=doc_sentences(doc))
-                 if r["confidence"] >= min_confidence]
-        extend(doc, "kg_relations", found)
+        extend(doc, "kg_relations", run_by_sentence(doc, find_relations, ("head", "tail"), min_mentions=2,
+                                                    min_confidence=min_confidence))
         return doc
 
     return relation_rules

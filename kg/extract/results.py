@@ -18,16 +18,16 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.candidates import extend, text_of
+from kg.extract.candidates import extend
+from kg.extract.mentions import Mention, Span, run_by_sentence
 from kg.extract.metrics import find_metric_names
-from kg.extract.relation_rules import Mention, clause_subject, doc_mentions, doc_sentences
+from kg.extract.relation_rules import clause_subject
 from kg.extract.sentences import split_sentences
 
 __all__ = ["find_results"]
 
 _DIGIT = re.compile(r"\d")
 
-Span = tuple[int, int]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # As written after a number; order matters ("%p" before "%", "times" glued or spaced).
@@ -408,16 +408,18 @@ def _respectively_datasets(text: str, s1: int, values: list[_Value],
 
 # --- spaCy component -------------------------------------------------------------------------
 
-@Language.factory("kg_results", assigns=["doc._.kg_results"],
+_SPANS = ("metric", "value_span", "dataset", "method")
+
+
+@Language.factory("kg_results", assigns=["doc._.kg_results"], requires=["doc._.kg_candidates"],
                   default_config={"min_confidence": 0.0})
 def make_results(nlp: Language, name: str, min_confidence: float) -> Callable[[Doc], Doc]:
-    """Append :func:`find_results` dicts (char offsets into doc.text) to ``doc._.kg_results``."""
+    """Append :func:`find_results` dicts (char offsets into doc.text) to ``doc._.kg_results``,
+    tied to the Doc's mentions (kg/extract/mentions.py)."""
 
     def results(doc: Doc) -> Doc:
-        found = [r for r in find_results(text_of(doc), doc_mentions(doc),
-                                         sentences=doc_sentences(doc))
-                 if r["confidence"] >= min_confidence]
-        extend(doc, "kg_results", found)
+        extend(doc, "kg_results", run_by_sentence(doc, find_results, _SPANS, min_mentions=0,
+                                                  min_confidence=min_confidence))
         return doc
 
     return results

@@ -7,9 +7,14 @@ rules only need clause-sized windows, so a regex that knows abstract-style abbre
 
 from __future__ import annotations
 
+import bisect
 import re
 
-__all__ = ["split_sentences"]
+from spacy.tokens import Doc
+
+from kg.extract.candidates import text_of
+
+__all__ = ["SentenceIndex", "doc_sentences", "split_sentences"]
 
 # A boundary: terminal punctuation (optionally closing quotes/brackets), whitespace, then
 # something that can start a sentence. Decimals ("1.5") never match: no whitespace follows.
@@ -45,3 +50,29 @@ def _add(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
         e -= 1
     if e > s:
         spans.append((s, e))
+
+
+def doc_sentences(doc: Doc) -> list[tuple[int, int]]:
+    """The Doc's sentence spans when a sentencizer, senter or parser set them, else
+    :func:`split_sentences`."""
+    if doc.has_annotation("SENT_START"):
+        return [(s.start_char, s.end_char) for s in doc.sents]
+    return split_sentences(text_of(doc))
+
+
+class SentenceIndex:
+    """Sentence lookup for one field's Doc: (sentence text, its start offset) for an offset."""
+
+    def __init__(self, doc: Doc):
+        self.text = text_of(doc)
+        self.bounds = [(s.start_char, s.end_char) for s in doc.sents] if len(doc) else [(0, 0)]
+        self.starts = [s for s, _ in self.bounds]
+
+    def at(self, offset: int) -> tuple[str, int]:
+        # bisect: a 1 MB abstract has thousands of sentences and mentions
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0:
+            s, e = self.bounds[i]
+            if s <= offset < e or offset == e == len(self.text):
+                return self.text[s:e], s
+        return self.text, 0

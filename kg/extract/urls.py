@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidates import add_candidate, text_of
+from kg.extract.registry import rule_component
 
 # Stops at whitespace, quotes, angle brackets and LaTeX braces ("\href{url}{text}" residue), and
 # at a second scheme glued on ("…Synthesis.https://github.com/…").
@@ -85,7 +86,7 @@ def find_urls(text: str) -> list[UrlMatch]:
     return out
 
 
-@Language.factory("kg_urls", default_config={"confidence": 0.99})
+@rule_component("kg_urls", priority=0, default_config={"confidence": 0.99}, assigns=["doc._.kg_candidates"])
 def make_urls(nlp: Language, name: str, confidence: float):
     def kg_urls(doc: Doc) -> Doc:
         for u in find_urls(text_of(doc)):

@@ -1,0 +1,149 @@
+"""From selected mentions to one group per thing in the paper.
+
+Acronym definitions get a type (the other extractors' votes, else the expansion's head noun),
+acronyms and proposed names are propagated to their other occurrences, the object of "we
+propose …" is marked as the paper's own, and mentions are grouped by (type, canonical key) with
+each acronym joined to its expansion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kg.extract.judge import type_by_head
+from kg.extract.sentences import SentenceIndex
+from kg.extract.spans import PaperMention, is_generic, overlaps
+from kg.model import Paper
+from kg.resolve.keys import canonical_key
+
+PROPAGATION = "propagation"  # the extractor name of propagated occurrences
+PROPAGATED_CONFIDENCE = 0.85  # at most: another occurrence is as good as the first, up to this
+_WORD_AFTER_PAREN = re.compile(r"\s*\)\s+([A-Za-z-]+)")
+_PROPOSE_VERB = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work)|[Hh]ere,? we)\s+(?:\w+\s+)?"
+                           r"(?:propose|introduce|present|develop|design)s?\b")
+
+
+@dataclass
+class Group:
+    type: str
+    key: str
+    mentions: list[PaperMention] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        canon = [m.canonical for m in self.mentions if m.canonical]
+        if canon:
+            return canon[0]
+        counts: dict[str, int] = defaultdict(int)
+        for m in self.mentions:
+            counts[m.text] += 1
+        return max(counts, key=lambda t: (counts[t], len(t), t))
+
+    @property
+    def confidence(self) -> float:
+        best = max(m.confidence for m in self.mentions)
+        extractors = {m.extractor for m in self.mentions}
+        bonus = 0.05 * (len(extractors) - 1) + (0.05 if len(self.mentions) > 1 else 0.0)
+        return round(min(0.99, best + bonus), 3)
+
+    def kept(self, min_confidence: float) -> bool:
+        """Confident enough, and repeated where every mention asks for it (a lone lowercase
+        Method from the NER, kg/extract/judge.py)."""
+        if len(self.mentions) == 1 and self.mentions[0].needs_repeat:
+            return False
+        return self.confidence >= min_confidence
+
+
+def type_pairs(mentions: list[PaperMention], pairs: list[tuple[PaperMention, PaperMention]],
+               texts: dict[str, str]) -> list[PaperMention]:
+    """Give each acronym definition a type: what another extractor says of either form, else
+    the long form's head noun; untypable definitions ("out-of-distribution (OOD)") are dropped."""
+    typed: list[PaperMention] = []
+    for short, long in pairs:
+        votes: dict[str, float] = defaultdict(float)
+        for m in mentions:
+            if m.extractor != short.extractor and (overlaps(m, short) or overlaps(m, long)):
+                votes[m.type] += 1.0 / (1 + m.priority) + (1.0 if m.proposed else 0.0)
+        head = type_by_head(long.text)
+        if head:
+            votes[head] += 1.0  # the expansion's own head noun outweighs any one extractor
+        after = _WORD_AFTER_PAREN.match(texts[short.field], short.end)
+        named = type_by_head(after.group(1)) if after else None
+        if named:
+            votes[named] += 1.5  # "… Adaptation (DeLoRA) method": the noun after says what it is
+        typ = max(votes, key=lambda t: (votes[t], t)) if votes else None
+        if typ is None:
+            continue
+        proposed = any(m.proposed and (overlaps(m, short) or overlaps(m, long)) for m in mentions)
+        short.type = long.type = typ
+        short.proposed = long.proposed = proposed
+        typed += [short, long]
+    return typed
+
+
+def propagate(paper: Paper, mentions: list[PaperMention], acronym_extractor: str) -> list[PaperMention]:
+    """Other occurrences of acronyms and proposed names: "MMRL projects the space tokens…"."""
+    out = []
+    seen = set()
+    for m in mentions:
+        name = m.text
+        if not (m.extractor == acronym_extractor and m.text.isupper() or m.proposed) or name in seen:
+            continue
+        if len(name) < 2 or is_generic(name):
+            continue
+        seen.add(name)
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+        for fld in ("title", "abstract"):
+            for hit in pattern.finditer(paper.text(fld)):
+                out.append(PaperMention(fld, hit.start(), hit.end(), name, m.type, PROPAGATION,
+                                        min(m.confidence, PROPAGATED_CONFIDENCE), m.proposed,
+                                        priority=PROPAGATION_PRIORITY))
+    return out
+
+
+PROPAGATION_PRIORITY = 6  # below the rules that name things, above coined-name guesses and the NER
+
+
+def mark_proposed_objects(mentions: list[PaperMention], sents: dict[str, SentenceIndex]) -> None:
+    """"We propose a novel weighted-merge method …": the first Method after the verb is the
+    paper's own, named or not (the name rules only see names)."""
+    by_sentence: dict[tuple[str, int], list[PaperMention]] = defaultdict(list)
+    for m in mentions:
+        if m.field == "abstract" and m.type == "Method":
+            by_sentence[(m.field, sents[m.field].at(m.start)[1])].append(m)
+    for (fld, s0), ms in by_sentence.items():
+        sentence = sents[fld].at(s0)[0]
+        verb = _PROPOSE_VERB.search(sentence)
+        if not verb:
+            continue
+        after = sorted((m for m in ms if m.start - s0 >= verb.end()), key=lambda m: m.start)
+        if after and after[0].start - s0 - verb.end() < 80 and not any(x.proposed for x in ms):
+            after[0].proposed = True
+
+
+def group(mentions: list[PaperMention], pairs: list[PaperMention]) -> list[Group]:
+    """One group per (type, canonical key); acronym and expansion are joined (union–find).
+    ``pairs`` is flat: short, long, short, long, …"""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(x: tuple[str, str]) -> tuple[str, str]:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def gkey(m: PaperMention) -> tuple[str, str]:
+        return m.type, m.key or canonical_key(m.canonical or m.text)
+
+    for i in range(0, len(pairs), 2):
+        short, long = pairs[i], pairs[i + 1]
+        a, b = find(gkey(long)), find(gkey(short))
+        if a != b:
+            parent[b] = a  # the expansion's key names the group
+    groups: dict[tuple[str, str], Group] = {}
+    for m in mentions:
+        root = find(gkey(m))
+        groups.setdefault(root, Group(root[0], root[1])).mentions.append(m)
+    return list(groups.values())

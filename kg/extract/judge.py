@@ -1,0 +1,104 @@
+"""Judging the statistical NER's spans: which type, how confident, and whether one occurrence is
+enough.
+
+The NER was trained on SciERC/SciER, whose annotators marked many generic phrases; on our dev
+gold the raw model has precision ≈ 0.42. The judgement here is what turns its spans into
+candidates the paper-level resolution can weigh against the rule components' claims.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple
+
+from kg.extract.names import common_words
+
+
+@dataclass(frozen=True)
+class NerConfidences:
+    """The confidences a judged NER span can get (configuration, not logic)."""
+
+    named: float = 0.7          # carries capitals or digits: "Mixture-of-Experts"
+    plain: float = 0.6          # lowercase, nothing against it: "domain generalization" as a Task
+    lowercase_method: float = 0.48  # and kept only when repeated (see Judgement.needs_repeat)
+    not_one_thing: float = 0.45  # a coordination, a title clause, a quality called a metric
+    fragment: float = 0.4       # cut after a modifier, a single lowercase word, a kind of data
+
+
+NER = NerConfidences()
+
+
+class Judgement(NamedTuple):
+    type: str
+    confidence: float
+    # A lowercase Method the NER alone found is too often a generic phrase ("feature fusion") to
+    # keep on one sighting: the paper must mention it again (kg/extract/grouping.py applies this).
+    needs_repeat: bool = False
+
+
+@lru_cache(maxsize=1)
+def _head_nouns() -> list[tuple[str, frozenset[str]]]:
+    data = json.loads((resources.files("kg") / "data" / "head_nouns.json").read_text(encoding="utf-8"))
+    return [(t, frozenset(data[t])) for t in ("Dataset", "Metric", "Task", "Method")]
+
+
+def type_by_head(phrase: str) -> str | None:
+    words = re.split(r"[\s/]+", phrase.strip().lower())
+    last = words[-1] if words else ""
+    last_part = last.split("-")[-1]
+    for typ, heads in _head_nouns():
+        if last in heads or last_part in heads:
+            return typ
+    return None
+
+
+def _name_like(text: str) -> bool:
+    return any(c.isupper() or c.isdigit() for c in text)
+
+
+_DATASET_CONTEXT = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test set|evaluat\w*|experiments?|"
+                              r"trained on|pre-?trained on|fine-?tuned on|results on|accuracy on)\b",
+                              re.IGNORECASE)
+_COORDINATION = re.compile(r"\s(?:and|or)\s")
+# "Deep Human Parsing with Active Template Regression": a title clause, not one name
+_PREPOSITION = re.compile(r"\s(?:with|via|using|for|from|by|towards?|through)\s")
+# A mention ends in a noun. A span the NER cut after a modifier ("pixel-wise", "few-shot",
+# "Text-based", "text-to", "storage while") is a fragment of a longer phrase, not a thing.
+_MODIFIER_END = re.compile(r"(?:-(?:wise|based|aware|free|level|label|shot|task|to|subject|like|specific|"
+                           r"agnostic|driven|guided|only|style)|(?:^|\s)(?:while|to|of|and|or|for|with|the|"
+                           r"a|an|by|via|low|high|cross|non|pre|post))$", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"^[A-Za-z]+-[a-z]+ed$")
+
+
+def judge_ner(text: str, label: str, sentence: str = "", conf: NerConfidences = NER) -> Judgement:
+    """Type and confidence for a statistical NER span.
+
+    A head noun that names a type overrides the model's label ("domain generalization" is a
+    Task, "language models" a Method), a lowercase "dataset" that is not called one is usually a
+    kind of data ("limited training data"), and a single lowercase word is rarely a named method
+    or metric ("augmentation", "robustness").
+    """
+    by_head = type_by_head(text)
+    if by_head and by_head != label:
+        label = by_head
+    words = text.split()
+    if _MODIFIER_END.search(text):
+        return Judgement(label, conf.fragment)
+    if label != "Task" and (_COORDINATION.search(text) or _PARTICIPLE.search(text) or _PREPOSITION.search(text)):
+        return Judgement(label, conf.not_one_thing)  # "Russian and Chinese text", "Web-crawled"
+    if label == "Dataset" and (not _name_like(text) or (by_head != "Dataset" and not _DATASET_CONTEXT.search(sentence))
+                               or (len(words) == 1 and text.lower() in common_words())):
+        # Dataset names carry capitals or digits ("a multi-object dataset" describes one);
+        # a capitalised ordinary word ("Russian") is a language, not a corpus
+        return Judgement(label, conf.fragment)
+    if len(words) == 1 and not _name_like(text) and label in ("Method", "Metric", "Dataset"):
+        return Judgement(label, conf.fragment)
+    if label == "Method" and not _name_like(text):
+        return Judgement(label, conf.lowercase_method, needs_repeat=True)
+    if label == "Metric" and not _name_like(text) and by_head != "Metric":
+        return Judgement(label, conf.not_one_thing)  # "computational efficiency": a quality
+    return Judgement(label, conf.named if _name_like(text) else conf.plain)

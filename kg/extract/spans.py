@@ -1,0 +1,120 @@
+"""Paper mentions: one claim that a span names a thing, and choosing among overlapping claims.
+
+Spans are cleaned (determiners, brackets and punctuation trimmed, generic phrases dropped), then
+where claims overlap the longer rule span wins, then the sharper rule (extractor priority,
+kg/extract/registry.py); the statistical NER only fills what the rules left.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.data import read_term_list
+from kg.resolve.keys import canonical_key
+
+_LEADING = re.compile(r"^(?:(?:the|a|an|our|their|its|this|these|those|such|both|each|all|"
+                      r"several|various|existing|previous|prior|proposed|novel|new)\s+)+", re.IGNORECASE)
+_TRAILING = re.compile(r"[\s,.;:!?)\]}'\"]+$")
+_LEAD_PUNCT = re.compile(r"^[\s(\[{'\"]+")
+# "top-1 accuracy", "recognition accuracy", "reconstruction error": the modifier names the measure
+_METRIC_MODIFIER = re.compile(r"(?:\b[Tt]op-?\d+|\b[a-z]+ion)\s+$")
+UNRANKED = 9  # an extractor no registration ranks: below everything
+
+
+@dataclass
+class PaperMention:
+    """A claim on a span of one field; ``priority`` is its extractor's rank (lower wins)."""
+
+    field: str
+    start: int
+    end: int
+    text: str
+    type: str
+    extractor: str
+    confidence: float
+    proposed: bool = False
+    canonical: str | None = None
+    key: str | None = None
+    url: str | None = None
+    priority: int = UNRANKED
+    needs_repeat: bool = False
+
+
+@lru_cache(maxsize=1)
+def generic_keys() -> frozenset[str]:
+    return frozenset(canonical_key(line) for line in read_term_list("generic_terms.txt"))
+
+
+def is_generic(text: str) -> bool:
+    key = canonical_key(text)
+    return not key or key in generic_keys() or key.replace("-", "").isdigit() or len(key) < 2
+
+
+def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim determiners ("the", "our"), brackets and trailing punctuation from a span."""
+    s = text[start:end]
+    m = _LEAD_PUNCT.match(s)
+    if m:
+        start += m.end()
+        s = s[m.end():]
+    m = _LEADING.match(s)
+    if m and m.end() < len(s):
+        start += m.end()
+        s = s[m.end():]
+    m = _TRAILING.search(s)
+    if m and m.start() > 0:
+        end = start + m.start()
+    # spaCy's tokenizer splits units off numbers ("ImageNet-1K" → "ImageNet-1", "K"): a span
+    # never ends inside a word
+    # (over letters and digits only: "Transformer-based" stays "Transformer")
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def overlaps(a: PaperMention, b: PaperMention) -> bool:
+    return a.field == b.field and a.start < b.end and b.start < a.end
+
+
+def select(mentions: list[PaperMention], texts: dict[str, str]) -> list[PaperMention]:
+    """Clean spans, drop generic ones, and keep the best extractor's claim where spans overlap."""
+    cleaned = []
+    for m in mentions:
+        if m.type not in ("Repository", "Website"):
+            m.start, m.end = clean_span(texts[m.field], m.start, m.end)
+            if m.type == "Metric":
+                k = _METRIC_MODIFIER.search(texts[m.field], max(0, m.start - 40), m.start)
+                if k:  # "top-1 accuracy" is not "accuracy"
+                    m.start = k.start()
+                    m.canonical = None
+            m.text = texts[m.field][m.start:m.end]
+            if is_generic(m.text):
+                continue
+        if m.end > m.start:
+            cleaned.append(m)
+    # Among the rules the longer span wins ("Split ImageNet-R" over "ImageNet", "Mixture-of-Mamba"
+    # over "Mamba"), then the sharper rule; the statistical NER only fills what rules left.
+    cleaned.sort(key=lambda m: (m.extractor == "ner", -(m.end - m.start), m.priority, m.field, m.start))
+    kept: list[PaperMention] = []
+    # kept spans never overlap, so sorted by start they are sorted by end too: the only one that
+    # can overlap a new span is the last one starting before the new span ends
+    starts: dict[str, list[int]] = defaultdict(list)
+    spans: dict[str, list[PaperMention]] = defaultdict(list)
+    for m in cleaned:
+        i = bisect.bisect_left(starts[m.field], m.end)
+        prev = spans[m.field][i - 1] if i else None
+        clash = prev if prev is not None and prev.end > m.start else None
+        if clash is None:
+            kept.append(m)
+            starts[m.field].insert(i, m.start)
+            spans[m.field].insert(i, m)
+        elif (clash.start, clash.end, clash.type) == (m.start, m.end, m.type):
+            # same span, same type, another extractor: agreement raises confidence
+            clash.confidence = min(0.99, max(clash.confidence, m.confidence) + 0.1)
+            clash.proposed = clash.proposed or m.proposed
+    kept.sort(key=lambda m: (m.field != "title", m.start))
+    return kept
