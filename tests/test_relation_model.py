@@ -165,3 +165,13 @@ def test_tiny_training_run_writes_a_loadable_model_and_repeats_exactly(tmp_path:
     assert model.meta["selected_on"].startswith("mean of scierc dev rel and rel+")
     assert (tmp_path / "a" / "weights.npz").stat().st_size < 5_000_000
     assert (tmp_path / "a" / "weights.npz").read_bytes() == (tmp_path / "b" / "weights.npz").read_bytes()
+
+
+def test_one_sentence_splitter_for_every_finder() -> None:
+    # The relation model used a splitter of its own that broke "(e.g. Bert" after the bracket.
+    from kg.extract import relation_model, results, sentences
+    assert relation_model.split_sentences is sentences.split_sentences
+    assert results.split_sentences is sentences.split_sentences
+    text = "Models (e.g. Bert, GPT) help, etc. Our TeminAL A. Then it stops. Next one."
+    assert [text[s:e] for s, e in sentences.split_sentences(text)] == [
+        "Models (e.g. Bert, GPT) help, etc. Our TeminAL A. Then it stops.", "Next one."]

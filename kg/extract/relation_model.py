@@ -51,6 +51,7 @@ from spacy.tokens import Doc
 
 from kg.extract.candidates import extend  # also registers doc._.kg_relations
 from kg.extract.mentions import Mention, run_by_sentence
+from kg.extract.sentences import split_sentences
 from kg.schema import allowed
 
 __all__ = ["EXTRACTOR", "MODEL_DIR", "SCIER_RELATIONS", "SCIERC_RELATIONS", "SYMMETRIC",
@@ -76,10 +77,6 @@ SYMMETRIC: frozenset[str] = frozenset({"COMPARED_WITH", "CONJUNCTION"})
 
 
 _TOKEN_RE = re.compile(r"[^\W_]+|\S")
-_SENT_END_RE = re.compile(r"[.!?]\s+(?=[\"'(\[]?[A-Z0-9])")
-# Words after which a full stop does not end a sentence.
-_ABBREVIATIONS = frozenset({"al", "e.g", "i.e", "etc", "vs", "fig", "figs", "eq", "eqs", "sec",
-                            "cf", "approx", "resp", "no", "dr", "mr", "ms", "prof", "st"})
 _MARKERS: tuple[str, ...] = (
     "of", "for", "on", "in", "with", "by", "to", "from", "as", "and", "or", "than", "using",
     "such as", "including", "based on", "compared to", "compared with", "over", "via", "into",
@@ -93,22 +90,6 @@ _DIST_BUCKETS = (0, 1, 2, 3, 5, 8, 12, 20)
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Char spans of the tokens of ``text[start:end]``: runs of letters/digits, else one char."""
     return [m.span() for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end)]
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of plain text, for when no pipeline component has set sentences."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENT_END_RE.finditer(text):
-        before = text[start:m.start() + 1].rsplit(None, 1)
-        last = before[-1].lower().rstrip(".") if before else ""
-        if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
-            continue
-        spans.append((start, m.start() + 1))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return spans
 
 
 def label_set(relation_types: Iterable[str]) -> list[str]:

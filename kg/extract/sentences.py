@@ -23,7 +23,7 @@ _BOUNDARY = re.compile(r"""[.!?]['")\]]*\s+(?=["'(\[]?[A-Z0-9])""")
 # Words whose trailing period does not end a sentence (lowercased, without the period).
 _NO_BREAK_AFTER = frozenset({
     "e.g", "i.e", "al", "vs", "cf", "fig", "figs", "eq", "eqs", "sec", "tab", "no", "approx",
-    "resp", "dr", "mr", "ms", "prof", "st", "ca", "viz", "incl", "ref", "refs",
+    "resp", "etc", "dr", "mr", "ms", "prof", "st", "ca", "viz", "incl", "ref", "refs",
 })
 _LAST_WORD = re.compile(r"(?<!\S)(\S+)\.['\")\]]*\s*$")
 
@@ -35,7 +35,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     begin = start
     for m in _BOUNDARY.finditer(text, start, end):
         last = _LAST_WORD.search(text, max(begin, m.start() - 20), m.end())
-        if last is not None and last.group(1).lower().lstrip("([") in _NO_BREAK_AFTER:
+        word = last.group(1).lower().lstrip("([") if last is not None else ""
+        # an initial ("J. Smith", "TeminAL A. The") rarely ends a sentence in an abstract
+        if word in _NO_BREAK_AFTER or (len(word) == 1 and word.isalpha()):
             continue
         _add(text, begin, m.start() + len(m.group(0).rstrip()), spans)
         begin = m.end()
