@@ -28,3 +28,7 @@ class StoreError(KgError):
     """The graph store (Neo4j) is unreachable, refused us or failed (exit code 3)."""
 
     exit_code = 3
+
+
+class NotFoundError(KgError, LookupError):
+    """Nothing in the graph answers to what was asked for (a node or edge name; exit code 1)."""

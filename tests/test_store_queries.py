@@ -39,9 +39,11 @@ def test_aliases_are_unambiguous():
 
 
 def test_bind_params_keeps_text_and_types_numbers_only_where_declared():
-    assert bind_params(NAMED_QUERIES["paper-neighbourhood"], {"paper": "2401.00003"}) == {"paper": "2401.00003"}
+    # a parameter that names a node also binds its canonical key (kg.graph.lookup's rule)
+    assert bind_params(NAMED_QUERIES["paper-neighbourhood"], {"paper": "2401.00003"}) == {
+        "paper": "2401.00003", "paper_key": "2401-00003"}
     assert bind_params(NAMED_QUERIES["top-datasets"], {"limit": "3"}) == {"limit": 3}
-    assert bind_params(NAMED_QUERIES["methods-sharing-tasks"], {}) == {"method": None}
+    assert bind_params(NAMED_QUERIES["methods-sharing-tasks"], {}) == {"method": None, "method_key": None}
     with pytest.raises(ValueError, match="--param dataset="):
         bind_params(NAMED_QUERIES["papers-on-dataset"], {})
     with pytest.raises(ValueError, match="'datset'"):

@@ -7,25 +7,11 @@ from typing import Any
 
 import networkx as nx
 
-from kg.resolve.keys import canonical_key
+from kg.errors import NotFoundError
+from kg.graph.lookup import find_node
 from kg.schema import RELATION_TYPES
 
 _ARROW = re.compile(r"\s*-+>\s*")
-
-
-def find_node(g: nx.MultiDiGraph, query: str) -> str:
-    """A node by id, name or alias (case and spelling folded); Paper nodes by id or title."""
-    if query in g:
-        return query
-    if f"Paper:{query}" in g:  # a paper by its id
-        return f"Paper:{query}"
-    key = canonical_key(query)
-    hits = [n for n, d in g.nodes(data=True)
-            if canonical_key(d.get("name", "")) == key or any(canonical_key(a) == key for a in d.get("aliases", []))]
-    if not hits:
-        raise LookupError(f"no node named {query!r}")
-    # the most connected of several (a Method and a Task can share a name)
-    return max(hits, key=lambda n: (g.degree(n), n))
 
 
 def _mark(ev: dict[str, Any]) -> str:
@@ -64,12 +50,12 @@ def explain(g: nx.MultiDiGraph, query: str, *, limit: int = 10) -> str:
         v = find_node(g, parts[-1])
         rtype = parts[1].strip().upper().replace(" ", "_") if len(parts) == 3 else None
         if rtype and rtype not in RELATION_TYPES:
-            raise LookupError(f"unknown relation type {parts[1]!r}")
+            raise NotFoundError(f"unknown relation type {parts[1]!r}")
         edges = [(a, b, k, d) for a, b, k, d in g.edges([u], keys=True, data=True) if b == v and (rtype in (None, k))]
         edges += [(a, b, k, d) for a, b, k, d in g.edges([v], keys=True, data=True) if b == u and (rtype in (None, k))]
         if not edges:
-            raise LookupError(f"no edge between {_label(g, u)} and {_label(g, v)}"
-                              + (f" of type {rtype}" if rtype else ""))
+            raise NotFoundError(f"no edge between {_label(g, u)} and {_label(g, v)}"
+                                + (f" of type {rtype}" if rtype else ""))
         return "\n".join(line for e in edges for line in _edge_lines(g, *e, limit))
     n = find_node(g, query)
     d = g.nodes[n]

@@ -5,13 +5,13 @@ Pure NetworkX in, NetworkX out, so the choice is testable without any HTML.
 
 from __future__ import annotations
 
-import difflib
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from kg.graph.lookup import NodeNotFound, find_nodes
 from kg.schema import NODE_TYPES
 
 
@@ -43,27 +43,14 @@ def paper_count(attrs: dict) -> int | None:
     return len(attrs.get("papers") or ())
 
 
-def find_focus(graph: nx.MultiDiGraph, name: str) -> list[str]:
-    """Node ids whose id, name, alias or (for papers) title equals ``name``, ignoring case.
-
-    Raises ValueError naming a few close names when nothing matches.
-    """
-    wanted = name.strip().casefold()
-    if not wanted:
+def _focus_nodes(graph: nx.MultiDiGraph, name: str) -> list[str]:
+    if not name.strip():
         raise ValueError("focus name is empty")
-    matches = [n for n, a in graph.nodes(data=True) if wanted in _names(n, a)]
-    if matches:
-        return sorted(matches)
-    every = sorted({str(a.get("name") or n) for n, a in graph.nodes(data=True)})
-    close = difflib.get_close_matches(name, every, n=5, cutoff=0.6)
-    hint = f"; close names: {', '.join(close)}" if close else ""
-    raise ValueError(f"focus {name!r} matches no node name, alias or id in the graph{hint}")
-
-
-def _names(node_id: str, attrs: dict) -> set[str]:
-    names = {node_id, attrs.get("name"), attrs.get("title"), attrs.get("key")}
-    names.update(attrs.get("aliases") or ())
-    return {str(n).strip().casefold() for n in names if n}
+    try:
+        return find_nodes(graph, name)
+    except NodeNotFound as err:
+        hint = f"; close names: {', '.join(err.close)}" if err.close else ""
+        raise ValueError(f"focus {name!r} matches no node name, alias or id in the graph{hint}") from None
 
 
 def ego_nodes(graph: nx.MultiDiGraph, centres: Iterable[str], depth: int) -> set[str]:
@@ -108,7 +95,7 @@ def select_subgraph(
     centres: list[str] = []
 
     if focus is not None:
-        centres = find_focus(graph, focus)
+        centres = _focus_nodes(graph, focus)
         keep = ego_nodes(graph, centres, depth)
         shown = ", ".join(centres[:3]) + (" …" if len(centres) > 3 else "")
         notes.append(f"focus {focus!r} ({shown}), depth {depth}: {len(keep):,} of {total_n:,} nodes")

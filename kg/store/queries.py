@@ -1,7 +1,8 @@
 """Named Cypher queries over the paper-kg graph, for ``kg query NAME --param …``.
 
-Entities are looked up the way people type them: case-insensitively, by canonical key, display
-name or any alias. Dataset queries follow VARIANT_OF, so ImageNet also finds ImageNet-1K papers.
+Entities are looked up by name with the rule of :mod:`kg.graph.lookup`, the one ``kg explain`` and
+``kg render --focus`` apply: id, key, name, title or alias ignoring case, or the canonical key of
+another spelling. Dataset queries follow VARIANT_OF, so ImageNet also finds ImageNet-1K papers.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from kg.graph.lookup import cypher_named, key_param
+from kg.resolve.keys import canonical_key
 
 __all__ = ["NamedQuery", "NAMED_QUERIES", "find_query", "bind_params"]
 
@@ -21,16 +25,11 @@ class NamedQuery:
     params: dict[str, str]  # required parameter → what it means
     defaults: dict[str, Any] = field(default_factory=dict)  # optional parameters
     aliases: tuple[str, ...] = ()
-
-
-def _named(var: str, param: str) -> str:
-    """A WHERE condition: ``var`` is named ``$param`` by key, name or alias, ignoring case."""
-    return (f"(toLower({var}.key) = toLower(${param}) OR toLower({var}.name) = toLower(${param}) "
-            f"OR any(alias IN coalesce({var}.aliases, []) WHERE toLower(alias) = toLower(${param})))")
+    names: tuple[str, ...] = ()  # the parameters that name a node (see kg.graph.lookup)
 
 
 _DATASET_AND_VARIANTS = f"""
-MATCH (d:Dataset) WHERE {_named('d', 'dataset')}
+MATCH (d:Dataset) WHERE {cypher_named('d', 'dataset')}
 MATCH (v:Dataset)-[:VARIANT_OF*0..3]->(d)
 WITH DISTINCT v"""
 
@@ -48,6 +47,7 @@ RETURN p.key AS paper, p.title AS title, collect(DISTINCT v.name) AS datasets,
        collect(DISTINCT via) AS via
 ORDER BY paper""",
         {"dataset": "dataset name, key or alias"},
+        names=("dataset",),
         aliases=("papers-on", "dataset-papers", "papers-for-dataset"),
     ),
     NamedQuery(
@@ -63,6 +63,7 @@ RETURN m.name AS method, coalesce(metric.name, res.metric_name) AS metric, res.v
        p.key AS paper
 ORDER BY method, metric, value DESC""",
         {"dataset": "dataset name, key or alias"},
+        names=("dataset",),
         aliases=("benchmark", "leaderboard", "results-on-dataset"),
     ),
     NamedQuery(
@@ -108,25 +109,26 @@ UNWIND methods AS a
 UNWIND methods AS b
 WITH a, b, t WHERE a.key < b.key
 WITH a, b, collect(DISTINCT t.name) AS tasks
-WHERE $method IS NULL OR """ + _named("a", "method") + " OR " + _named("b", "method") + """
+WHERE $method IS NULL OR """ + cypher_named("a", "method") + " OR " + cypher_named("b", "method") + """
 RETURN a.name AS method_a, b.name AS method_b, size(tasks) AS shared, tasks
 ORDER BY shared DESC, method_a, method_b""",
         {},
         defaults={"method": None},
+        names=("method",),
         aliases=("shared-tasks", "related-methods"),
     ),
     NamedQuery(
         "paper-neighbourhood",
         "Everything one relationship away from a paper (by id, arXiv id or exact title).",
         """
-MATCH (p:Paper)
-WHERE toLower(p.key) = toLower($paper) OR p.arxiv_id = $paper OR toLower(p.title) = toLower($paper)
+MATCH (p:Paper) WHERE """ + cypher_named("p", "paper") + """
 MATCH (p)-[r]-(n)
 RETURN p.key AS paper, type(r) AS relation,
        CASE WHEN startNode(r) = p THEN 'out' ELSE 'in' END AS direction,
        n.type AS type, coalesce(n.name, n.value_text, n.key) AS name, n.key AS key
 ORDER BY relation, type, name""",
         {"paper": "paper id, arXiv id or title"},
+        names=("paper",),
         aliases=("paper-neighborhood", "neighbourhood", "neighborhood", "paper"),
     ),
 )
@@ -171,4 +173,6 @@ def bind_params(query: NamedQuery, given: dict[str, str]) -> dict[str, Any]:
                 raise ValueError(f"--param {name} must be a whole number, not {text!r}") from None
         else:
             bound[name] = text
+    for name in query.names:
+        bound[key_param(name)] = None if bound[name] is None else canonical_key(bound[name])
     return bound

@@ -21,6 +21,8 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.graph.formats import write_graph
+from kg.graph.lookup import NodeNotFound, answers_to, cypher_named, find_nodes, key_param
+from kg.resolve.keys import canonical_key
 from kg.store.neo4j import count_graph, load_graph, run_query, wipe
 
 from .conftest import NEO4J_PASSWORD, NEO4J_URI
@@ -44,11 +46,8 @@ def prop(g: nx.MultiDiGraph, n: str, name: str):
 
 
 def named(g: nx.MultiDiGraph, n: str, text: str) -> bool:
-    """queries._named: key, name or any alias equal to ``text``, ignoring case."""
-    t = text.lower()
-    attrs = g.nodes[n]
-    return (str(attrs.get("key", "")).lower() == t or str(attrs.get("name") or "").lower() == t
-            or any(str(a).lower() == t for a in attrs.get("aliases") or []))
+    """kg.graph.lookup's rule, which the queries state in Cypher (checked below against Neo4j)."""
+    return answers_to(n, g.nodes[n], text)
 
 
 def out_typed(g, n, rel: str, label: str) -> list[str]:
@@ -206,6 +205,23 @@ def test_counts_equal_the_graph_and_a_second_load_changes_nothing(samples_db, ne
 
 TESTED = {"papers-on-dataset", "methods-on-benchmark", "top-datasets", "papers-without-code",
           "methods-sharing-tasks", "paper-neighbourhood"}
+
+
+def test_a_name_finds_the_same_nodes_in_neo4j_as_in_networkx(samples_db, neo4j_settings, sample_graph):
+    g = sample_graph
+    paper = max((p for p in g if kind(g, p) == "Paper"), key=lambda p: (g.degree(p), p))
+    names = ["CLIP", "imagenet", "Imagenet 1k", "Vision-Transformers", " large language models ",
+             "github.com/westlake-ai/openmixup", "Method:transformer", "DATASET:imagenet",
+             str(prop(g, paper, "title")).upper(), str(prop(g, paper, "key")), "no such thing at all"]
+    cypher = f"MATCH (n) WHERE {cypher_named('n', 'q')} RETURN n.id AS id"
+    for name in names:
+        _, rows = run_query(samples_db, neo4j_settings, cypher, {"q": name, key_param("q"): canonical_key(name)})
+        try:
+            want = find_nodes(g, name)
+        except NodeNotFound:
+            want = []
+        assert sorted(r["id"] for r in rows) == want, name
+    assert find_nodes(g, "Imagenet 1k")  # the canonical-key half of the rule is exercised
 
 
 def test_every_listed_query_is_tested_here():
