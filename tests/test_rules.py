@@ -89,3 +89,13 @@ def test_canonical_keys_fold_variants_but_keep_versions():
     assert canonical_key("SDXS") == "sdxs"  # an all-caps acronym ending in S is not a plural
     assert canonical_key("loss") == "loss" and canonical_key("analysis") == "analysis"
     assert re.fullmatch(r"[a-z0-9-]+", canonical_key("Large Language Models (LLMs)"))
+
+
+def test_one_propose_statement_for_names_and_objects():
+    from kg.extract.grouping import _PROPOSE_VERB
+    from kg.extract.proposals import PROPOSE_VERB
+    assert _PROPOSE_VERB.pattern == PROPOSE_VERB
+    text = "Here, we release FooNet, a model. We build on Transformer blocks."
+    assert [text[p.start:p.end] for p in find_proposals(text)] == ["FooNet"]
+    assert _PROPOSE_VERB.search("Here, we newly propose a method")
+    assert not _PROPOSE_VERB.search("We build on Transformer blocks.")

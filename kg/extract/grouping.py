@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kg.extract.judge import type_by_head
+from kg.extract.proposals import PROPOSE_VERB
 from kg.extract.sentences import SentenceIndex
 from kg.extract.spans import PaperMention, is_generic, overlaps
 from kg.model import Paper
@@ -21,8 +22,7 @@ from kg.resolve.keys import canonical_key
 PROPAGATION = "propagation"  # the extractor name of propagated occurrences
 PROPAGATED_CONFIDENCE = 0.85  # at most: another occurrence is as good as the first, up to this
 _WORD_AFTER_PAREN = re.compile(r"\s*\)\s+([A-Za-z-]+)")
-_PROPOSE_VERB = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work)|[Hh]ere,? we)\s+(?:\w+\s+)?"
-                           r"(?:propose|introduce|present|develop|design)s?\b")
+_PROPOSE_VERB = re.compile(PROPOSE_VERB)
 
 
 @dataclass

@@ -23,9 +23,16 @@ _NAME = r"(?:[A-Za-z0-9][\w$^{}\\.+'-]*[\w$}+]|[A-Z][a-z]?)"
 _NAME_SEQ = rf"{_NAME}(?:\s{_NAME}){{0,2}}"
 _NAMING = re.compile(
     rf"\b(?:called|named|dubbed|termed|coined|term\s+(?:it|this\s+\w+|our\s+\w+))\s+(?P<name>{_NAME_SEQ})")
+# "We propose", "This paper introduces", "Here, we present": the paper's own contribution
+# follows. The one statement of it, for the name rule below and grouping.mark_proposed_objects.
+PROPOSE_SUBJECT = r"\b(?:[Ww]e|[Tt]his\s+(?:paper|work)|[Hh]ere,?\s+we)\s+"
+PROPOSE_VERBS = r"(?:propose|introduce|present|develop|design)s?\b"
+PROPOSE_VERB = rf"{PROPOSE_SUBJECT}(?:\w+\s+)?{PROPOSE_VERBS}"
+# Only directly before a name do verbs of making count: "we release X," names X, while the first
+# method after "we build on …" or "we create a …" is not the paper's own ("Transformer").
+_MAKE_VERBS = r"(?:release|build|create)s?"
 _PROPOSE = re.compile(
-    rf"\b(?:[Ww]e|[Tt]his\s+(?:paper|work)|[Hh]ere\s+we)\s+(?:first\s+|also\s+|further\s+)?"
-    rf"(?:propose|introduce|present|develop|design|release|build|create)s?\s+(?P<name>{_NAME_SEQ})(?=\s*[,:(]|\s+(?:as|which|that|to|for)\b)")
+    rf"{PROPOSE_SUBJECT}(?:first\s+|also\s+|further\s+)?(?:{PROPOSE_VERBS}|{_MAKE_VERBS})\s+(?P<name>{_NAME_SEQ})(?=\s*[,:(]|\s+(?:as|which|that|to|for)\b)")
 _COLON_NAME = re.compile(
     rf"\b(?P<noun>method|model|framework|approach|architecture|algorithm|dataset|benchmark|"
     rf"technique|strategy|module|network|system|pipeline|corpus|suite)s?\s*[:,]\s+(?P<name>{_NAME})(?=[\s.,;]|$)")
