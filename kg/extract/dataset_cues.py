@@ -16,26 +16,23 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
+from kg.data import read_json
 from kg.extract.candidates import add_candidate, candidates, text_of
 from kg.extract.registry import rule_component
 
 EXTRACTOR = "kg_dataset_cues"
-CUES = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora"}
-PLURAL_CUES = {"datasets", "benchmarks", "corpora"}
-NAMING_WORDS = {"called", "named", "dubbed", "termed", "coined"}
-EXAMPLE_WORDS = {"like", "including", "namely"}  # "such as" is checked as a pair
+_WORDS = read_json("dataset_cues.json")  # the word lists, as data
+CUES = set(_WORDS["cues"])
+PLURAL_CUES = set(_WORDS["plural_cues"])
+NAMING_WORDS = set(_WORDS["naming_words"])
+EXAMPLE_WORDS = set(_WORDS["example_words"])  # "such as" is checked as a pair
 LIST_JOINERS = {",", "and", "or", "&"}
 # Words before "on X" that make X something evaluated on, trained on or reported on.
-EVAL_TRIGGERS = {"evaluate", "evaluated", "evaluating", "evaluation", "evaluations", "experiments",
-                 "experiment", "results", "performance", "tested", "test", "trained", "training",
-                 "benchmarks", "benchmarked", "accuracy", "achieves", "achieving", "achieved",
-                 "state-of-the-art", "sota", "fine-tuned", "finetuned", "validated", "demonstrated"}
+EVAL_TRIGGERS = set(_WORDS["eval_triggers"])
 # Capitalized or digit-bearing words that describe a kind of data, not a named one.
-DOMAIN_WORDS = {"AI", "LLM", "VLM", "MLLM", "LMM", "NLP", "CV", "RL", "ML", "QA", "VQA", "SOTA",
-                "2D", "3D", "4D", "RGB", "RGB-D", "English", "Chinese", "Hugging", "Face", "GPU"}
+DOMAIN_WORDS = set(_WORDS["domain_words"])
 SENTENCE_END = {".", "!", "?", ":", ";"}
-GENERIC_HEADS = {"data", "task", "tasks", "images", "videos", "text", "model", "models", "setting",
-                 "settings", "domain", "domains", "problems", "scenarios"}
+GENERIC_HEADS = set(_WORDS["generic_heads"])
 MODEL_SIZE = re.compile(r"\b\d+(\.\d+)?[BM]\b")  # "Llama 3 8B": a model, not a dataset
 
 Mention = tuple[int, int, float]

@@ -8,13 +8,12 @@ candidates the paper-level resolution can weigh against the rule components' cla
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import NamedTuple
 
+from kg.data import read_json
 from kg.extract.names import common_words
 
 
@@ -42,7 +41,7 @@ class Judgement(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _head_nouns() -> list[tuple[str, frozenset[str]]]:
-    data = json.loads((resources.files("kg") / "data" / "head_nouns.json").read_text(encoding="utf-8"))
+    data = read_json("head_nouns.json")
     return [(t, frozenset(data[t])) for t in ("Dataset", "Metric", "Task", "Method")]
 
 

@@ -7,40 +7,21 @@ kg/data/lexicons/*.jsonl when that package is installed. Both only ever return s
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from importlib import resources
+
+from kg.data import read_term_list
+from kg.extract.lexicon import packaged_entries
 
 __all__ = ["find_metric_names", "lexicon_metric_names"]
 
-# Case-sensitive acronyms: "IS", "AP", "EM" only count in capitals, never as English words.
-_ACRONYMS = r"""
-    [gr]?FID | sFID | FVD | KID | IS | Inception\ Score
-  | mAP(?:@[\d.:]+)? | AP(?:_?\d+|@[\d.]+)? | m?IoU | mIou | J&F | Dice
-  | BLEU(?:-\d)? | ROUGE(?:-[L12])? | METEOR | CIDEr | SPICE | chrF\+* | BERTScore
-  | PSNR | SSIM | LPIPS | PPL | R?MSE | MAE | NRMSE | MAPE | WER | CER | EM
-  | AUC(?:-ROC)? | AUROC | AUPRC | NDCG(?:@\d+)? | MRR(?:@\d+)? | Hits@\d+ | R@\d+
-  | F1(?:[- ]scores?)?(?:@\d+)? | FLOPs | FPS | PickScore | CLIP[- ]?[Ss]core
-"""
-# Case-insensitive words, with the qualifiers that are part of a metric's name.
-_WORDS = r"""
-    (?:(?:top-?[15]|test|validation|zero-shot(?:\ transfer)?|overall|average|mean|balanced
-        |exact[- ]match|linear[- ]prob(?:e|ing)|few-shot|classification|pass@\d+)\ )*
-    accurac(?:y|ies)
-  | acc@\d+ | pass@\d+ | recall(?:@\d+)? | (?:mean\ )?average\ precision | precision(?:@\d+)?
-  | f1[- ]scores? | f-(?:score|measure) | perplexity | exact\ match | top-[15]\ error
-  | (?:word\ |character\ )?error\ rate | success\ rate | win\ rate | compression\ (?:ratio|rate)
-  | aesthetic\ score | inception\ score
-  | (?:inference\ |generation\ |training\ |decoding\ |generate\ )?(?:speed|throughput|latency)
-  | speed-?ups?
-"""
+# The names live in kg/data: one regular-expression alternative a line. Acronyms are
+# case-sensitive ("IS", "AP", "EM" only count in capitals, never as English words), words not.
 _METRIC = re.compile(
-    rf"(?<![\w\-@])(?:(?:{_ACRONYMS})|(?i:{_WORDS}))(?![\w\-@]|\.\d)", re.VERBOSE)
-
+    rf"(?<![\w\-@])(?:(?:{'|'.join(read_term_list('metric_acronyms.txt'))})"
+    rf"|(?i:{'|'.join(read_term_list('metric_words.txt'))}))(?![\w\-@]|\.\d)", re.VERBOSE)
 # Generic words a noisy lexicon might list as metrics; never a metric on their own here.
-_TOO_GENERIC = frozenset({"performance", "quality", "efficiency", "cost", "score", "scores",
-                          "time", "error", "results", "gain", "accuracy gain", "loss", "rate"})
+_TOO_GENERIC = frozenset(read_term_list("metric_too_generic.txt"))
 _LEXICON_TOKEN = re.compile(r"\w(?:[\w@&+\-/.]*\w)?")
 _MAX_WORDS = 4
 
@@ -48,26 +29,19 @@ _MAX_WORDS = 4
 @lru_cache(maxsize=1)
 def lexicon_metric_names() -> frozenset[str]:
     """Lowercased names and aliases of every Metric in kg.data.lexicons; empty if not installed."""
-    names: set[str] = set()
     try:
-        files = list(resources.files("kg.data.lexicons").iterdir())
+        entries = packaged_entries()
     except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
         return frozenset()
-    for f in files:
-        if not f.name.endswith(".jsonl"):
+    names: set[str] = set()
+    for entry in entries:
+        if entry.type != "Metric":
             continue
-        for line in f.read_text(encoding="utf-8").splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue
-            if not isinstance(entry, dict) or entry.get("type") != "Metric":
-                continue
-            for name in [entry.get("name"), *(entry.get("aliases") or [])]:
-                if isinstance(name, str) and 2 <= len(name) <= 60:
-                    key = name.strip().lower()
-                    if key not in _TOO_GENERIC and len(key.split()) <= _MAX_WORDS:
-                        names.add(key)
+        for name in [entry.name, *entry.aliases]:
+            if isinstance(name, str) and 2 <= len(name) <= 60:
+                key = name.strip().lower()
+                if key not in _TOO_GENERIC and len(key.split()) <= _MAX_WORDS:
+                    names.add(key)
     return frozenset(names)
 
 
