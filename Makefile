@@ -46,7 +46,7 @@ test: venv browser neo4j-start
 	$(BIN)/python -m pytest -q -rs -p no:cacheprovider; rc=$$?; scripts/neo4j-local stop; exit $$rc
 
 bench: venv
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m kg.bench.speed
 
 clean:
 	rm -rf $(OUT) .pytest_cache

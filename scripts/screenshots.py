@@ -16,12 +16,9 @@ from pathlib import Path
 
 import networkx as nx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench_render import chromium_page, load_graph, synthetic_graph, time_to_ready  # noqa: E402
-
-from kg.render.html import render_html  # noqa: E402
+from kg.bench.render import chromium_page, synthetic_graph, time_to_ready
+from kg.graph.formats import read_graph
+from kg.render.html import render_html
 
 
 def busiest_method(graph: nx.MultiDiGraph) -> str:
@@ -58,7 +55,7 @@ def main() -> None:
     ap.add_argument("--size", default="1600x1000", help="viewport WIDTHxHEIGHT")
     args = ap.parse_args()
     if args.graph.exists():
-        graph = load_graph(args.graph)
+        graph = read_graph(args.graph)
     else:
         print(f"warning: {args.graph} not found; photographing a synthetic graph instead", file=sys.stderr)
         graph = synthetic_graph(60)

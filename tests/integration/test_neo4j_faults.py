@@ -8,8 +8,6 @@ shown here with a real deadlock rather than a patched-in exception).
 
 from __future__ import annotations
 
-import importlib.util
-
 import logging
 import os
 import signal
@@ -26,6 +24,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+from kg.bench.neo4j_load import resample
 from kg.cli import cli
 from kg.errors import KgError
 from kg.graph.formats import read_graph, write_graph
@@ -58,11 +57,7 @@ def node_total(driver, settings) -> int:
 
 def copies(g: nx.MultiDiGraph, n: int) -> nx.MultiDiGraph:
     """``n`` disjoint copies of ``g``: the samples, resampled larger, as the load bench does."""
-    spec = importlib.util.spec_from_file_location(
-        "bench_neo4j", Path(__file__).resolve().parents[2] / "scripts" / "bench_neo4j.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    return bench.resample(g, n)
+    return resample(g, n)
 
 
 def batch_ends(g: nx.MultiDiGraph, size: int) -> set[int]:

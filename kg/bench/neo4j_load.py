@@ -1,6 +1,6 @@
 """Batched UNWIND/MERGE loading against one-row-per-transaction MERGE, on the same server and run.
 
-    NEO4J_PASSWORD=… .venv/bin/python scripts/bench_neo4j.py --yes [--graph out/graph.json] [--copies 20]
+    NEO4J_PASSWORD=… .venv/bin/python -m kg.bench.neo4j_load --yes [--graph out/graph.json] [--copies 20]
 
 The graph (default out/graph.json, else built from examples/hf-papers) is resampled ``--copies``
 times with suffixed keys. The batched loader (kg.store.neo4j.load_graph) loads every copy; the
@@ -20,34 +20,45 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.store.neo4j import (DEFAULT_BATCH_SIZE, DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Settings,
-                            apply_constraints, connect, count_graph, load_graph, node_rows,
-                            relationship_rows, wipe)
-
-ROOT = Path(__file__).resolve().parents[1]
+from kg.bench.common import ROOT, SAMPLES
+from kg.store.neo4j import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_DATABASE,
+    DEFAULT_URI,
+    DEFAULT_USER,
+    Settings,
+    apply_constraints,
+    connect,
+    count_graph,
+    load_graph,
+    node_rows,
+    relationship_rows,
+    wipe,
+)
 
 
 def sample_graph(path: Path | None) -> nx.MultiDiGraph:
     """The samples graph: a graph file if there is one, else the examples through the pipeline."""
     if path is not None and path.exists():
         from kg.graph.formats import read_graph
+
         return read_graph(path)
-    from kg.extract.run import extract_stream
+    from kg.extract.run import Extractor
     from kg.graph.build import build_graph
     from kg.read import read_papers
-    return build_graph(extract_stream(read_papers(sorted((ROOT / "examples" / "hf-papers").glob("*.txt")))))
+
+    extractions = Extractor("default").extract(read_papers(sorted(SAMPLES.glob("*.txt"))))
+    return build_graph(extractions)
 
 
 def resample(graph: nx.MultiDiGraph, copies: int) -> nx.MultiDiGraph:
     """``copies`` disjoint copies of ``graph``; copy i has keys ending in ``~i``."""
     out = nx.MultiDiGraph()
     for i in range(copies):
-        def nid(n: str) -> str:
-            return f"{n}~{i}"
         for n, attrs in graph.nodes(data=True):
-            out.add_node(nid(n), **{**attrs, "key": f"{attrs.get('key', n.partition(':')[2])}~{i}"})
+            out.add_node(f"{n}~{i}", **{**attrs, "key": f"{attrs.get('key', n.partition(':')[2])}~{i}"})
         for u, v, k, attrs in graph.edges(keys=True, data=True):
-            out.add_edge(nid(u), nid(v), key=k, **attrs)
+            out.add_edge(f"{u}~{i}", f"{v}~{i}", key=k, **attrs)
     return out
 
 
@@ -60,11 +71,14 @@ def naive_load(driver, graph: nx.MultiDiGraph, settings: Settings) -> int:
             driver.execute_query(query, key=row["key"], props=row["props"], database_=settings.database)
             rows += 1
     for (rel_type, head, tail), rel_list in relationship_rows(graph).items():
-        query = (f"MATCH (a:{head} {{key: $head}}) MATCH (b:{tail} {{key: $tail}}) "
-                 f"MERGE (a)-[r:{rel_type}]->(b) SET r += $props")
+        query = (
+            f"MATCH (a:{head} {{key: $head}}) MATCH (b:{tail} {{key: $tail}}) "
+            f"MERGE (a)-[r:{rel_type}]->(b) SET r += $props"
+        )
         for row in rel_list:
-            driver.execute_query(query, head=row["head"], tail=row["tail"], props=row["props"],
-                                 database_=settings.database)
+            driver.execute_query(
+                query, head=row["head"], tail=row["tail"], props=row["props"], database_=settings.database
+            )
             rows += 1
     return rows
 
@@ -82,13 +96,19 @@ def main(argv: list[str] | None = None) -> int:
     if not args.yes:
         parser.error(f"this wipes database {args.database!r} at {args.uri}; pass --yes")
 
-    settings = Settings(uri=args.uri, user=os.environ.get("NEO4J_USER", DEFAULT_USER),
-                        password=os.environ.get("NEO4J_PASSWORD", "paper-kg-local"), database=args.database)
+    settings = Settings(
+        uri=args.uri,
+        user=os.environ.get("NEO4J_USER", DEFAULT_USER),
+        password=os.environ.get("NEO4J_PASSWORD", "paper-kg-local"),
+        database=args.database,
+    )
     base = sample_graph(args.graph)
     big = resample(base, args.copies)
     small = resample(base, args.naive_copies)
-    print(f"samples graph: {base.number_of_nodes()} nodes, {base.number_of_edges()} edges; "
-          f"x{args.copies}: {big.number_of_nodes()} nodes, {big.number_of_edges()} edges")
+    print(
+        f"samples graph: {base.number_of_nodes()} nodes, {base.number_of_edges()} edges; "
+        f"x{args.copies}: {big.number_of_nodes()} nodes, {big.number_of_edges()} edges"
+    )
 
     driver = connect(settings)
     try:
@@ -118,8 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         driver.close()
 
-    print(f"batched (UNWIND, {args.batch_size} rows/tx): {report.rows} rows in {batched_s:.1f}s = "
-          f"{batched_rate:,.0f} rows/s")
+    print(
+        f"batched (UNWIND, {args.batch_size} rows/tx): {report.rows} rows in {batched_s:.1f}s = "
+        f"{batched_rate:,.0f} rows/s"
+    )
     print(f"naive (1 row/tx): {naive_rows} rows in {naive_s:.1f}s = {naive_rate:,.0f} rows/s")
     print(f"ratio: {batched_rate / naive_rate:.1f}x (target >= 20x)")
     return 0

@@ -14,7 +14,7 @@ corpus does instead of repeating the same few hundred papers:
 Shared vocabulary (CLIP, GPT-4, LLMs, ImageNet) stays, so popular entities gain many papers.
 Deterministic for a given seed and sample set; records are written one at a time.
 
-    python scripts/synth_corpus.py -n 100000 -o /tmp/synth.jsonl --seed 0
+    python -m kg.bench.synth -n 100000 -o /tmp/synth.jsonl --seed 0
 """
 
 from __future__ import annotations
@@ -28,17 +28,45 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "examples" / "hf-papers"
+from kg.bench.common import SAMPLES
 
 _TITLE_PREFIX = re.compile(r"^(?P<name>[^:]{1,40}?)\s*:\s*\S")
 _NAME_WORD = re.compile(r"^[A-Za-z0-9][\w.+'-]*$")
 _DATASET = re.compile(
-    r"\b(?P<name>[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)(?=\s+(?:benchmarks?|datasets?|corpus|corpora|suite|leaderboard)\b)")
+    r"\b(?P<name>[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)(?=\s+(?:benchmarks?|datasets?|corpus|corpora|suite|leaderboard)\b)"
+)
 _DECIMAL = re.compile(r"(?<![\w.])(?P<int>\d{1,3})\.(?P<frac>\d{1,3})(?![\w.])")
 
-_SYLLABLES = ("va", "lo", "ra", "mi", "no", "ki", "ze", "tor", "lum", "vex", "qua", "syn", "dra", "pix",
-              "mor", "tal", "gen", "ori", "nex", "sol", "kai", "ve", "ar", "bel", "cy", "do", "fu", "hy")
+_SYLLABLES = (
+    "va",
+    "lo",
+    "ra",
+    "mi",
+    "no",
+    "ki",
+    "ze",
+    "tor",
+    "lum",
+    "vex",
+    "qua",
+    "syn",
+    "dra",
+    "pix",
+    "mor",
+    "tal",
+    "gen",
+    "ori",
+    "nex",
+    "sol",
+    "kai",
+    "ve",
+    "ar",
+    "bel",
+    "cy",
+    "do",
+    "fu",
+    "hy",
+)
 _TAILS = ("Net", "Former", "LM", "GPT", "Diff", "VLM", "Agent", "Bench", "RL", "Seg", "Gen", "Mix", "")
 _VERSIONS = ("-7B", "-13B", "-v2", "-2", "-Large", "-Base", "-Mini", "-XL", "-1.5", "-Pro")
 _DATA_SUFFIXES = ("-Hard", "-v2", "-Lite", "-Pro", "-XL", "++", "-2K", "-Ext", "-Zero", "-Plus")
@@ -65,8 +93,16 @@ class Mutator:
     """Turns a seed record into the i-th synthetic record; one instance per corpus (it remembers
     the names it made, so later papers can reuse them)."""
 
-    def __init__(self, seeds: list[dict[str, Any]], seed: int = 0, *, reuse: float = 0.15,
-                 versioned: float = 0.2, dataset_rate: float = 0.4, pool_size: int = 5000):
+    def __init__(
+        self,
+        seeds: list[dict[str, Any]],
+        seed: int = 0,
+        *,
+        reuse: float = 0.15,
+        versioned: float = 0.2,
+        dataset_rate: float = 0.4,
+        pool_size: int = 5000,
+    ):
         self.seeds = seeds
         self.rng = random.Random(seed)
         self.seed = seed
@@ -126,12 +162,17 @@ class Mutator:
         for old in sorted({d.group("name") for d in _DATASET.finditer(abstract)}, key=lambda s: (-len(s), s)):
             if len(old) < 3 or old[0].islower():
                 continue
-            new = self.dataset_name(old)
-            if new:
-                abstract = _sub_word(abstract, old, new)
+            renamed = self.dataset_name(old)
+            if renamed:
+                abstract = _sub_word(abstract, old, renamed)
         abstract = _DECIMAL.sub(self._number, abstract)
-        return {"id": f"synth-{self.seed}-{i:07d}", "title": title, "abstract": abstract,
-                "authors": base.get("authors") or [], "date": base.get("date")}
+        return {
+            "id": f"synth-{self.seed}-{i:07d}",
+            "title": title,
+            "abstract": abstract,
+            "authors": base.get("authors") or [],
+            "date": base.get("date"),
+        }
 
 
 def generate(n: int, seed: int = 0, seeds: list[dict[str, Any]] | None = None) -> Iterator[dict[str, Any]]:
@@ -140,8 +181,7 @@ def generate(n: int, seed: int = 0, seeds: list[dict[str, Any]] | None = None) -
         yield mut.record(i)
 
 
-def write_corpus(out: IO[str] | str | Path, n: int, seed: int = 0,
-                 seeds: list[dict[str, Any]] | None = None) -> int:
+def write_corpus(out: IO[str] | str | Path, n: int, seed: int = 0, seeds: list[dict[str, Any]] | None = None) -> int:
     """Stream N records to a path or an open text file; returns the number of words written
     (title + abstract, whitespace-split)."""
     if isinstance(out, (str, Path)):
@@ -171,5 +211,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()
