@@ -91,3 +91,13 @@ def test_the_cli_starts_without_the_driver_or_networkx():
     code = "import sys, kg.cli; print(sorted(m for m in ('neo4j', 'networkx', 'spacy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_format_choices_come_from_the_registries():
+    from kg.graph.formats import FORMATS as GRAPH_FORMATS
+    from kg.read import FORMATS as READ_FORMATS
+
+    for name in ("extract", "build"):
+        params = {p.name: p for p in cli.commands[name].params}
+        assert params["fmt"].type.choices == READ_FORMATS
+    assert {p.name: p for p in cli.commands["build"].params}["graph_format"].type.choices == GRAPH_FORMATS

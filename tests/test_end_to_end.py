@@ -130,6 +130,6 @@ def test_no_generic_method_nodes(sample_graph):
 
 
 def test_readme_shows_the_real_stats_of_the_samples(sample_graph):
-    from kg.graph.build import format_stats, stats
+    from kg.graph.stats import format_stats, stats
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert format_stats(stats(sample_graph)) in readme, "README's kg stats excerpt is stale: paste `kg stats out/graph.json`"

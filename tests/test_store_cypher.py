@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from kg.errors import StoreError
 from kg.schema import NODE_TYPES
-from kg.store.commands import schema
+from kg.cli.store import schema
 from kg.store.neo4j import (Settings, constraint_statements, constraints_cypher, node_merge_query,
                             node_rows, relationship_merge_query, relationship_rows, to_property)
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.errors import UsageError
-from kg.store.commands import format_rows, json_or_text, parse_param, query
+from kg.cli.store import format_rows, json_or_text, parse_param, query
 from kg.store.queries import NAMED_QUERIES, bind_params, find_query
 
 REQUIRED = {"papers-on-dataset", "methods-on-benchmark", "top-datasets", "papers-without-code",

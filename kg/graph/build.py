@@ -8,7 +8,6 @@ backs them. Corpus-level resolution (acronyms, variants) runs once at the end.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -42,11 +41,6 @@ def read_extractions(path: str | Path) -> Iterator[Extraction]:
 def content_hash(paper: Paper) -> str:
     """What `kg build --update` compares: a paper whose id and text are unchanged is not re-extracted."""
     return hashlib.sha1(f"{paper.title}\n{paper.abstract}".encode("utf-8")).hexdigest()[:16]
-
-
-def seen_papers(g: nx.MultiDiGraph) -> dict[str, str]:
-    """Paper id → content hash of every paper already in a graph."""
-    return {d["key"]: d.get("content_hash", "") for _, d in g.nodes(data=True) if d.get("type") == "Paper"}
 
 
 def _evidence_dict(paper_id: str, ev: Evidence) -> dict[str, Any]:
@@ -133,31 +127,3 @@ def build_graph(extractions: Iterable[Extraction | dict], graph: nx.MultiDiGraph
     for ex in extractions:
         b.add(ex if isinstance(ex, Extraction) else Extraction.model_validate(ex))
     return b.finish()
-
-
-def stats(g: nx.MultiDiGraph) -> dict[str, Any]:
-    nodes = Counter(d.get("type", "?") for _, d in g.nodes(data=True))
-    edges = Counter(k for _, _, k in g.edges(keys=True))
-    top: dict[str, list[tuple[str, int]]] = {}
-    for t in ("Method", "Dataset", "Task", "Metric", "Repository"):
-        ranked = sorted(((d["name"], len(d.get("papers", []))) for _, d in g.nodes(data=True) if d.get("type") == t),
-                        key=lambda x: (-x[1], x[0]))
-        top[t] = ranked[:5]
-    return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
-            "node_types": dict(sorted(nodes.items())), "edge_types": dict(sorted(edges.items())), "top": top}
-
-
-def format_stats(s: dict[str, Any]) -> str:
-    lines = [f"nodes {s['nodes']:,}   edges {s['edges']:,}", "", "node type      count"]
-    lines += [f"  {t:<12} {c:>6,}" for t, c in s["node_types"].items()]
-    lines += ["", "edge type      count"]
-    lines += [f"  {t:<12} {c:>6,}" for t, c in s["edge_types"].items()]
-    lines += ["", "most connected (papers)"]
-    for t, ranked in s["top"].items():
-        if ranked:
-            lines.append(f"  {t:<10} " + ", ".join(f"{n} ({c})" for n, c in ranked))
-    return "\n".join(lines)
-
-
-def dumps_stats(s: dict[str, Any]) -> str:
-    return json.dumps(s, indent=2, ensure_ascii=False)

@@ -35,6 +35,23 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
     return _SUFFIX.get(Path(path).suffix.lower(), "json")
 
 
+def is_extraction_file(path: Path) -> bool:
+    """A ``kg extract`` JSONL (by its first line), which ``kg build`` reads without extracting."""
+    if path.suffix.lower() != ".jsonl" or not path.is_file():
+        return False
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        first = fh.readline()
+    return first.lstrip().startswith('{"paper"')
+
+
+def read_source(path: Path) -> nx.MultiDiGraph:
+    """A graph file (node-link JSON, GraphML, GEXF) or an extraction JSONL built into a graph."""
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        from kg.graph.build import build_graph, read_extractions
+        return build_graph(read_extractions(path))
+    return read_graph(path)
+
+
 def to_json_data(g: nx.MultiDiGraph) -> dict[str, Any]:
     return nx.node_link_data(g, edges="edges")
 

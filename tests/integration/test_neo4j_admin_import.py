@@ -17,7 +17,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.store.commands import export
+from kg.cli.store import export
 from kg.store.neo4j import Settings, connect, count_graph, load_graph, run_query
 
 pytestmark = pytest.mark.neo4j

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.store.commands import load, query
+from kg.cli.store import load, query
 
 pytestmark = pytest.mark.neo4j
 

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.store.commands import load
+from kg.cli.store import load
 from kg.store.neo4j import count_graph, load_graph, run_query
 
 pytestmark = pytest.mark.neo4j

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from kg.store.commands import query
+from kg.cli.store import query
 from kg.store.neo4j import count_graph, load_graph
 
 pytestmark = pytest.mark.neo4j

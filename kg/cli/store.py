@@ -1,55 +1,31 @@
-"""The click commands ``load``, ``query``, ``schema`` and ``export``; thin calls into kg.store.
+"""``kg load``, ``kg query``, ``kg schema`` and ``kg export``: thin calls into kg.store (Neo4j).
 
-Register them on the ``kg`` group with ``cli.add_command``. The password comes only from the
-environment (NEO4J_PASSWORD): an option would put it in shell history and ``ps`` output.
+The password comes only from the environment (NEO4J_PASSWORD): an option would put it in shell
+history and ``ps`` output.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import os
-import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from kg.errors import KgError, UsageError
+from kg.cli.common import KgCommand, progress
+from kg.errors import UsageError
 from kg.schema import NODE_TYPES, RELATION_TYPES
 from kg.store import settings as store_settings
 from kg.store.queries import NAMED_QUERIES, bind_params, find_query
 
-if TYPE_CHECKING:
-    import networkx as nx
-
 # kg.store.neo4j (the driver, networkx) is imported inside the commands that talk to Neo4j:
 # importing it costs ~0.9 s, which every kg command, --help included, would otherwise pay.
 
-__all__ = ["load", "query", "schema", "export", "read_source"]
-
-
-class _Failed(click.ClickException):
-    """A KgError as one line on stderr with the error's exit code."""
-
-    def __init__(self, error: KgError):
-        super().__init__(str(error))
-        self.exit_code = error.exit_code
-
-
-def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except KgError as exc:
-            raise _Failed(exc) from None
-    return wrapper
+__all__ = ["COMMANDS", "export", "format_rows", "json_or_text", "load", "parse_param", "query", "schema"]
 
 
 def _connection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -70,48 +46,19 @@ def _settings(uri: str, user: str, database: str) -> store_settings.Settings:
                           password=os.environ.get("NEO4J_PASSWORD", ""))
 
 
-def read_source(path: Path) -> nx.MultiDiGraph:
-    """A graph file (node-link JSON, GraphML, GEXF) or an extraction JSONL built into a graph."""
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        from kg.graph.build import build_graph, read_extractions
-        return build_graph(read_extractions(path))
-    from kg.graph.formats import read_graph
-    return read_graph(path)
-
-
-@contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar with rows/s on a terminal; nothing at all otherwise."""
-    if not sys.stderr.isatty():
-        yield lambda n: None
-        return
-    started = time.perf_counter()
-    done = 0
-
-    def rate(_: Any) -> str:
-        return f"{done / max(time.perf_counter() - started, 1e-9):,.0f} rows/s"
-
-    with click.progressbar(length=total, label=label, file=sys.stderr, item_show_func=rate) as bar:
-        def advance(n: int) -> None:
-            nonlocal done
-            done += n
-            bar.update(n)
-        yield advance
-
-
-@click.command()
+@click.command(cls=KgCommand)
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_connection_options
 @click.option("--batch-size", default=store_settings.DEFAULT_BATCH_SIZE, show_default=True,
               type=click.IntRange(min=1), help="Rows per transaction.")
 @click.option("--wipe", is_flag=True, help="Delete everything in the database first.")
 @click.option("--yes", is_flag=True, help="Do not ask before --wipe.")
-@_one_line_errors
 def load(source: Path, uri: str, user: str, database: str, batch_size: int, wipe: bool, yes: bool) -> None:
     """Load a graph (JSON/GraphML/GEXF) or an extraction JSONL into Neo4j, idempotently.
 
     Example: NEO4J_PASSWORD=… kg load out/graph.json --wipe --yes
     """
+    from kg.graph.formats import read_source
     from kg.store import neo4j as store
 
     graph = read_source(source)
@@ -123,7 +70,7 @@ def load(source: Path, uri: str, user: str, database: str, batch_size: int, wipe
                                              f"{database!r} at {uri}?", err=True):
                 raise UsageError("not wiped, nothing loaded")
             store.wipe(driver, settings)
-        with _progress(store.total_rows(graph), "loading") as advance:
+        with progress(store.total_rows(graph), "loading", "rows") as advance:
             report = store.load_graph(driver, graph, settings, batch_size=batch_size, on_batch=advance)
     finally:
         driver.close()
@@ -148,41 +95,53 @@ def json_or_text(raw: str) -> Any:
         return raw
 
 
-def format_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
-    """Rows as an aligned text table, a JSON array or CSV (lists and maps as JSON in cells)."""
-    def cell(value: Any) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, (list, dict)):
-            return json.dumps(value, ensure_ascii=False)
-        return str(value)
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
-    if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([cell(r.get(c)) for c in columns] for r in rows)
-        return buffer.getvalue().rstrip("\n")
-    table = [columns, *([cell(r.get(c)).replace("\n", " ") for c in columns] for r in rows)]
+
+def _table(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    table = [columns, *([_cell(r.get(c)).replace("\n", " ") for c in columns] for r in rows)]
     widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() for line in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines + [f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
 
 
-@click.command()
+def _json(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_cell(r.get(c)) for c in columns] for r in rows)
+    return buffer.getvalue().rstrip("\n")
+
+
+ROW_FORMATS: dict[str, Callable[[list[str], list[dict[str, Any]]], str]] = {
+    "table": _table, "json": _json, "csv": _csv}
+
+
+def format_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
+    """Rows as an aligned text table, a JSON array or CSV (lists and maps as JSON in cells)."""
+    return ROW_FORMATS[fmt](columns, rows)
+
+
+@click.command(cls=KgCommand)
 @click.argument("cypher", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter (repeatable). For raw Cypher VALUE is JSON if it parses, "
                    "else text (quote it, '\"2401.00003\"', to keep a number-like text).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(list(ROW_FORMATS)), default="table",
               show_default=True)
 @click.option("--write", is_flag=True, help="Allow the query to write (default: read-only).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @_connection_options
-@_one_line_errors
 def query(cypher: str | None, params: tuple[str, ...], fmt: str, write: bool, list_queries: bool,
           uri: str, user: str, database: str) -> None:
     """Run Cypher or a named query (see --list), read-only unless --write.
@@ -220,7 +179,7 @@ def query(cypher: str | None, params: tuple[str, ...], fmt: str, write: bool, li
     click.echo(format_rows(columns, rows, fmt))
 
 
-@click.command()
+@click.command(cls=KgCommand)
 @click.option("--cypher", is_flag=True, help="Print the Neo4j constraints and indexes as Cypher.")
 def schema(cypher: bool) -> None:
     """Show the node and relation types (from kg/schema.py), or --cypher for Neo4j.
@@ -240,7 +199,7 @@ def schema(cypher: bool) -> None:
         click.echo(f"  {r.name:<14} {'|'.join(r.heads)} -> {'|'.join(r.tails)}")
 
 
-@click.command()
+@click.command(cls=KgCommand)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-g", "--graph", "source", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -249,15 +208,19 @@ def schema(cypher: bool) -> None:
               show_default=True)
 @click.option("--database", default=store_settings.DEFAULT_DATABASE, show_default=True,
               help="Database name in the printed import command.")
-@_one_line_errors
 def export(directory: Path, source: Path, fmt: str, database: str) -> None:
     """Write neo4j-admin import CSVs for a graph or extraction JSONL, and the command to run.
 
     Example: kg export --format neo4j-admin out/neo4j-import --graph out/graph.json
     """
+    from kg.graph.formats import read_source
     from kg.store.admin_export import export_neo4j_admin
+
     report = export_neo4j_admin(read_source(source), directory, database)
     click.echo(f"wrote {len(report.node_files)} node files and {len(report.relationship_files)} "
                f"relationship files to {directory} ; with the DBMS stopped, run "
                f"(also in {report.command_file}):", err=True)
     click.echo(report.command)
+
+
+COMMANDS = (load, query, schema, export)

@@ -1,0 +1,58 @@
+"""``kg eval``: extraction quality against gold data (the scoring is kg.eval's)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from kg.cli.common import KgCommand
+
+
+@click.command("eval", cls=KgCommand)
+@click.option("--dataset", type=click.Choice(["scierc", "scier"]), default=None,
+              help="Score the NER (and with --relations the relation model) on a public corpus.")
+@click.option("--split", type=click.Choice(["train", "dev", "test"]), default="test", show_default=True)
+@click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The corpus JSONL (default ../shared/data/DATASET/SPLIT.jsonl).")
+@click.option("--relations", is_flag=True, help="Score relations instead of entities.")
+@click.option("--setting", type=click.Choice(["rel", "rel+"]), default="rel+", show_default=True,
+              help="rel: gold entities given; rel+: end to end from predicted entities.")
+@click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Score extraction against a gold JSONL of our format (tests/data/gold/GUIDELINES.md).")
+@click.option("--predictions", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="With --gold: a `kg extract` JSONL to score (default: extract the gold's sources now).")
+@click.option("--model", default="default", show_default=True)
+@click.option("--head", type=click.Choice(["auto", "main"]), default="auto", show_default=True,
+              help="With --dataset: auto scores the model's head for that corpus's annotation "
+                   "convention if it has one (scierc_ner for scierc), main the entities "
+                   "extraction uses (doc.ents).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None)
+@click.option("--json", "as_json", is_flag=True)
+def eval_(dataset, split, data_path, relations, setting, gold_path, predictions, model, head,
+          min_confidence, as_json):
+    """Measure extraction quality against gold data.
+
+    \b
+    kg eval --dataset scierc --split test
+    kg eval --dataset scierc --split test --head main
+    kg eval --dataset scier --split dev
+    kg eval --dataset scierc --split test --relations --setting rel+
+    kg eval --gold tests/data/gold/dev.jsonl
+    kg eval --gold tests/data/gold/test.jsonl
+    """
+    from kg.eval.run import evaluate_corpus, evaluate_gold
+
+    if (dataset is None) == (gold_path is None):
+        raise click.UsageError("give exactly one of --dataset or --gold")
+    if dataset:
+        report = evaluate_corpus(dataset, split, Path(data_path) if data_path else None, relations=relations,
+                                 setting=setting, model=model, head=head)
+    else:
+        report = evaluate_gold(Path(gold_path), Path(predictions) if predictions else None, model=model,
+                               min_confidence=min_confidence)
+    click.echo(json.dumps(report.data, indent=2) if as_json else report.text)
+
+
+COMMANDS = (eval_,)

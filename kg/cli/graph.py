@@ -1,0 +1,74 @@
+"""``kg stats``, ``kg render`` and ``kg explain``: reading a built graph."""
+
+from __future__ import annotations
+
+import click
+
+from kg.cli.common import KgCommand
+from kg.errors import KgError
+
+
+@click.command(cls=KgCommand)
+@click.argument("graph", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def stats(graph, as_json):
+    """Counts of nodes and edges by type, and the most connected entities.
+
+    \b
+    kg stats out/graph.json
+    """
+    from kg.graph.formats import read_graph
+    from kg.graph.stats import dumps_stats, format_stats
+    from kg.graph.stats import stats as compute
+
+    s = compute(read_graph(graph))
+    click.echo(dumps_stats(s) if as_json else format_stats(s))
+
+
+@click.command(cls=KgCommand)
+@click.argument("graph", type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
+@click.option("--focus", default=None, help="Show only the neighbourhood of this entity (name or alias).")
+@click.option("--depth", type=click.IntRange(1, 10), default=2, show_default=True)
+@click.option("--types", default=None, help="Comma-separated node types to keep, e.g. Method,Dataset.")
+@click.option("--min-papers", type=click.IntRange(0), default=0, show_default=True)
+@click.option("--max-nodes", type=click.IntRange(1), default=None, help="Keep the most connected N nodes.")
+@click.option("--title", default=None)
+def render(graph, output, focus, depth, types, min_papers, max_nodes, title):
+    """Render a self-contained, navigable HTML page of the graph.
+
+    \b
+    kg render out/graph.json -o out/graph.html
+    kg render out/graph.json -o out/clip.html --focus CLIP --depth 2
+    """
+    from kg.graph.formats import read_graph
+    from kg.render.html import render_html
+
+    g = read_graph(graph)
+    type_list = [t.strip() for t in types.split(",") if t.strip()] if types else None
+    try:
+        report = render_html(g, output, focus=focus, depth=depth, types=type_list, min_papers=min_papers,
+                             max_nodes=max_nodes, title=title)
+    except ValueError as err:  # the library's word for a focus or type that is not in the graph
+        raise KgError(str(err)) from None
+    click.echo(report.summary(), err=True)
+
+
+@click.command(cls=KgCommand)
+@click.argument("graph", type=click.Path())
+@click.argument("entity_or_edge")
+@click.option("--limit", type=click.IntRange(1), default=10, show_default=True, help="Evidence lines per edge.")
+def explain(graph, entity_or_edge, limit):
+    """Why an entity or an edge exists: its papers, sentences, extractors and confidences.
+
+    \b
+    kg explain out/graph.json CLIP
+    kg explain out/graph.json "MMRL -> USED_FOR -> few-shot learning"
+    """
+    from kg.graph.explain import explain as run
+    from kg.graph.formats import read_graph
+
+    click.echo(run(read_graph(graph), entity_or_edge, limit=limit))
+
+
+COMMANDS = (stats, render, explain)

@@ -1,0 +1,187 @@
+"""``kg extract`` and ``kg build``: inputs through the extraction pipeline into JSONL or a graph."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import click
+
+from kg.cli.common import KgCommand, LazyChoice, on_terminal, progress, summary
+from kg.errors import InputError
+
+
+def _reader_formats() -> tuple[str, ...]:
+    from kg.read import FORMATS
+    return FORMATS
+
+
+def _graph_formats() -> tuple[str, ...]:
+    from kg.graph.formats import FORMATS
+    return FORMATS
+
+
+def _shard(value: str | None):
+    if value is None:
+        return None
+    try:
+        i, n = (int(x) for x in value.split("/"))
+        if not 1 <= i <= n:
+            raise ValueError
+    except ValueError:
+        raise click.BadParameter("use I/N with 1 <= I <= N, e.g. 2/8") from None
+    return i, n
+
+
+def input_options(f):
+    f = click.option("--shard", callback=lambda ctx, p, v: _shard(v), default=None, metavar="I/N",
+                     help="Process only input files I of N (1-based, by sorted file order) for fan-out.")(f)
+    f = click.option("--format", "fmt", type=LazyChoice(_reader_formats),
+                     default=None, help="Input format (default: detected per file).")(f)
+    f = click.option("--skip-invalid", is_flag=True,
+                     help="Warn about each bad record and go on, instead of stopping at the first.")(f)
+    return f
+
+
+def extract_options(f):
+    f = click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+                     help="Drop entities below this confidence (default 0.5).")(f)
+    f = click.option("--workers", type=click.IntRange(1, 64), default=None,
+                     help="Processes for extraction (default: the machine's cores, at most 4; "
+                          "inputs of one batch run in-process).")(f)
+    f = click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True)(f)
+    f = click.option("--model", default="default", show_default=True,
+                     help='spaCy NER pipeline: "default" (shipped), a path, or "none" (rules only).')(f)
+    f = click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")(f)
+    return f
+
+
+def _files(inputs, shard):
+    from kg.read import input_files
+
+    files = input_files(inputs)
+    if shard:
+        i, n = shard
+        files = files[i - 1::n]
+    return files
+
+
+def _papers(files, fmt, skip_invalid):
+    from kg.read import read_papers
+
+    def warn(err: InputError) -> None:
+        click.echo(f"kg: warning: {err} (skipped)", err=True)
+
+    return read_papers(files, fmt, on_error=warn if skip_invalid else None)
+
+
+def _with_progress(stream: Iterable, files, fmt, shown: bool) -> Iterator:
+    """Papers/s and ETA on a terminal. Counting the papers first is cheap next to extracting them."""
+    if not (shown and on_terminal()):
+        yield from stream
+        return
+    from kg.read import read_papers
+
+    total = sum(1 for _ in read_papers(files, fmt, on_error=lambda err: None))
+    with progress(total, "extracting", "papers") as advance:
+        for item in stream:
+            advance(1)
+            yield item
+
+
+def _extractions(files, fmt, skip_invalid, quiet, model, workers, batch_size, min_confidence,
+                 only: Callable[[Iterable], Iterator] | None = None, as_lines=False):
+    """Extractions of the papers in ``files``; ``only`` filters the papers before extraction
+    (and hides the progress bar, whose total would be wrong)."""
+    from kg.extract.run import default_workers, extract_stream
+
+    papers = _papers(files, fmt, skip_invalid)
+    if only is not None:
+        papers = only(papers)
+    threshold = {} if min_confidence is None else {"min_confidence": min_confidence}
+    stream = extract_stream(papers, model=None if model == "none" else model,
+                            workers=default_workers() if workers is None else workers,
+                            batch_size=batch_size, as_lines=as_lines, **threshold)
+    return _with_progress(stream, files, fmt, shown=not quiet and only is None)
+
+
+@click.command(cls=KgCommand)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="-", show_default=True,
+              help="JSONL file to write (- for stdout).")
+@input_options
+@extract_options
+def extract(inputs, output, fmt, skip_invalid, shard, min_confidence, workers, batch_size, model, quiet):
+    """Extract entities, relations and results: one JSON line per paper.
+
+    \b
+    kg extract examples/hf-papers/ -o out/extractions.jsonl
+    kg extract corpus/ -o out/part-3.jsonl --shard 3/8 --workers 2
+    """
+    from kg.io.atomic import atomic_write
+
+    t0 = time.perf_counter()
+    stream = _extractions(_files(inputs, shard), fmt, skip_invalid, quiet, model, workers, batch_size,
+                          min_confidence, as_lines=True)
+    n = ents = rels = 0
+
+    def write(fh):
+        nonlocal n, ents, rels
+        for line in stream:
+            fh.write(line.json)
+            fh.write("\n")
+            n += 1
+            ents += line.entities
+            rels += line.relations
+
+    if output == "-":
+        write(click.get_text_stream("stdout"))
+    else:
+        with atomic_write(output) as fh:
+            write(fh)
+    summary(quiet, "extracted", {"papers": n, "entities": ents, "relations": rels}, t0)
+
+
+@click.command(cls=KgCommand)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Graph file to write.")
+@click.option("--graph-format", "graph_format", type=LazyChoice(_graph_formats), default=None,
+              help="Graph file format (default: from the suffix, else node-link JSON).")
+@click.option("--update", "update", type=click.Path(dir_okay=False), default=None,
+              help="Add to this existing graph, extracting only papers it does not hold yet "
+                   "(same id and text); -o defaults to the same file.")
+@input_options
+@extract_options
+def build(inputs, output, graph_format, update, fmt, skip_invalid, shard, min_confidence, workers, batch_size,
+          model, quiet):
+    """Build the knowledge graph from inputs (or from `kg extract` JSONL).
+
+    \b
+    kg build examples/hf-papers/ -o out/graph.json
+    kg build out/extractions.jsonl -o out/graph.graphml
+    kg build --update out/graph.json new_inputs/
+    """
+    from kg.graph.build import read_extractions
+    from kg.graph.formats import is_extraction_file, read_graph, write_graph
+    from kg.graph.stats import size
+    from kg.graph.update import GraphUpdate
+
+    t0 = time.perf_counter()
+    if output is None:
+        if update is None:
+            raise click.UsageError("give -o/--output (or --update GRAPH)")
+        output = update
+    todo = GraphUpdate(read_graph(update) if update else None)
+    paths = [Path(p) for p in inputs]
+    if all(is_extraction_file(p) for p in paths):
+        stream = todo.new_extractions(ex for p in paths for ex in read_extractions(p))
+    else:
+        stream = _extractions(_files(inputs, shard), fmt, skip_invalid, quiet, model, workers, batch_size,
+                              min_confidence, only=todo.new_papers if todo.filters else None)
+    g = todo.build(stream)
+    write_graph(g, output, graph_format)
+    summary(quiet, "built", {**todo.counts(), **size(g)}, t0)
+
+
+COMMANDS = (extract, build)

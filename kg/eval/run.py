@@ -1,0 +1,62 @@
+"""``kg eval``: which scorer a request goes to, and its report as data and as text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError
+
+
+@dataclass
+class EvalReport:
+    data: dict[str, Any]  # what --json prints
+    text: str  # the table otherwise
+
+
+def evaluate_corpus(dataset: str, split: str, data: Path | None, *, relations: bool, setting: str,
+                    model: str, head: str) -> EvalReport:
+    """NER (or, with ``relations``, relation) scores on a public corpus split."""
+    from kg.eval.corpora import corpus_path
+    from kg.extract.pipeline import build_nlp
+
+    if data is None and not corpus_path(dataset, split).exists():
+        raise InputError(str(corpus_path(dataset, split)), None,
+                         "corpus file not found; pass --data PATH or put the data in ../shared")
+    if relations:
+        from kg.eval.relations import evaluate_relations, format_relation_table
+
+        # rel gives the gold entities, so only rel+ runs the NER
+        nlp = build_nlp(model, rules=False, corpus_heads=True) if setting == "rel+" else None
+        res = evaluate_relations(dataset, split, data, nlp=nlp, setting=setting, head=head)
+        return EvalReport(res, format_relation_table(res))
+    from kg.eval.ner import describe_head, evaluate_ner, format_scores
+
+    nlp = build_nlp(model, rules=False, corpus_heads=True)
+    scored = describe_head(nlp, dataset, head)
+    scores = evaluate_ner(nlp, dataset, split, data, head=head)
+    return EvalReport(scores, format_scores(scores, f"{dataset} {split}: mention level, exact span match, "
+                                                    f"{scored}"))
+
+
+def evaluate_gold(gold: Path, predictions: Path | None, *, model: str,
+                  min_confidence: float | None) -> EvalReport:
+    """Our gold set against a ``kg extract`` JSONL, or against extracting its sources now."""
+    from kg.eval.gold import load_gold, score_gold
+
+    if predictions:
+        from kg.graph.build import read_extractions
+
+        preds = [ex.model_dump(mode="json") for ex in read_extractions(predictions)]
+    else:
+        from kg.extract.run import extract_stream
+        from kg.read import read_papers
+
+        files = sorted({g["source"]["file"] for g in load_gold(gold)})
+        threshold = {} if min_confidence is None else {"min_confidence": min_confidence}
+        stream = extract_stream(read_papers(files), model=None if model == "none" else model, workers=1,
+                                batch_size=64, **threshold)
+        preds = [ex.model_dump(mode="json") for ex in stream]
+    report = score_gold(gold, preds)
+    return EvalReport(report.as_dict(), report.table())
