@@ -23,8 +23,8 @@ from spacy.tokens import Doc
 from kg.extract.abbreviations import EXTRACTOR as ABBREVIATIONS
 from kg.extract.attach import attach
 from kg.extract.candidates import candidates, text_of
-from kg.extract.grouping import mark_proposed_objects, propagate, type_pairs
 from kg.extract.grouping import group as group_mentions
+from kg.extract.grouping import mark_proposed_objects, propagate, type_pairs
 from kg.extract.judge import judge_ner
 from kg.extract.mentions import set_mentions
 from kg.extract.paper_relations import PaperEntities, paper_entities

@@ -246,7 +246,7 @@ def _overlaps(tokens: set[int], start: int, end: int) -> bool:
 # It reads kg_lexicon's candidates (known names vouch for a list), so it comes after kg_lexicon.
 @rule_component(EXTRACTOR, priority=3, default_config={}, assigns=["doc._.kg_candidates"],
                 requires=["doc._.kg_candidates"])
-def make_dataset_cues(nlp: Language, name: str) -> "DatasetCues":
+def make_dataset_cues(nlp: Language, name: str) -> DatasetCues:
     return DatasetCues()
 
 

@@ -103,7 +103,7 @@ class Lexicon:
         self._entry_of = {vocab.strings[str(i)]: i for i in range(len(self.entries))}
 
     @classmethod
-    def from_package(cls, nlp: Language, package: str = LEXICON_PACKAGE) -> "Lexicon":
+    def from_package(cls, nlp: Language, package: str = LEXICON_PACKAGE) -> Lexicon:
         return cls(nlp.vocab, nlp.make_doc, packaged_entries(package))
 
     def find(self, doc: Doc) -> list[LexiconMatch]:
@@ -165,7 +165,7 @@ def _joined_name(doc: Doc, other: int, edge: int) -> bool:
     assigns=["doc._.kg_candidates"],
 )
 def make_lexicon_component(nlp: Language, name: str, *, confidence: float,
-                           variant_confidence: float) -> "LexiconComponent":
+                           variant_confidence: float) -> LexiconComponent:
     return LexiconComponent(Lexicon.from_package(nlp), confidence, variant_confidence)
 
 

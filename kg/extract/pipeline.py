@@ -20,8 +20,19 @@ from spacy.language import Language
 # (kg_tagged_entities decodes the main head, kg_encoder_ner is its disabled SciERC head;
 # kg_corpus_ner is the CNN kind of corpus head that scripts/train_ner.py trains).
 from kg.extract import (  # noqa: F401
-    abbreviations, corpus_ner, dataset_cues, encoder_ner, lexicon, names, proposals, relation_model,
-    relation_rules, results, tagged_entities, urls)
+    abbreviations,
+    corpus_ner,
+    dataset_cues,
+    encoder_ner,
+    lexicon,
+    names,
+    proposals,
+    relation_model,
+    relation_rules,
+    results,
+    tagged_entities,
+    urls,
+)
 
 # A new rule extractor: its module (a function decorated with registry.rule_component, giving its
 # priority), imported above, and its factory name here, in pipeline order. The order is checked by

@@ -318,7 +318,7 @@ class RelationModel:
         (directory / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path) -> "RelationModel":
+    def load(cls, directory: Path) -> RelationModel:
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         with np.load(directory / "weights.npz", allow_pickle=False) as z:
             rows, weights, bias = z["rows"], z["weights"], z["bias"]

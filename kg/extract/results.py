@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from spacy.language import Language
@@ -21,6 +20,7 @@ from spacy.tokens import Doc
 from kg.extract.candidates import extend
 from kg.extract.mentions import Mention, Span, run_by_sentence
 from kg.extract.metrics import find_metric_names
+from kg.extract.numbers import Value, read_values
 from kg.extract.relation_rules import clause_subject
 from kg.extract.sentences import split_sentences
 
@@ -28,31 +28,6 @@ __all__ = ["find_results"]
 
 _DIGIT = re.compile(r"\d")
 
-
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-# As written after a number; order matters ("%p" before "%", "times" glued or spaced).
-_UNIT = (r"(?:\s?\\?%\s?p\b|\s(?:percentage|percent)\s+points?\b|\s?\\?%\$?|\s?pp\b|\s?\\times\$?|\s?times\b|times(?=[a-z\s\d])"
-         r"|\s?×|[xX](?![\w])|-?fold\b|\s(?:points?|pts)\b|\s?dB\b)")
-_VALUE = re.compile(
-    rf"(?:(?<![\w.])(?P<sign>[+−±~]|-(?=\d))|(?<![\w.\-]))(?P<num>{_NUM})(?P<unit1>{_UNIT})?"
-    rf"(?:\s*(?P<sep>-|–|—|~|\bto\b|\bsim\b)\s*[+]?(?P<num2>{_NUM})(?P<unit2>{_UNIT})?)?")
-_BETWEEN = re.compile(rf"\bbetween\s+(?P<num>{_NUM})(?P<unit1>{_UNIT})?\s+and\s+"
-                      rf"(?P<num2>{_NUM})(?P<unit2>{_UNIT})?", re.IGNORECASE)
-
-# What a number is when it is not a result.
-_COUNT_NOUN = re.compile(
-    r"\s*(?:million|billion|thousand|trillion|datasets?|benchmarks?|tasks?|languages?|classes"
-    r"|categories|parameters?|params|images?|videos?|tokens?|samples?|examples?|instances?"
-    r"|layers?|heads?|experts?|epochs?|steps?|iterations?|GPUs?|TPUs?|hours?|minutes?|days?"
-    r"|seconds?|models?|agents?|frames?|pairs?|words?|documents?|queries|questions?|subjects?"
-    r"|domains?|participants?|annotators?|bits?|shots?|hops?|nodes?|users?|videos?|clips?"
-    r"|times\s+(?:fewer|less|more|smaller|larger)\s+(?:parameters|data|tokens|samples))\b",
-    re.IGNORECASE)
-_REFERENCE_BEFORE = re.compile(r"(?:\b(?:Sec(?:tion)?|Table|Tab|Fig(?:ure)?|Eq|Appendix|arXiv"
-                               r"|Chapter|Algorithm|Theorem|Lemma|Version|v)\.?\s*[:~]?\s*"
-                               r"|\[[\d,\s–-]*)$", re.IGNORECASE)
-_DIMENSIONS_AFTER = re.compile(r"\s*(?:\\?times\$?|×|x|X)\s*\d")
-_TIMES_UNIT = re.compile(r"\\?times|×|[xX]|fold")
 
 # Words allowed between a number and the metric that follows it ("17.52% absolute gains on F1@3").
 _FILLER = re.compile(r"\s*(?:absolute|relative|overall|average|avg\.?|mean|higher|lower|better"
@@ -74,7 +49,6 @@ _BY_BEFORE = re.compile(r"\bby\s+(?:(?:up\s+to|over|more\s+than|as\s+much\s+as|a
 _CHANGE_VERB_BEFORE = re.compile(
     r"\b(?:reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat)\w*\s+(?:(?:over|up\s+to"
     r"|more\s+than|about|approximately|around|nearly|roughly|almost)\s+)?$", re.IGNORECASE)
-_FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|~)?$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;:()]|,\s|\b(?:while|whereas|but|which)\b", re.IGNORECASE)
 _COORDINATED = re.compile(r"^\s*\)?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/)\s*\(?$")
 _FASTER_AFTER = re.compile(r"\s*(?:faster|quicker|speed-?ups?|acceleration)\b", re.IGNORECASE)
@@ -99,22 +73,6 @@ _NOT_A_DATASET = frozenset({"GPU", "GPUs", "CPU", "CPUs", "TPU", "TPUs", "A100",
 
 _CONFIDENCE = {"value_metric": 0.85, "metric_value": 0.85, "from_to": 0.85, "by_value": 0.8,
                "coordinated": 0.7, "faster": 0.7, "compared": 0.7}
-
-
-@dataclass
-class _Value:
-    start: int  # the whole value as written, sign and unit included
-    end: int
-    num_start: int  # where the reported number starts (the "to" end of "from a to b")
-    value: float
-    range_high: float | None
-    unit: str | None
-    sign: str
-    from_value: float | None = None
-    metric: Span | None = None
-    pattern: str = ""
-    source: "_Value | None" = None  # the list member whose metric a coordinated value shares
-    group_start: int = -1  # where its coordinated list ("by 28.82% and 23.39%") starts
 
 
 def find_results(text: str, mentions: Sequence[Mention], *,
@@ -143,7 +101,7 @@ def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[di
     metrics = sorted(metric_mentions + [
         n for n in find_metric_names(text, s0, s1)
         if not any(n[0] < e and s < n[1] for s, e in metric_mentions + others)])
-    values = [v for v in _values(text, s0, s1)
+    values = [v for v in read_values(text, s0, s1)
               if not any(v.start < e and s < v.end for s, e in metrics + others)]
     if not values or not metrics:
         return []
@@ -167,71 +125,7 @@ def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[di
     return out
 
 
-def _values(text: str, s0: int, s1: int) -> list[_Value]:
-    found: list[_Value] = []
-    between = list(_BETWEEN.finditer(text, s0, s1))
-    for m in between:
-        found.append(_value_from_match(text, m, m.start("num")))
-    skip_to = s0
-    for m in _VALUE.finditer(text, s0, s1):
-        if m.start() < skip_to or any(b.start() <= m.start() < b.end() for b in between):
-            continue
-        if _DIMENSIONS_AFTER.match(text, m.end("num")) or (
-                m.group("unit1") and _DIMENSIONS_AFTER.match(text, m.start("unit1"))):
-            skip_to = m.end() + 12  # "256 times 256": the second side is not a result either
-            continue
-        if not _is_result_like(text, m, s0, s1):
-            continue
-        found.append(_value_from_match(text, m, m.start()))
-    return sorted(found, key=lambda v: v.start)
-
-
-def _is_result_like(text: str, m: re.Match[str], s0: int, s1: int) -> bool:
-    end = m.end()
-    unit = m.group("unit2") or m.group("unit1")
-    nxt = text[end:end + 2]
-    if nxt[:1].isalpha() or (nxt[:1] == "-" and nxt[1:2].isalpha()):
-        return False  # "7B", "8TB", "4-bit", "3-hop"
-    if _COUNT_NOUN.match(text, end):
-        return False
-    if _REFERENCE_BEFORE.search(text, max(s0, m.start() - 12), m.start()):
-        return False
-    num = m.group("num")
-    if unit is None and m.group("num2") is None and "." not in num:
-        if 1900 <= int(num.replace(",", "")) <= 2099:
-            return False  # a year
-        if text[m.start() - 1:m.start()] == "(" and text[end:end + 1] == ")":
-            return False  # "(1)" enumerations
-    return True
-
-
-def _value_from_match(text: str, m: re.Match[str], start: int) -> _Value:
-    num = float(m.group("num").replace(",", ""))
-    num2 = float(m.group("num2").replace(",", "")) if m.group("num2") else None
-    unit = _unit(m.group("unit2") or m.group("unit1"))
-    sign = (m.groupdict().get("sign") or "").replace("−", "-")
-    if num2 is not None and m.groupdict().get("sep") == "to" and _FROM_BEFORE.search(
-            text, max(0, start - 12), start):
-        return _Value(start, m.end(), m.start("num2"), num2, None, unit, sign, from_value=num)
-    if num2 is not None:
-        return _Value(start, m.end(), start, min(num, num2), max(num, num2), unit, sign)
-    return _Value(start, m.end(), start, num, None, unit, sign)
-
-
-def _unit(written: str | None) -> str | None:
-    if not written:
-        return None
-    u = written.strip().replace("\\", "").replace("$", "").replace(" ", "")
-    if u in ("%p", "pp", "%", "dB"):
-        return u
-    if u.startswith(("percentage", "percent")):
-        return "pp"
-    if _TIMES_UNIT.fullmatch(u.lstrip("-")):
-        return "x"
-    return "points"
-
-
-def _link(text: str, v: _Value, metrics: list[Span], prev_end: int, s0: int) -> None:
+def _link(text: str, v: Value, metrics: list[Span], prev_end: int, s0: int) -> None:
     """Tie ``v`` to a metric: right after it, right before it, or before a "by v"."""
     after = _metric_after(text, v.end, metrics)
     if after is not None:
@@ -271,7 +165,7 @@ _COMPARED_BEFORE = re.compile(r"\b(?:than|compared\s+(?:to|with)|versus|vs\.?|ag
                               re.IGNORECASE)
 
 
-def _link_compared(text: str, values: list[_Value]) -> None:
+def _link_compared(text: str, values: list[Value]) -> None:
     """"the F1-score reaches 64.38% …, significantly higher than 44.76%": the compared number is
     in the same metric as the result before it in the sentence."""
     for i, v in enumerate(values):
@@ -282,9 +176,9 @@ def _link_compared(text: str, values: list[_Value]) -> None:
             v.metric, v.pattern, v.source = prev.metric, "compared", prev
 
 
-def _link_coordinated(text: str, values: list[_Value]) -> None:
+def _link_coordinated(text: str, values: list[Value]) -> None:
     """"by 28.82% and 23.39%", "(+3.6%, +1.5%, +1.2% mIoU)": one metric for the whole list."""
-    groups: list[list[_Value]] = []
+    groups: list[list[Value]] = []
     for v in values:
         if groups and _COORDINATED.match(text[groups[-1][-1].end:v.start]):
             groups[-1].append(v)
@@ -304,7 +198,7 @@ def _link_coordinated(text: str, values: list[_Value]) -> None:
                 v.metric, v.pattern, v.source = source.metric, "coordinated", source
 
 
-def _kind_direction(text: str, v: _Value, s0: int) -> tuple[str, str | None]:
+def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
     """Absolute or relative, and for a change which way: from sign, "by", nouns and verbs."""
     lead = v.source or v  # a coordinated value reads its cues where its list's metric is
     assert lead.metric is not None
@@ -338,7 +232,7 @@ def _kind_direction(text: str, v: _Value, s0: int) -> tuple[str, str | None]:
     return "relative", None
 
 
-def _result_dicts(text: str, v: _Value, s0: int, s1: int, ms: list[Mention],
+def _result_dicts(text: str, v: Value, s0: int, s1: int, ms: list[Mention],
                   dataset: Span | None, metric_mention: bool) -> list[dict[str, Any]]:
     assert v.metric is not None
     kind, direction = _kind_direction(text, v, s0)
@@ -394,7 +288,7 @@ def _dataset(text: str, start: int, anchor: int, s0: int, s1: int,
     return None
 
 
-def _respectively_datasets(text: str, s1: int, values: list[_Value],
+def _respectively_datasets(text: str, s1: int, values: list[Value],
                            ms: list[Mention]) -> dict[int, Span]:
     """"+0.3% accuracy, +1.7 mIoU and +0.9 AP on ImageNet-1K, ADE20K and COCO respectively"."""
     if len(values) < 2 or "respectively" not in text[values[0].start:s1]:

@@ -1,0 +1,121 @@
+"""Numbers as abstracts write them, for kg/extract/results.py: "64.38%", "+1.7 mIoU", "from 6.18 to
+1.61", "between 3 and 5 pp", "2x" — with their units, and without the numbers that are not
+results (years, counts such as "15 datasets", sizes such as "7B", citations, enumerations,
+resolutions such as "256x256").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+Span = tuple[int, int]
+
+__all__ = ["Value", "read_values"]
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# As written after a number; order matters ("%p" before "%", "times" glued or spaced).
+_UNIT = (r"(?:\s?\\?%\s?p\b|\s(?:percentage|percent)\s+points?\b|\s?\\?%\$?|\s?pp\b|\s?\\times\$?|\s?times\b|times(?=[a-z\s\d])"
+         r"|\s?×|[xX](?![\w])|-?fold\b|\s(?:points?|pts)\b|\s?dB\b)")
+_VALUE = re.compile(
+    rf"(?:(?<![\w.])(?P<sign>[+−±~]|-(?=\d))|(?<![\w.\-]))(?P<num>{_NUM})(?P<unit1>{_UNIT})?"
+    rf"(?:\s*(?P<sep>-|–|—|~|\bto\b|\bsim\b)\s*[+]?(?P<num2>{_NUM})(?P<unit2>{_UNIT})?)?")
+_BETWEEN = re.compile(rf"\bbetween\s+(?P<num>{_NUM})(?P<unit1>{_UNIT})?\s+and\s+"
+                      rf"(?P<num2>{_NUM})(?P<unit2>{_UNIT})?", re.IGNORECASE)
+
+# What a number is when it is not a result.
+_COUNT_NOUN = re.compile(
+    r"\s*(?:million|billion|thousand|trillion|datasets?|benchmarks?|tasks?|languages?|classes"
+    r"|categories|parameters?|params|images?|videos?|tokens?|samples?|examples?|instances?"
+    r"|layers?|heads?|experts?|epochs?|steps?|iterations?|GPUs?|TPUs?|hours?|minutes?|days?"
+    r"|seconds?|models?|agents?|frames?|pairs?|words?|documents?|queries|questions?|subjects?"
+    r"|domains?|participants?|annotators?|bits?|shots?|hops?|nodes?|users?|videos?|clips?"
+    r"|times\s+(?:fewer|less|more|smaller|larger)\s+(?:parameters|data|tokens|samples))\b",
+    re.IGNORECASE)
+_REFERENCE_BEFORE = re.compile(r"(?:\b(?:Sec(?:tion)?|Table|Tab|Fig(?:ure)?|Eq|Appendix|arXiv"
+                               r"|Chapter|Algorithm|Theorem|Lemma|Version|v)\.?\s*[:~]?\s*"
+                               r"|\[[\d,\s–-]*)$", re.IGNORECASE)
+_DIMENSIONS_AFTER = re.compile(r"\s*(?:\\?times\$?|×|x|X)\s*\d")
+_TIMES_UNIT = re.compile(r"\\?times|×|[xX]|fold")
+
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|~)?$", re.IGNORECASE)
+
+
+@dataclass
+class Value:
+    start: int  # the whole value as written, sign and unit included
+    end: int
+    num_start: int  # where the reported number starts (the "to" end of "from a to b")
+    value: float
+    range_high: float | None
+    unit: str | None
+    sign: str
+    from_value: float | None = None
+    metric: Span | None = None
+    pattern: str = ""
+    source: Value | None = None  # the list member whose metric a coordinated value shares
+    group_start: int = -1  # where its coordinated list ("by 28.82% and 23.39%") starts
+
+
+def read_values(text: str, s0: int, s1: int) -> list[Value]:
+    found: list[Value] = []
+    between = list(_BETWEEN.finditer(text, s0, s1))
+    for m in between:
+        found.append(_value_from_match(text, m, m.start("num")))
+    skip_to = s0
+    for m in _VALUE.finditer(text, s0, s1):
+        if m.start() < skip_to or any(b.start() <= m.start() < b.end() for b in between):
+            continue
+        if _DIMENSIONS_AFTER.match(text, m.end("num")) or (
+                m.group("unit1") and _DIMENSIONS_AFTER.match(text, m.start("unit1"))):
+            skip_to = m.end() + 12  # "256 times 256": the second side is not a result either
+            continue
+        if not _is_result_like(text, m, s0, s1):
+            continue
+        found.append(_value_from_match(text, m, m.start()))
+    return sorted(found, key=lambda v: v.start)
+
+
+def _is_result_like(text: str, m: re.Match[str], s0: int, s1: int) -> bool:
+    end = m.end()
+    unit = m.group("unit2") or m.group("unit1")
+    nxt = text[end:end + 2]
+    if nxt[:1].isalpha() or (nxt[:1] == "-" and nxt[1:2].isalpha()):
+        return False  # "7B", "8TB", "4-bit", "3-hop"
+    if _COUNT_NOUN.match(text, end):
+        return False
+    if _REFERENCE_BEFORE.search(text, max(s0, m.start() - 12), m.start()):
+        return False
+    num = m.group("num")
+    if unit is None and m.group("num2") is None and "." not in num:
+        if 1900 <= int(num.replace(",", "")) <= 2099:
+            return False  # a year
+        if text[m.start() - 1:m.start()] == "(" and text[end:end + 1] == ")":
+            return False  # "(1)" enumerations
+    return True
+
+
+def _value_from_match(text: str, m: re.Match[str], start: int) -> Value:
+    num = float(m.group("num").replace(",", ""))
+    num2 = float(m.group("num2").replace(",", "")) if m.group("num2") else None
+    unit = _unit(m.group("unit2") or m.group("unit1"))
+    sign = (m.groupdict().get("sign") or "").replace("−", "-")
+    if num2 is not None and m.groupdict().get("sep") == "to" and _FROM_BEFORE.search(
+            text, max(0, start - 12), start):
+        return Value(start, m.end(), m.start("num2"), num2, None, unit, sign, from_value=num)
+    if num2 is not None:
+        return Value(start, m.end(), start, min(num, num2), max(num, num2), unit, sign)
+    return Value(start, m.end(), start, num, None, unit, sign)
+
+
+def _unit(written: str | None) -> str | None:
+    if not written:
+        return None
+    u = written.strip().replace("\\", "").replace("$", "").replace(" ", "")
+    if u in ("%p", "pp", "%", "dB"):
+        return u
+    if u.startswith(("percentage", "percent")):
+        return "pp"
+    if _TIMES_UNIT.fullmatch(u.lstrip("-")):
+        return "x"
+    return "points"
