@@ -50,7 +50,8 @@ neo4j-stop:
 	scripts/neo4j-local stop
 
 lint: venv  ## ruff (lint and format) and mypy on kg/; each runs even when one before it fails
-	@rc=0; $(BIN)/ruff check kg || rc=1; $(BIN)/ruff format --check kg || rc=1; $(BIN)/mypy || rc=1; exit $$rc
+	@rc=0; $(BIN)/ruff check --output-format concise kg || rc=1; \
+	$(BIN)/ruff format --check --output-format concise kg || rc=1; $(BIN)/mypy || rc=1; exit $$rc
 
 # The edit loop, under 2 minutes: lint, then the tests that need no server, no browser and are
 # not marked slow (tests/conftest.py lists the slow ones). Both run; either failing fails it.
