@@ -34,6 +34,7 @@ SLOW = {
     "test_atomic_outputs.py::test_killed_runs_leave_previous_output",
     "test_bad_input.py::test_one_megabyte_abstract_is_processed",
     "test_bench.py::test_scale_and_memory_reports",
+    "test_corpus_ner.py::test_end_to_end_relations_read_the_scierc_head_by_default",
     "test_corpus_ner.py::test_scierc_head_beats_the_main_head_on_scierc_and_the_cli_says_which_it_scored",
     "test_corpus_ner.py::test_tiny_two_head_run_adds_a_self_contained_disabled_scierc_head",
     "test_determinism.py::test_default_model_is_byte_identical",
