@@ -1,19 +1,25 @@
 """paper-kg: machine-learning paper abstracts in, knowledge graph out.
 
     import kg
-    extractions = kg.extract([{"id": "1", "title": "…", "abstract": "…"}])
+    extractions = kg.extract_papers([{"id": "1", "title": "…", "abstract": "…"}])
     graph = kg.build_graph(extractions)          # a networkx.MultiDiGraph
     kg.render(graph, "graph.html")
 """
 
-from kg import extract  # noqa: F401  (a callable package: kg.extract(records))
-
 __version__ = "0.1.0"
-__all__ = ["extract", "build_graph", "render", "read_papers", "read_graph", "write_graph"]
+# kg.extract is the extraction package (kg.extract.build_nlp, kg.extract.urls, …); the function
+# that mirrors `kg extract` is extract_papers, so the name means one thing.
+__all__ = ["extract_papers", "build_graph", "render", "read_papers", "read_graph", "write_graph"]
 
 
 def __getattr__(name: str):
     # Lazy: `import kg` stays cheap for the CLI's --help.
+    if name == "extract_papers":
+        from kg.api import extract
+        return extract
+    if name == "extract":  # the subpackage, for `import kg; kg.extract.build_nlp()`
+        import importlib
+        return importlib.import_module("kg.extract")
     if name in ("build_graph", "render"):
         from kg import api
         return getattr(api, name)

@@ -93,7 +93,7 @@ def test_formats_round_trip_and_stats_reads_them(sample_graph, tmp_path, fmt):
 
 def test_python_api_mirrors_cli():
     import kg
-    (ex,) = kg.extract([{"id": "x1", "title": "MMRL: Multi-Modal Representation Learning for Vision-Language Models",
+    (ex,) = kg.extract_papers([{"id": "x1", "title": "MMRL: Multi-Modal Representation Learning for Vision-Language Models",
                          "abstract": "Large-scale pre-trained Vision-Language Models (VLMs) have become essential. "
                                      "We propose a novel Multi-Modal Representation Learning (MMRL) framework. "
                                      "Code: https://github.com/yunncheng/MMRL."}])

@@ -1,27 +1,23 @@
 """Extraction: spaCy components (one module per rule), the pipeline, and the assembler.
 
-``kg.extract(...)`` is also callable (the Python API mirrors ``kg extract``): the package module
-is given a ``__call__`` so that both ``kg.extract(records)`` and ``kg.extract.urls`` work.
+``kg.extract`` is this package and nothing else; the Python API's entry point is
+``kg.extract_papers(records)``. ``kg.extract.build_nlp()`` gives the pipeline (both stages: a Doc
+gets candidates, relations and results in ``doc._``) and ``kg.extract.Extractor`` runs it over
+papers; both are imported on first use, so ``import kg.extract.sentences`` stays light.
 """
 
 from __future__ import annotations
 
-import sys
-import types
-from collections.abc import Iterable
 from typing import Any
 
-
-def extract(items: Iterable[Any] | str, *, model: Any = "default", min_confidence: float | None = None,
-            workers: int = 1) -> list:
-    """Extract from texts, dicts ({"title", "abstract", …}) or Paper records; returns Extractions."""
-    from kg.api import extract as _extract
-    return _extract(items, model=model, min_confidence=min_confidence, workers=workers)
+__all__ = ["Extractor", "build_nlp"]
 
 
-class _CallableModule(types.ModuleType):
-    def __call__(self, *args: Any, **kwargs: Any) -> list:
-        return extract(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+def __getattr__(name: str) -> Any:
+    if name == "build_nlp":
+        from kg.extract.pipeline import build_nlp
+        return build_nlp
+    if name == "Extractor":
+        from kg.extract.run import Extractor
+        return Extractor
+    raise AttributeError(f"module 'kg.extract' has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 Components never store Span objects in extensions (that breaks ``nlp.pipe(n_process>1)``):
 they append dicts of character offsets and strings to ``doc._.kg_candidates``; the paper
-assembler (kg/extract/paper.py) turns them into Entities, Relations and Results.
+resolution (kg/extract/assemble.py) turns them into the paper's entities.
 
 A candidate dict has:
     start, end   character offsets into doc.text

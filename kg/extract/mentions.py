@@ -38,15 +38,16 @@ def set_mentions(doc: Doc, mentions: list[tuple[int, int, str, str]]) -> None:
 
 
 def doc_mentions(doc: Doc, use_ents: bool = True, use_candidates: bool = True) -> list[Mention]:
-    """Scientific mentions of a Doc, sorted: the final ones when set, else its entities and kg
-    candidates with overlaps resolved longest first (the finders expect disjoint spans)."""
+    """Scientific mentions of a Doc, sorted: the final ones when set, else its kg candidates and
+    entities with overlaps resolved longest first, a rule's claim before the NER's on the same
+    span (the finders expect disjoint spans)."""
     if doc._.kg_mentions is not None:
         return sorted((m["start"], m["end"], m["label"]) for m in doc._.kg_mentions)
-    found: set[Mention] = set()
-    if use_ents:
-        found |= {(e.start_char, e.end_char, e.label_) for e in doc.ents}
+    found: dict[Mention, None] = {}  # insertion-ordered: the rules' claims before the NER's
     if use_candidates:
-        found |= {(c["start"], c["end"], c["label"]) for c in candidates(doc)}
+        found.update(((c["start"], c["end"], c["label"]), None) for c in candidates(doc))
+    if use_ents:
+        found.update(((e.start_char, e.end_char, e.label_), None) for e in doc.ents)
     kept: list[Mention] = []
     for m in sorted((m for m in found if m[2] in SCIENTIFIC_TYPES), key=lambda m: (m[0] - m[1], m[0])):
         if all(m[1] <= k[0] or m[0] >= k[1] for k in kept):

@@ -1,0 +1,138 @@
+"""The one integration path: the registered components are what the Extractor runs."""
+
+from __future__ import annotations
+
+import re
+
+import spacy
+
+from kg.extract import pipeline
+from kg.extract.candidates import add_candidate, text_of
+from kg.extract.mentions import doc_mentions
+from kg.extract.pipeline import RULE_COMPONENTS, SENTENCE_COMPONENTS, build_nlp
+from kg.extract.registry import PRIORITY, instance_priorities, rule_component
+from kg.extract.run import Extractor
+from kg.model import Paper
+
+
+# The documented way to add a rule extractor (README, "Design"): a module with a factory declared
+# through rule_component (its priority goes with it) and its name in pipeline.RULE_COMPONENTS.
+@rule_component("test_tiny_tasks", priority=0, default_config={"confidence": 0.95},
+                assigns=["doc._.kg_candidates"])
+def make_tiny_tasks(nlp, name: str, confidence: float):
+    def tiny_tasks(doc):
+        for m in re.finditer(r"\bFooNet\b", text_of(doc)):
+            add_candidate(doc, m.start(), m.end(), "Task", name, confidence)
+        return doc
+    return tiny_tasks
+
+
+PAPER = Paper(id="p1", title="FooNet: a test",
+              abstract="We study FooNet, and evaluate CLIP on ImageNet, where it reaches an accuracy of 76.2%. "
+                       "Code: https://github.com/foo/bar.")
+
+
+def test_a_tiny_rule_extractor_needs_its_module_and_one_registration(monkeypatch) -> None:
+    (before,) = Extractor(nlp=build_nlp(None)).extract([PAPER])
+    (foo,) = [e for e in before.entities if e.name == "FooNet"]
+    assert foo.type == "Method" and "test_tiny_tasks" not in foo.extractors
+
+    monkeypatch.setattr(pipeline, "RULE_COMPONENTS", RULE_COMPONENTS + ("test_tiny_tasks",))
+    (ex,) = Extractor(nlp=build_nlp(None)).extract([PAPER])
+    (foo,) = [e for e in ex.entities if e.name == "FooNet"]
+    # its priority (0) beats the proposal and coined-name rules on the same span
+    assert foo.type == "Task" and "test_tiny_tasks" in foo.extractors
+
+
+def test_priority_follows_the_factory_not_the_instance_name() -> None:
+    nlp = build_nlp(None, rules=False)
+    for name in RULE_COMPONENTS + SENTENCE_COMPONENTS:
+        nlp.add_pipe(name, name="links" if name == "kg_urls" else None)
+    ranks = instance_priorities(nlp)
+    assert ranks["links"] == PRIORITY["kg_urls"] == 0
+    assert ranks["links"] < ranks["kg_names"] < ranks["ner"]
+    (ex,) = Extractor(nlp=nlp).extract([PAPER])
+    (repo,) = [e for e in ex.entities if e.type == "Repository"]
+    assert repo.extractors == ["links"]
+
+
+def test_analyze_pipes_finds_no_problem_in_the_pipeline() -> None:
+    for model in ("default", None):
+        problems = build_nlp(model).analyze_pipes()["problems"]
+        assert all(not p for p in problems.values()), problems
+
+
+def test_analyze_pipes_catches_dataset_cues_before_any_candidates() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_dataset_cues")
+    assert nlp.analyze_pipes()["problems"]["kg_dataset_cues"] == ["doc._.kg_candidates"]
+
+
+def test_build_nlp_alone_gives_relations_and_results() -> None:
+    nlp = build_nlp()
+    doc = nlp("We evaluate CLIP on ImageNet, where it reaches an accuracy of 76.2%.")
+    assert ("EVALUATED_ON", "CLIP", "ImageNet") in {
+        (r["type"], doc.text[slice(*r["head"])], doc.text[slice(*r["tail"])]) for r in doc._.kg_relations}
+    assert [(r["metric_name"], r["value"]) for r in doc._.kg_results] == [("accuracy", 76.2)]
+
+
+def test_extractor_output_comes_from_the_components() -> None:
+    """Without kg_results in the pipeline there are no results: nothing recomputes them."""
+    nlp = build_nlp(None)
+    (ex,) = Extractor(nlp=nlp).extract([PAPER])
+    assert ex.results
+    nlp.remove_pipe("kg_results")
+    (ex,) = Extractor(nlp=nlp).extract([PAPER])
+    assert ex.results == [] and ex.relations
+
+
+def test_stage_two_reads_the_resolved_mentions(monkeypatch) -> None:
+    from kg.extract import run
+    seen = {}
+
+    def spy(paper, docs, resolution):
+        seen.update(docs)
+        return real(paper, docs, resolution)
+    real = run.assemble
+    monkeypatch.setattr(run, "assemble", spy)
+    (ex,) = Extractor(nlp=build_nlp(None)).extract([PAPER])
+    ids = {e.id for e in ex.entities}
+    for doc in seen.values():
+        spans = {(m["start"], m["end"]) for m in doc._.kg_mentions}
+        assert {m["id"] for m in doc._.kg_mentions} <= ids
+        assert all(tuple(r["head"]) in spans and tuple(r["tail"]) in spans for r in doc._.kg_relations or [])
+    assert seen["abstract"]._.kg_relations and seen["abstract"]._.kg_results
+
+
+def test_fallback_mentions_prefer_a_rule_over_the_ner_on_one_span() -> None:
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("We use ImageNet data.")
+    doc.ents = [doc.char_span(7, 15, "Method")]
+    add_candidate(doc, 7, 15, "Dataset", "kg_lexicon", 0.9)
+    assert doc_mentions(doc) == [(7, 15, "Dataset")]
+    add_candidate(doc, 7, 20, "Task", "kg_names", 0.5)  # longer: wins the overlap
+    assert doc_mentions(doc) == [(7, 20, "Task")]
+
+
+def test_final_mentions_are_what_the_sentence_components_read() -> None:
+    ex = Extractor(nlp=build_nlp(None))
+    with ex.nlp.select_pipes(disable=list(SENTENCE_COMPONENTS)):
+        doc = ex.nlp("We evaluate CLIP on ImageNet.")
+    doc._.kg_mentions = [{"start": 12, "end": 16, "label": "Method", "id": "Method:clip"}]
+    assert doc_mentions(doc) == [(12, 16, "Method")]
+    assert ex.nlp.get_pipe("kg_relation_rules")(doc)._.kg_relations == []  # one mention: no pair
+
+
+def test_title_prefix_is_found_by_kg_proposals_on_a_title_doc() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_proposals")
+    title = nlp.make_doc("Aligner: a study of X")
+    title._.kg_field = "title"
+    found = nlp(title)._.kg_candidates
+    assert [(c["start"], c["end"], c.get("confirm_in")) for c in found] == [(0, 7, "abstract")]
+    assert nlp("Aligner: a study of X")._.kg_candidates is None  # not a title
+
+    ex = Extractor(nlp=build_nlp(None))
+    for abstract, proposed in (("We study it.", False), ("Aligner improves X.", True)):
+        (out,) = ex.extract([Paper(id="t", title="Aligner: a study of X", abstract=abstract)])
+        assert any(e.name == "Aligner" and e.proposed for e in out.entities) is proposed
