@@ -26,6 +26,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy
 
@@ -34,8 +35,16 @@ sys.path.insert(0, str(ROOT))
 
 from kg.eval.corpora import SCI_LABELS, NerExample, read_corpus  # noqa: E402
 from kg.eval.ner import score_spans  # noqa: E402
-from kg.extract.encoder_ner import (MAX_PIECES, SpanEncoder, dequantize,  # noqa: E402
-                                    encode, enumerate_spans, piece_windows, quantize, span_logits)
+from kg.extract.encoder_ner import (  # noqa: E402
+    MAX_PIECES,
+    SpanEncoder,
+    dequantize,
+    encode,
+    enumerate_spans,
+    piece_windows,
+    quantize,
+    span_logits,
+)
 from kg.extract.wordpiece import CLS, PAD, SEP, UNK, WordPiece  # noqa: E402
 
 LABELS = list(SCI_LABELS)
@@ -115,7 +124,7 @@ def prune_vocab(vocab: list[str], texts: list[list[str]], common: int) -> list[i
 
 def tiny_encoder(vocab: list[str], seed: int) -> tuple[dict[str, numpy.ndarray], int, int]:
     rng = numpy.random.default_rng(seed)
-    H, I, n = 32, 64, 2
+    H, I, n = 32, 64, 2  # noqa: E741 (BERT's names: hidden, intermediate, layers)
     p = {"emb.word": rng.normal(0, 0.02, (len(vocab), H)), "emb.pos": rng.normal(0, 0.02, (MAX_PIECES, H)),
          "emb.type": rng.normal(0, 0.02, (2, H)), "emb.ln.g": numpy.ones(H), "emb.ln.b": numpy.zeros(H)}
     for i in range(n):
@@ -139,22 +148,118 @@ def span_head(hidden: int, width_dim: int, ffn: int, max_width: int, n_classes: 
             "span.b2": numpy.zeros(n_classes, numpy.float32)}
 
 
+# --- the main head's training data: four corpora, each trusted only on what it annotates ---
+
+SAMPLE_GOLD = ROOT / "tests" / "data" / "gold" / "train.jsonl"
+# SciER is one example per sentence; consecutive sentences of a paper are joined up to this
+# many words, so training sees context of about an abstract's length, as inference does.
+CHUNK_WORDS = 160
+
+
+def join_sentences(examples: list[NerExample], max_words: int = CHUNK_WORDS) -> list[NerExample]:
+    """Consecutive examples of one document (ids ``doc#n``) joined into chunks of ≤ ``max_words``."""
+    out: list[NerExample] = []
+    for ex in examples:
+        doc = ex.id.split("#")[0]
+        last = out[-1] if out else None
+        if last is not None and last.id.split("#")[0] == doc and len(last.words) + len(ex.words) <= max_words:
+            n = len(last.words)
+            last.words += ex.words
+            last.spans += [(s + n, e + n, label) for s, e, label in ex.spans]
+            last.other_spans += [(s + n, e + n) for s, e in ex.other_spans]
+        else:
+            out.append(NerExample(ex.id, list(ex.words), list(ex.spans), ex.dataset, list(ex.other_spans)))
+    return out
+
+
+def sample_examples(path: Path = SAMPLE_GOLD) -> list[NerExample]:
+    """Our annotated training abstracts (entity level, no offsets) as token spans: every
+    occurrence of a name or alias, case-insensitively, on spaCy's tokens, longest first.
+    Title and abstract are separate examples, as extraction reads them."""
+    import spacy
+
+    from kg.eval.gold import load_gold
+    from kg.read import read_papers
+
+    tokenizer = spacy.blank("en").tokenizer
+    by_source = {(Path(p.source.file).name, p.source.line): p
+                 for p in read_papers([ROOT / "examples" / "hf-papers"])}
+    out: list[NerExample] = []
+    for rec in load_gold(path):
+        paper = by_source.get((Path(rec["source"]["file"]).name, rec["source"]["line"]))
+        if paper is None:
+            continue
+        for field in ("title", "abstract"):
+            words = [t.text for t in tokenizer(getattr(paper, field))]
+            lower = [w.lower() for w in words]
+            names = [(tuple(t.text.lower() for t in tokenizer(name)), e["type"])
+                     for e in rec["entities"] if e["type"] in LABELS
+                     for name in [e["name"], *e["aliases"]]]
+            taken = [False] * len(words)
+            spans = []
+            for toks, label in sorted(set(names), key=lambda x: (-len(x[0]), x)):
+                n = len(toks)
+                for i in range(len(words) - n + 1):
+                    if tuple(lower[i:i + n]) == toks and not any(taken[i:i + n]):
+                        spans.append((i, i + n, label))
+                        taken[i:i + n] = [True] * n
+            out.append(NerExample(f"sample:{rec['source']['line']}:{field}", words, sorted(spans), "sample"))
+    return out
+
+
+def main_training_data(limit: int | None) -> list[tuple[NerExample, frozenset[str]]]:
+    """(example, labels its corpus does not annotate) for the main head: SciER train (sentences
+    joined), TDMSci's train slice, SciERC train (its Material as Dataset *or* Other, its other
+    annotated spans as Other) and our annotated sample abstracts."""
+    from kg.eval.corpora import ANNOTATED_LABELS
+
+    data: list[tuple[NerExample, frozenset[str]]] = []
+    for name in ("scier", "tdmsci", "scierc"):
+        examples = read_corpus(name, "train")
+        if name == "scier":
+            examples = join_sentences(examples)
+        if name == "scierc":
+            for ex in examples:
+                # Material is broader than a dataset ("English", "speech"): either will do
+                ex.soft_spans = [(s, e, ("Dataset", OTHER)) for s, e, label in ex.spans if label == "Dataset"]  # type: ignore[attr-defined]
+                ex.spans = [x for x in ex.spans if x[2] != "Dataset"]
+        missing = frozenset(LABELS) - ANNOTATED_LABELS[name]
+        data += [(ex, missing) for ex in examples[:limit]]
+    data += [(ex, frozenset()) for ex in sample_examples()[:limit]]
+    return data
+
+
+DEV_SETS = ("scier", "tdmsci")  # the main head is chosen on the mean of their micro-F1
+
+
 # --- batches ---
 
-def windows_of(wp: WordPiece, ex: NerExample, max_width: int, other: bool = False) -> list[dict]:
-    """Training windows of one example: pieces, first pieces, spans and their gold classes
-    (with ``other``, the corpus's spans of no type of ours are class ``OTHER``, not "none")."""
-    gold = {}
+def windows_of(wp: WordPiece, ex: NerExample, max_width: int, other: bool = False,
+               missing: frozenset[str] = frozenset()) -> list[dict]:
+    """Training windows of one example: pieces, first pieces, spans and the classes each span
+    may take, as a bit set over (none, *labels, Other).
+
+    An annotated span allows its class only. With ``other``, the corpus's spans of no type of
+    ours are class ``OTHER`` (SciERC's OtherScientificTerm/Generic), not "none". ``missing``:
+    labels the corpus does not annotate (SciER has no Metric, TDMSci no Method), so an
+    unannotated span there may be "none" *or* one of them: the loss is the probability of the
+    whole set (a partial label), so a metric in a SciER sentence is never taught as "none".
+    """
+    classes = LABELS + [OTHER]
+    none_bits = 1 | sum(1 << (classes.index(label) + 1) for label in missing)
+    gold: dict[tuple[int, int], int] = {}
     for s, e, label in ex.spans:
-        gold.setdefault((s, e - 1), LABELS.index(label) + 1)
+        gold.setdefault((s, e - 1), 1 << (classes.index(label) + 1))
+    for s, e, allowed in getattr(ex, "soft_spans", ()):
+        gold.setdefault((s, e - 1), sum(1 << (classes.index(label) + 1) for label in allowed))
     if other:
         for s, e in ex.other_spans:
-            gold.setdefault((s, e - 1), len(LABELS) + 1)
+            gold.setdefault((s, e - 1), 1 << (len(LABELS) + 1))
     out = []
     for ids, first, offset in piece_windows(wp, ex.words):
         spans = enumerate_spans(len(first), max_width)
         out.append({"ids": ids, "first": first, "spans": spans,
-                    "classes": [gold.get((s + offset, e + offset), 0) for s, e in spans]})
+                    "classes": [gold.get((s + offset, e + offset), none_bits) for s, e in spans]})
     return out
 
 
@@ -203,21 +308,45 @@ def span_probs(model: SpanEncoder, examples: list[NerExample]) -> list:
 
 
 def evaluate(model: SpanEncoder, examples: list[NerExample], probs: list | None = None,
-             threshold: float | None = None) -> dict:
-    """Scores on ``examples``; ``probs`` (:func:`span_probs`) spares the network pass."""
+             threshold: float | None = None, labels: list[str] | None = None) -> dict:
+    """Scores on ``examples`` over ``labels`` (default: all of ours; a corpus is scored only on
+    what it annotates); ``probs`` (:func:`span_probs`) spares the network pass."""
     probs = span_probs(model, examples) if probs is None else probs
     predicted = [model.decode(doc, threshold) for doc in probs]
-    return score_spans([ex.spans for ex in examples], predicted, LABELS)
+    return score_spans([ex.spans for ex in examples], predicted, labels or LABELS)
+
+
+class DevSets:
+    """The dev examples a head is chosen on, each scored on the labels its corpus annotates;
+    the score is the mean of their micro-F1."""
+
+    def __init__(self, sets: dict[str, list[NerExample]]) -> None:
+        from kg.eval.corpora import ANNOTATED_LABELS
+        self.sets = sets
+        self.labels = {name: [label for label in LABELS if label in ANNOTATED_LABELS[name]] for name in sets}
+
+    def probs(self, model: SpanEncoder) -> dict[str, list]:
+        return {name: span_probs(model, examples) for name, examples in self.sets.items()}
+
+    def score(self, model: SpanEncoder, probs: dict[str, list], threshold: float | None = None) -> dict:
+        per = {name: evaluate(model, examples, probs[name], threshold, self.labels[name])
+               for name, examples in self.sets.items()}
+        return {"micro": {"f": sum(s["micro"]["f"] for s in per.values()) / len(per)}, **per}
 
 
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8)
 
 
-def tune_threshold(model: SpanEncoder, examples: list[NerExample], probs: list | None = None
+def tune_threshold(model: SpanEncoder, examples: list[NerExample] | DevSets, probs: Any = None
                    ) -> tuple[float, dict[float, dict]]:
     """The "none" probability below which a span is an entity that scores best on
     ``examples`` (dev), and the scores at each value tried: the network's probabilities are
     computed once (or taken from ``probs``), decoded per value."""
+    if isinstance(examples, DevSets):
+        dev = examples
+        probs = dev.probs(model) if probs is None else probs
+        dev_scores = {threshold: dev.score(model, probs, threshold) for threshold in THRESHOLDS}
+        return max(dev_scores, key=lambda t: (dev_scores[t]["micro"]["f"], -t)), dev_scores
     probs = span_probs(model, examples) if probs is None else probs
     scores = {threshold: evaluate(model, examples, probs, threshold) for threshold in THRESHOLDS}
     return max(scores, key=lambda t: (scores[t]["micro"]["f"], -t)), scores
@@ -230,9 +359,18 @@ def train(args: argparse.Namespace) -> dict:
     import jax.numpy as jnp
 
     rng = random.Random(args.seed)
-    train_ex = read_corpus("scierc", "train", args.train)[:args.limit]
-    dev_ex = read_corpus("scierc", "dev", args.dev)[:args.limit]
-    test_ex = read_corpus("scierc", "test", args.test)[:args.limit] if args.test_too else []
+    if args.data == "main":
+        train_data = main_training_data(args.limit)
+        train_ex = [ex for ex, _ in train_data]
+        dev: DevSets | None = DevSets({name: read_corpus(name, "dev")[:args.limit] for name in DEV_SETS})
+        dev_ex = [ex for examples in dev.sets.values() for ex in examples]
+        test_ex = []
+    else:
+        train_ex = read_corpus("scierc", "train", args.train)[:args.limit]
+        train_data = [(ex, frozenset()) for ex in train_ex]
+        dev = None
+        dev_ex = read_corpus("scierc", "dev", args.dev)[:args.limit]
+        test_ex = read_corpus("scierc", "test", args.test)[:args.limit] if args.test_too else []
 
     if args.encoder == "tiny":
         vocab = sorted({p for ex in train_ex + dev_ex for w in ex.words for p in _pieces(w)})
@@ -250,7 +388,8 @@ def train(args: argparse.Namespace) -> dict:
             n_layers = args.layers
         n_heads = args.heads
         texts = [ex.words for ds, split in (("scierc", "train"), ("scierc", "dev"), ("scier", "train"),
-                                            ("scier", "dev")) for ex in _maybe_corpus(ds, split)]
+                                            ("scier", "dev"), ("tdmsci", "train"), ("tdmsci", "dev"))
+                 for ex in _maybe_corpus(ds, split)]
         texts += [t.split() for t in _sample_texts()]
         keep = prune_vocab(vocab, texts, args.common_words)
         vocab = [vocab[i] for i in keep]
@@ -259,14 +398,15 @@ def train(args: argparse.Namespace) -> dict:
     print(f"encoder: {source}", flush=True)
     wp = WordPiece(vocab)
     hidden = params["emb.word"].shape[1]
-    classes = LABELS + [OTHER] if args.other else LABELS
+    other = args.other or args.data == "main"
+    classes = LABELS + [OTHER] if other else LABELS
     params.update(span_head(hidden, args.width_dim, args.ffn, args.max_width, len(classes) + 1, args.seed))
     cfg = {"labels": classes, "n_layers": n_layers, "n_heads": n_heads, "max_width": args.max_width,
            "encoder": source}
-    if args.other:
+    if other:
         cfg["hidden_labels"] = [OTHER]
 
-    train_windows = [w for ex in train_ex for w in windows_of(wp, ex, args.max_width, args.other)]
+    train_windows = [w for ex, missing in train_data for w in windows_of(wp, ex, args.max_width, other, missing)]
     steps_per_epoch = math.ceil(len(train_windows) / args.batch_size)  # upper bound; buckets add a few
     total = max(1, int(steps_per_epoch * 1.1 * args.epochs))
     warmup = max(1, int(0.1 * total))
@@ -287,7 +427,10 @@ def train(args: argparse.Namespace) -> dict:
         states = encode(jnp, p, batch["ids"], batch["mask"], n_layers, n_heads, dropout)
         logits = span_logits(jnp, p, states, batch["first"], batch["starts"], batch["ends"], dropout)
         logp = jax.nn.log_softmax(logits)
-        nll = -jnp.take_along_axis(logp, batch["classes"][..., None], -1)[..., 0]
+        # classes: a bit set of the classes each span may take (windows_of); the loss is minus
+        # the log of their total probability, which for one allowed class is cross-entropy
+        allowed = (batch["classes"][..., None] >> jnp.arange(logp.shape[-1])) & 1
+        nll = -jax.nn.logsumexp(jnp.where(allowed == 1, logp, -1e9), axis=-1)  # padding allows nothing
         return (nll * batch["span_mask"]).sum() / jnp.maximum(batch["span_mask"].sum(), 1.0)
 
     head_names = {k for k in params if k.startswith("span.")}
@@ -324,15 +467,21 @@ def train(args: argparse.Namespace) -> dict:
             losses.append(float(loss))
             step += 1
         model = SpanEncoder(dequantize(quantize({k: numpy.asarray(x) for k, x in p.items()})), vocab, cfg)
-        probs = span_probs(model, dev_ex)
-        dev = evaluate(model, dev_ex, probs)
-        history.append({"epoch": epoch, "loss": float(numpy.mean(losses)), "dev_f": dev["micro"]["f"],
-                        "seconds": round(time.time() - t0, 1)})
+        if dev is not None:
+            probs = dev.probs(model)
+            scored = dev.score(model, probs)
+        else:
+            probs = span_probs(model, dev_ex)
+            scored = evaluate(model, dev_ex, probs)
+        history.append({"epoch": epoch, "loss": float(numpy.mean(losses)), "dev_f": scored["micro"]["f"],
+                        "seconds": round(time.time() - t0, 1),
+                        **{f"dev_{name}": scored[name]["micro"]["f"] for name in DEV_SETS if name in scored}})
         print(json.dumps(history[-1]), flush=True)
-        if dev["micro"]["f"] > best_f:
-            best_f, best, best_probs = dev["micro"]["f"], model, probs
+        if scored["micro"]["f"] > best_f:
+            best_f, best, best_probs = scored["micro"]["f"], model, probs
+            best.save(out / "model")  # a long run can be stopped and still leave its best epoch
     # the best epoch's dev probabilities are at hand: the threshold search needs no new pass
-    threshold, by_threshold = tune_threshold(best, dev_ex, best_probs)
+    threshold, by_threshold = tune_threshold(best, dev if dev is not None else dev_ex, best_probs)
     best.cfg["none_threshold"] = threshold
     # best holds the int8 values already, so saving quantizes them to the same integers
     best.save(out / "model")
@@ -402,6 +551,43 @@ def add_to_pipeline(model_dir: Path, pipeline_dir: Path, name: str = "scierc_ner
         staged.rename(pipeline_dir)
 
 
+def package_main(model_dir: Path, pipeline_dir: Path) -> None:
+    """The trained main head (``model_dir``, as ``train`` saves it) as the spaCy pipeline that
+    extraction loads by default: a blank English tokenizer and ``kg_span_ner``, whose encoder is
+    exported to int8 ONNX (``kg.extract.span_export``). Written beside, then renamed into place."""
+    import shutil
+    import tempfile
+
+    import spacy
+
+    from kg.extract.span_export import export_encoder
+    from kg.extract.span_ner import FACTORY, SpanNerModel
+
+    trained = SpanEncoder.load(model_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        onnx_path = export_encoder(trained.params, trained.cfg["n_layers"], trained.cfg["n_heads"],
+                                   Path(tmp) / "encoder.onnx")
+        head = {k: v for k, v in trained.params.items() if k.startswith("span.")}
+        model = SpanNerModel(onnx_path.read_bytes(), head, trained.wordpiece.vocab, trained.cfg)
+    nlp = spacy.blank("en")
+    nlp.add_pipe(FACTORY, name="ner").model = model
+    nlp.meta.update({"name": "sci_span", "version": "1.0.0",
+                     "description": "paper-kg's default NER: MiniLM-L6 fine-tuned as a span classifier "
+                                    "(Method, Dataset, Metric, Task) on SciER, TDMSci, SciERC and our "
+                                    "annotated samples; int8 ONNX encoder. See kg/models/MODEL_CARD.md.",
+                     "license": "GPL-3.0 (trained on SciER); see MODEL_CARD.md"})
+    scores = model_dir.parent / "scores.json"
+    if scores.exists():
+        nlp.meta.setdefault("performance", {})["kg_train"] = json.loads(scores.read_text(encoding="utf-8"))["dev"]
+    pipeline_dir = Path(pipeline_dir)
+    staged = pipeline_dir.with_name(pipeline_dir.name + ".new")
+    shutil.rmtree(staged, ignore_errors=True)
+    nlp.to_disk(staged)
+    if pipeline_dir.exists():
+        shutil.rmtree(pipeline_dir)
+    staged.rename(pipeline_dir)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--encoder", required=True, help="ONNX BERT export (tokenizer.json beside it), or 'tiny'")
@@ -425,13 +611,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ffn", type=int, default=256)
     ap.add_argument("--common-words", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--data", choices=("scierc", "main"), default="scierc",
+                    help="scierc: the SciERC-convention head (SciERC train, chosen on its dev); main: the "
+                         "extraction head (SciER + TDMSci + SciERC + our annotated samples, chosen on SciER "
+                         "and TDMSci dev)")
     ap.add_argument("--other", action="store_true",
                     help="learn SciERC's OtherScientificTerm/Generic spans as a hidden class")
+    ap.add_argument("--package", type=Path, metavar="DIR",
+                    help="then write the chosen main head (--data main) as the default extraction "
+                         "pipeline in DIR (kg/models/sci_span)")
+    ap.add_argument("--package-only", action="store_true",
+                    help="skip training: package OUTPUT/model (an earlier run's) into --package")
     ap.add_argument("--add-to", type=Path, metavar="DIR",
                     help="then add the chosen head, disabled, to the spaCy pipeline in DIR as scierc_ner")
     args = ap.parse_args(argv)
+    if args.package_only:
+        if not args.package:
+            ap.error("--package-only needs --package DIR")
+        package_main(Path(args.output) / "model", args.package)
+        print(f"packaged {Path(args.output) / 'model'} as {args.package}")
+        return 0
     scores = train(args)
     print(json.dumps({k: scores[k]["micro"] for k in ("dev", "test") if k in scores}))
+    if args.package:
+        package_main(Path(args.output) / "model", args.package)
+        print(f"packaged the main head as {args.package}")
     if args.add_to:
         add_to_pipeline(Path(args.output) / "model", args.add_to)
         print(f"added scierc_ner to {args.add_to}")

@@ -21,19 +21,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["ANNOTATED_LABELS", "DATASETS", "NerExample", "corpus_path", "flat_spans", "read_corpus",
-           "read_scier", "read_scierc", "shared_dir"]
+           "read_scier", "read_scierc", "read_tdmsci", "shared_dir"]
 
 SCI_LABELS: tuple[str, ...] = ("Method", "Dataset", "Metric", "Task")
 
 ANNOTATED_LABELS: dict[str, frozenset[str]] = {
     "scierc": frozenset(SCI_LABELS),
     "scier": frozenset({"Method", "Dataset", "Task"}),
+    "tdmsci": frozenset({"Dataset", "Metric", "Task"}),
 }
 DATASETS: tuple[str, ...] = tuple(ANNOTATED_LABELS)
 
 SCIERC_LABELS: dict[str, str] = {"Method": "Method", "Task": "Task", "Metric": "Metric",
                                  "Material": "Dataset"}
 SCIER_LABELS: dict[str, str] = {"Method": "Method", "Task": "Task", "Dataset": "Dataset"}
+TDMSCI_LABELS: dict[str, str] = {"TASK": "Task", "DATASET": "Dataset", "METRIC": "Metric"}
+# TDMSci ships one file (train); every TDMSCI_DEV_EVERY-th sentence is our dev slice, the rest train.
+TDMSCI_DEV_EVERY = 10
 
 PTB_BRACKETS: dict[str, str] = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]",
                                 "-LCB-": "{", "-RCB-": "}"}
@@ -74,6 +78,8 @@ def jsonl_records(path: Path) -> Iterator[dict]:
 def corpus_path(dataset: str, split: str) -> Path:
     if dataset not in ANNOTATED_LABELS:
         raise ValueError(f"unknown dataset {dataset!r}; expected one of {DATASETS}")
+    if dataset == "tdmsci":  # one file; read_tdmsci slices train and dev out of it
+        return shared_dir() / "data" / dataset / "train.conll"
     return shared_dir() / "data" / dataset / f"{split}.jsonl"
 
 
@@ -113,11 +119,50 @@ def read_scier(path: Path, join_numbers: bool = True) -> Iterator[NerExample]:
         yield NerExample(f"{rec['doc_id']}#{n}", words, spans, "scier")
 
 
+def read_tdmsci(path: Path, split: str | None = None) -> Iterator[NerExample]:
+    """TDMSci CoNLL (``TOKEN<TAB>OFFSET<TAB>BIO``, a blank line between sentences): one example
+    per sentence. ``split`` "dev" keeps every ``TDMSCI_DEV_EVERY``-th sentence, "train" the
+    others, None all. A stray ``I-`` starts a mention (the corpus has a few)."""
+
+    def sentences() -> Iterator[list[tuple[str, str]]]:
+        rows: list[tuple[str, str]] = []
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) < 3 or not parts[0]:
+                    if rows:
+                        yield rows
+                    rows = []
+                    continue
+                rows.append((parts[0], parts[-1]))
+        if rows:
+            yield rows
+
+    for n, rows in enumerate(sentences()):
+        if split is not None and (n % TDMSCI_DEV_EVERY == 0) != (split == "dev"):
+            continue
+        words = [w for w, _ in rows]
+        spans: list[tuple[int, int, str]] = []
+        start, label = None, None
+        for i, (_, tag) in enumerate([*rows, ("", "O")]):
+            prefix, _, name = tag.partition("-")
+            continues = prefix == "I" and label is not None and TDMSCI_LABELS.get(name) == label
+            if start is not None and not continues:
+                spans.append((start, i, label))  # type: ignore[arg-type]
+                start, label = None, None
+            if prefix in ("B", "I") and not continues and name in TDMSCI_LABELS:
+                start, label = i, TDMSCI_LABELS[name]
+        yield NerExample(f"tdmsci#{n}", words, spans, "tdmsci")
+
+
 def read_corpus(dataset: str, split: str, path: Path | None = None) -> list[NerExample]:
-    """Read ``dataset`` ("scierc" | "scier") ``split`` from ``path`` or the shared directory."""
+    """Read ``dataset`` ("scierc" | "scier" | "tdmsci") ``split`` from ``path`` or the shared
+    directory."""
     path = path or corpus_path(dataset, split)
     if not path.exists():
         raise FileNotFoundError(f"{dataset} {split} not found at {path}")
+    if dataset == "tdmsci":
+        return list(read_tdmsci(path, split))
     reader = read_scierc if dataset == "scierc" else read_scier
     return list(reader(path))
 
