@@ -136,3 +136,12 @@ def test_title_prefix_is_found_by_kg_proposals_on_a_title_doc() -> None:
     for abstract, proposed in (("We study it.", False), ("Aligner improves X.", True)):
         (out,) = ex.extract([Paper(id="t", title="Aligner: a study of X", abstract=abstract)])
         assert any(e.name == "Aligner" and e.proposed for e in out.entities) is proposed
+
+
+def test_build_nlp_imports_the_module_of_a_listed_factory(monkeypatch) -> None:
+    monkeypatch.setattr(spacy.Language, "has_factory", classmethod(lambda cls, name: name != "kg_urls"))
+    imported = []
+    monkeypatch.setattr(pipeline.importlib, "import_module", imported.append)
+    pipeline._register("kg_urls")
+    pipeline._register("kg_names")  # registered: nothing to import
+    assert imported == ["kg.extract.urls"]

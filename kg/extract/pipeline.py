@@ -9,6 +9,7 @@ pipelines; the Extractor (run.py) resolves the paper's mentions between the two 
 
 from __future__ import annotations
 
+import importlib
 from importlib import resources
 from pathlib import Path
 
@@ -34,8 +35,9 @@ from kg.extract import (  # noqa: F401
     urls,
 )
 
-# A new rule extractor: its module (a function decorated with registry.rule_component, giving its
-# priority), imported above, and its factory name here, in pipeline order. The order is checked by
+# A new rule extractor: its module kg/extract/X.py (a factory "kg_X" declared with
+# registry.rule_component, giving its priority) and its factory name here, in pipeline order;
+# build_nlp imports kg.extract.X for a factory not registered yet. The order is checked by
 # nlp.analyze_pipes() through the components' assigns/requires (kg_dataset_cues after kg_lexicon).
 RULE_COMPONENTS: tuple[str, ...] = ("kg_urls", "kg_abbreviations", "kg_proposals", "kg_lexicon",
                                     "kg_dataset_cues", "kg_names")
@@ -67,6 +69,7 @@ def build_nlp(model: str | Path | None = "default", *, rules: bool = True,
         nlp.add_pipe("sentencizer")
     if rules:
         for name in RULE_COMPONENTS + SENTENCE_COMPONENTS:
+            _register(name)
             nlp.add_pipe(name)
     # Abstracts of a megabyte happen (pasted full texts); spaCy's default limit is 1,000,000
     # characters, and our components are linear, so raise it rather than fail.
@@ -85,3 +88,9 @@ def sentence_component_names(nlp: Language) -> list[str]:
     """The instances of ``nlp`` that belong to stage 2, by factory (a renamed one included)."""
     return [name for name in nlp.component_names
             if nlp.get_pipe_meta(name).factory in SENTENCE_COMPONENTS]
+
+
+def _register(factory: str) -> None:
+    """Import the module of a ``kg_X`` factory (kg/extract/X.py) unless it is registered."""
+    if not Language.has_factory(factory) and factory.startswith("kg_"):
+        importlib.import_module(f"kg.extract.{factory[3:]}")
