@@ -161,19 +161,23 @@ def _joined_name(doc: Doc, other: int, edge: int) -> bool:
 
 @rule_component(
     EXTRACTOR, priority=2,
-    default_config={"confidence": 0.9, "variant_confidence": 0.75},
+    # condition_confidence: a metric named as a constraint ("memory budgets"), below the default
+    # --min-confidence
+    default_config={"confidence": 0.9, "variant_confidence": 0.75, "condition_confidence": 0.4},
     assigns=["doc._.kg_candidates"],
 )
-def make_lexicon_component(nlp: Language, name: str, *, confidence: float,
-                           variant_confidence: float) -> LexiconComponent:
-    return LexiconComponent(Lexicon.from_package(nlp), confidence, variant_confidence)
+def make_lexicon_component(nlp: Language, name: str, *, confidence: float, variant_confidence: float,
+                           condition_confidence: float = CONDITION_CONFIDENCE) -> LexiconComponent:
+    return LexiconComponent(Lexicon.from_package(nlp), confidence, variant_confidence, condition_confidence)
 
 
 class LexiconComponent:
-    def __init__(self, lexicon: Lexicon, confidence: float, variant_confidence: float) -> None:
+    def __init__(self, lexicon: Lexicon, confidence: float, variant_confidence: float,
+                 condition_confidence: float = CONDITION_CONFIDENCE) -> None:
         self.lexicon = lexicon
         self.confidence = confidence
         self.variant_confidence = variant_confidence
+        self.condition_confidence = condition_confidence
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)  # doc.text joins every token: once per doc, not once per match
@@ -185,5 +189,5 @@ class LexiconComponent:
             else:
                 condition = m.type == "Metric" and _CONDITION_AFTER.match(text, m.end)
                 add_candidate(doc, m.start, m.end, m.type, EXTRACTOR,
-                              CONDITION_CONFIDENCE if condition else self.confidence, canonical=m.canonical)
+                              self.condition_confidence if condition else self.confidence, canonical=m.canonical)
         return doc

@@ -121,5 +121,5 @@ def extract_stream(papers: Iterable[Paper], *, model: str | Path | None = "defau
         return
     rest = iter(lambda: list(itertools.islice(it, batch_size)), [])
     with extraction_pool(workers, model, min_confidence, as_lines=as_lines) as pool:
-        for out in pool.map(itertools.chain([first, second], rest)):
-            yield from out
+        for batch_out in pool.map(itertools.chain([first, second], rest)):
+            yield from batch_out
