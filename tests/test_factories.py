@@ -11,7 +11,7 @@ from conftest import ROOT
 
 
 # Components with weights: a blank one cannot run (spaCy asks for initialize()).
-TRAINED = {"kg_corpus_ner", "kg_encoder_ner"}
+TRAINED = {"kg_corpus_ner", "kg_encoder_ner", "kg_span_ner"}
 
 
 def test_every_factory_is_an_entry_point_that_loads_by_name():
