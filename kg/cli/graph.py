@@ -17,11 +17,11 @@ def stats(graph, as_json):
     \b
     kg stats out/graph.json
     """
-    from kg.graph.formats import read_graph
+    from kg.graph.formats import read_source
     from kg.graph.stats import dumps_stats, format_stats
     from kg.graph.stats import stats as compute
 
-    s = compute(read_graph(graph))
+    s = compute(read_source(graph))
     click.echo(dumps_stats(s) if as_json else format_stats(s))
 
 
@@ -41,10 +41,10 @@ def render(graph, output, focus, depth, types, min_papers, max_nodes, title):
     kg render out/graph.json -o out/graph.html
     kg render out/graph.json -o out/clip.html --focus CLIP --depth 2
     """
-    from kg.graph.formats import read_graph
+    from kg.graph.formats import read_source
     from kg.render.html import render_html
 
-    g = read_graph(graph)
+    g = read_source(graph)
     type_list = [t.strip() for t in types.split(",") if t.strip()] if types else None
     try:
         report = render_html(g, output, focus=focus, depth=depth, types=type_list, min_papers=min_papers,
@@ -66,9 +66,9 @@ def explain(graph, entity_or_edge, limit):
     kg explain out/graph.json "MMRL -> USED_FOR -> few-shot learning"
     """
     from kg.graph.explain import explain as run
-    from kg.graph.formats import read_graph
+    from kg.graph.formats import read_source
 
-    click.echo(run(read_graph(graph), entity_or_edge, limit=limit))
+    click.echo(run(read_source(graph), entity_or_edge, limit=limit))
 
 
 COMMANDS = (stats, render, explain)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -143,6 +144,21 @@ def extract(inputs, output, fmt, skip_invalid, shard, min_confidence, workers, b
     summary(quiet, "extracted", {"papers": n, "entities": ents, "relations": rels}, t0)
 
 
+def _finite_results(stream: Iterable) -> Iterator:
+    """Extractions without results whose value is not a finite number (a 309-digit number parses
+    to inf): they are not results, and no strict JSON can hold them."""
+    for ex in stream:
+        if any(not _finite(r.value) or (r.range_high is not None and not _finite(r.range_high))
+               for r in ex.results):
+            ex = ex.model_copy(update={"results": [r for r in ex.results if _finite(r.value)
+                                                   and (r.range_high is None or _finite(r.range_high))]})
+        yield ex
+
+
+def _finite(x: float) -> bool:
+    return math.isfinite(x)
+
+
 @click.command(cls=KgCommand)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Graph file to write.")
@@ -162,8 +178,7 @@ def build(inputs, output, graph_format, update, fmt, skip_invalid, shard, min_co
     kg build out/extractions.jsonl -o out/graph.graphml
     kg build --update out/graph.json new_inputs/
     """
-    from kg.graph.build import read_extractions
-    from kg.graph.formats import is_extraction_file, read_graph, write_graph
+    from kg.graph.formats import is_extraction_file, iter_extractions, output_format, read_graph, write_graph
     from kg.graph.stats import size
     from kg.graph.update import GraphUpdate
 
@@ -172,14 +187,15 @@ def build(inputs, output, graph_format, update, fmt, skip_invalid, shard, min_co
         if update is None:
             raise click.UsageError("give -o/--output (or --update GRAPH)")
         output = update
+    graph_format = output_format(output, graph_format)  # a contradicting suffix fails before any work
     todo = GraphUpdate(read_graph(update) if update else None)
     paths = [Path(p) for p in inputs]
     if all(is_extraction_file(p) for p in paths):
-        stream = todo.new_extractions(ex for p in paths for ex in read_extractions(p))
+        stream = todo.new_extractions(ex for p in paths for ex in iter_extractions(p))
     else:
         stream = _extractions(_files(inputs, shard), fmt, skip_invalid, quiet, model, workers, batch_size,
                               min_confidence, only=todo.new_papers if todo.filters else None)
-    g = todo.build(stream)
+    g = todo.build(_finite_results(stream))
     write_graph(g, output, graph_format)
     summary(quiet, "built", {**todo.counts(), **size(g)}, t0)
 

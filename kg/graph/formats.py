@@ -3,14 +3,25 @@
 GraphML and GEXF hold only scalars, so list and dict attributes (aliases, papers, evidence) are
 stored as JSON strings and their names recorded in the graph attribute ``kg_json_attrs``;
 ``read_graph`` decodes them, so every format loads back to the same graph. None values are
-omitted there for the same reason. GraphML/GEXF text is checked with defusedxml before networkx
-parses it, so entity expansion and external entities are refused.
+omitted there for the same reason. XML 1.0 cannot hold most control characters (and its parsers
+turn ``\\r`` into ``\\n``), so a string holding one is written escaped (:func:`xml_safe`); GEXF
+reserves some attribute names (``key``, ``type``, ``label`` …), which are written with a ``kg_``
+prefix. GraphML/GEXF text is checked with defusedxml before networkx parses it, so entity
+expansion and external entities are refused.
+
+Outputs are strict JSON: a number that is not finite (a 309-digit number parses to ``inf``) is
+written as null, never as ``Infinity``/``NaN``, and a graph file holding those is refused.
+Every graph read is checked against what the rest of kg relies on (:func:`check_graph`): a file
+that is not quite ours is one line naming what is wrong, never a traceback later.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +31,22 @@ from defusedxml import DefusedXmlException
 
 from kg.errors import InputError
 from kg.io.atomic import atomic_write
+from kg.io.strict_json import finite
+from kg.schema import NODE_TYPES, RELATION_TYPES
 
 FORMATS = ("json", "graphml", "gexf")
 # GEXF drops graph attributes, so the list/dict attributes of schemas/graph.md are also known here.
 KNOWN_JSON_ATTRS = frozenset({"aliases", "papers", "proposed_by", "sources", "authors", "evidence", "links"})
 _SUFFIX = {".json": "json", ".graphml": "graphml", ".gexf": "gexf"}
+# Attribute names networkx's GEXF writer or reader treats as its own (it renames ``key`` to
+# ``networkx_key``, moves ``type`` into the edge element, uses ``label`` for the node label …).
+_GEXF_RESERVED = frozenset({"id", "label", "pid", "start", "end", "viz", "parents", "slices", "spells",
+                            "weight", "type", "key", "networkx_key"})
+_GEXF_PREFIX = "kg_"
+# Characters XML 1.0 cannot hold, plus \r (parsers normalise it to \n) and the escape's backslash.
+_XML_BAD = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPED = "kg-escaped:"
+_UNESCAPE = re.compile(r"\\(\\|u[0-9a-f]{4})")
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> str:
@@ -35,20 +57,57 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
     return _SUFFIX.get(Path(path).suffix.lower(), "json")
 
 
+def output_format(path: str | Path, fmt: str | None = None) -> str:
+    """The format to write ``path`` in; a format its suffix contradicts is refused (nothing would
+    read that file back by its name)."""
+    by_suffix = _SUFFIX.get(Path(path).suffix.lower())
+    chosen = format_for(path, fmt)
+    if fmt and by_suffix and by_suffix != chosen:
+        p = Path(path)
+        raise InputError(str(path), None, f"graph format {fmt} does not match the suffix {p.suffix}; "
+                                          f"name the file {p.stem}.{fmt} or leave the format out")
+    return chosen
+
+
 def is_extraction_file(path: Path) -> bool:
     """A ``kg extract`` JSONL (by its first line), which ``kg build`` reads without extracting."""
     if path.suffix.lower() != ".jsonl" or not path.is_file():
         return False
     with path.open(encoding="utf-8", errors="replace") as fh:
         first = fh.readline()
-    return first.lstrip().startswith('{"paper"')
+    return first.lstrip().lstrip("\ufeff").startswith('{"paper"')
 
 
-def read_source(path: Path) -> nx.MultiDiGraph:
+def iter_extractions(path: Path) -> Iterator[Any]:
+    """``kg extract`` JSONL records, with a file that is not UTF-8 named at its first bad line."""
+    from kg.graph.build import read_extractions
+
+    try:
+        yield from read_extractions(path)
+    except UnicodeDecodeError:
+        with path.open("rb") as fh:
+            line = next((n for n, raw in enumerate(fh, start=1) if not _utf8(raw)), None)
+        raise InputError(str(path), line, "not UTF-8 text") from None
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_source(path: str | Path) -> nx.MultiDiGraph:
     """A graph file (node-link JSON, GraphML, GEXF) or an extraction JSONL built into a graph."""
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        from kg.graph.build import build_graph, read_extractions
-        return build_graph(read_extractions(path))
+    path = Path(path)
+    if path.suffix.lower() in (".jsonl", ".ndjson") or is_extraction_file(path):
+        from kg.graph.build import build_graph
+        if path.is_dir():
+            raise InputError(str(path), None, "is a directory, not an extraction file")
+        if not path.exists():
+            raise InputError(str(path), None, "no such file")
+        return build_graph(iter_extractions(path))
     return read_graph(path)
 
 
@@ -56,49 +115,92 @@ def to_json_data(g: nx.MultiDiGraph) -> dict[str, Any]:
     return nx.node_link_data(g, edges="edges")
 
 
-def _flatten(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def xml_safe(text: str) -> str:
+    """``text`` as XML 1.0 can hold it: unchanged unless it holds a character XML cannot, or \\r,
+    or starts like an escaped string; then ``kg-escaped:`` and the text with those characters
+    (and backslashes) as ``\\uXXXX`` (``\\\\``). :func:`xml_restore` undoes it."""
+    if not (_XML_BAD.search(text) or "\r" in text or text.startswith(_ESCAPED)):
+        return text
+    body = text.replace("\\", "\\\\")
+    body = re.sub("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", body)
+    return _ESCAPED + body
+
+
+def xml_restore(text: str) -> str:
+    if not text.startswith(_ESCAPED):
+        return text
+    return _UNESCAPE.sub(lambda m: "\\" if m.group(1) == "\\" else chr(int(m.group(1)[1:], 16)),
+                         text[len(_ESCAPED):])
+
+
+def _flatten(g: nx.MultiDiGraph, fmt: str) -> nx.MultiDiGraph:
     h = nx.MultiDiGraph()
     encoded: set[str] = set()
+
+    def name(k: str) -> str:
+        return _GEXF_PREFIX + k if fmt == "gexf" and k in _GEXF_RESERVED else k
 
     def enc(attrs: dict[str, Any]) -> dict[str, Any]:
         out = {}
         for k, v in attrs.items():
+            v = finite(v)
             if v is None:
                 continue
             if isinstance(v, (list, dict, tuple)):
-                out[k] = json.dumps(v, ensure_ascii=False, sort_keys=True)
+                v = json.dumps(v, ensure_ascii=False, sort_keys=True, allow_nan=False)
                 encoded.add(k)
-            else:
-                out[k] = v
+            out[name(k)] = xml_safe(v) if isinstance(v, str) else v
         return out
 
     for n, d in g.nodes(data=True):
-        h.add_node(n, **enc(d))
+        h.add_node(xml_safe(str(n)), **enc(d))
     for u, v, k, d in g.edges(keys=True, data=True):
-        h.add_edge(u, v, key=k, **enc(d))
-    h.graph.update({k: v for k, v in g.graph.items() if isinstance(v, (str, int, float, bool))})
+        h.add_edge(xml_safe(str(u)), xml_safe(str(v)), key=xml_safe(str(k)), **enc(d))
+    h.graph.update({k: xml_safe(v) if isinstance(v, str) else v for k, v in g.graph.items()
+                    if isinstance(v, (str, int, float, bool)) and finite(v) is not None})
     h.graph["kg_json_attrs"] = json.dumps(sorted(encoded))
     return h
 
 
-def _unflatten(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def _unflatten(g: nx.MultiDiGraph, fmt: str) -> nx.MultiDiGraph:
     names = set(json.loads(g.graph.pop("kg_json_attrs", "[]"))) | KNOWN_JSON_ATTRS
-    for attrs in [d for _, d in g.nodes(data=True)] + [d for *_, d in g.edges(keys=True, data=True)]:
-        for k in names & attrs.keys():
-            if isinstance(attrs[k], str) and attrs[k][:1] in "[{":
-                attrs[k] = json.loads(attrs[k])
-    return g
+
+    def dec(attrs: dict[str, Any], drop: tuple[str, ...]) -> dict[str, Any]:
+        out = {}
+        for k, v in attrs.items():
+            if k in drop:
+                continue
+            if fmt == "gexf" and k.startswith(_GEXF_PREFIX) and k[len(_GEXF_PREFIX):] in _GEXF_RESERVED:
+                k = k[len(_GEXF_PREFIX):]
+            if isinstance(v, str):
+                v = xml_restore(v)
+                if k in names and v[:1] in "[{":
+                    v = json.loads(v)
+            out[k] = v
+        return out
+
+    h = nx.MultiDiGraph()
+    h.graph.update({k: xml_restore(v) if isinstance(v, str) else v for k, v in g.graph.items()})
+    node_drop = ("label",) if fmt == "gexf" else ()
+    edge_drop = ("id", "label") if fmt == "gexf" else ()
+    for n, d in g.nodes(data=True):
+        h.add_node(xml_restore(str(n)), **dec(d, node_drop))
+    for u, v, k, d in g.edges(keys=True, data=True):
+        h.add_edge(xml_restore(str(u)), xml_restore(str(v)), key=xml_restore(str(k)), **dec(d, edge_drop))
+    return h
 
 
 def write_graph(g: nx.MultiDiGraph, path: str | Path, fmt: str | None = None) -> str:
-    fmt = format_for(path, fmt)
+    fmt = output_format(path, fmt)
     if fmt == "json":
-        with atomic_write(path) as fh:
-            json.dump(to_json_data(g), fh, ensure_ascii=False, indent=None, separators=(",", ":"))
-            fh.write("\n")
+        data = to_json_data(g)
+        try:
+            _write_json(data, path)
+        except ValueError:  # a float that is not finite: written as null (strict JSON)
+            _write_json(finite(data), path)
     else:
         buf = io.BytesIO()
-        flat = _flatten(g)
+        flat = _flatten(g, fmt)
         if fmt == "graphml":
             nx.write_graphml(flat, buf, encoding="utf-8")
         else:
@@ -108,46 +210,167 @@ def write_graph(g: nx.MultiDiGraph, path: str | Path, fmt: str | None = None) ->
     return fmt
 
 
+def _write_json(data: dict[str, Any], path: str | Path) -> None:
+    with atomic_write(path) as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=None, separators=(",", ":"), allow_nan=False)
+        fh.write("\n")
+
+
+class _NotStrict(ValueError):
+    pass
+
+
+def _no_constants(name: str) -> Any:
+    raise _NotStrict(name)
+
+
+def _sniff(data: bytes, fmt: str) -> str:
+    """The format the content shows (a GraphML file named .json is read as GraphML)."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{"):
+        return "json"
+    if head.startswith(b"<"):
+        if b"<gexf" in head:
+            return "gexf"
+        if b"<graphml" in head:
+            return "graphml"
+        return fmt if fmt != "json" else "graphml"
+    return fmt
+
+
 def read_graph(path: str | Path, fmt: str | None = None) -> nx.MultiDiGraph:
     path = Path(path)
+    if path.is_dir():
+        raise InputError(str(path), None, "is a directory, not a graph file (kg build -o FILE writes one)")
     if not path.is_file():
         raise InputError(str(path), None, "no such graph file")
-    fmt = format_for(path, fmt)
     data = path.read_bytes()
+    fmt = fmt or _sniff(data, format_for(path))
+    format_for(path, fmt)
     if fmt == "json":
-        try:
-            obj = json.loads(data)
-        except json.JSONDecodeError as err:
-            raise InputError(str(path), err.lineno, f"invalid graph JSON ({err.msg})") from None
-        except UnicodeDecodeError:
-            raise InputError(str(path), None, "not UTF-8 text (a binary file?)") from None
-        except (ValueError, RecursionError) as err:  # huge integers, very deep nesting
-            raise InputError(str(path), None, f"invalid graph JSON ({type(err).__name__})") from None
-        if not isinstance(obj, dict):
-            raise InputError(str(path), None, f"not a node-link graph (top level is a {type(obj).__name__})")
-        try:
-            g = nx.node_link_graph(obj, directed=True, multigraph=True, edges="edges")
-        except (KeyError, TypeError, AttributeError, ValueError, nx.NetworkXError) as err:
-            raise InputError(str(path), None, f"not a node-link graph ({type(err).__name__}: {err})") from None
-        return g
+        g = _read_json(path, data)
+    else:
+        g = _read_xml(path, data, fmt)
+    return check_graph(g, path)
+
+
+def _read_json(path: Path, data: bytes) -> nx.MultiDiGraph:
+    try:
+        obj = json.loads(data, parse_constant=_no_constants)
+    except _NotStrict as err:
+        raise InputError(str(path), None, f"invalid graph JSON ({err} is not a JSON number)") from None
+    except json.JSONDecodeError as err:
+        hint = "; an extraction JSONL? kg build reads it" if err.msg == "Extra data" else ""
+        raise InputError(str(path), err.lineno, f"invalid graph JSON ({err.msg}){hint}") from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), None, "not UTF-8 text (a binary file?)") from None
+    except (ValueError, RecursionError) as err:  # huge integers, very deep nesting
+        raise InputError(str(path), None, f"invalid graph JSON ({type(err).__name__})") from None
+    if not isinstance(obj, dict):
+        raise InputError(str(path), None, f"not a node-link graph (top level is a {type(obj).__name__})")
+    try:
+        g = nx.node_link_graph(obj, directed=True, multigraph=True, edges="edges")
+    except (KeyError, TypeError, AttributeError, ValueError, nx.NetworkXError) as err:
+        raise InputError(str(path), None, f"not a node-link graph ({type(err).__name__}: {err})") from None
+    if not g.is_multigraph():  # networkx's own (Di)Graph export: edges keyed by their type
+        h = nx.MultiDiGraph()
+        h.graph.update(g.graph)
+        h.add_nodes_from(g.nodes(data=True))
+        for u, v, d in g.edges(data=True):
+            h.add_edge(u, v, key=d.get("type"), **d)
+        g = h
+    elif not g.is_directed():
+        g = nx.MultiDiGraph(g)
+    return g
+
+
+def _read_xml(path: Path, data: bytes, fmt: str) -> nx.MultiDiGraph:
     try:
         DET.fromstring(data)  # refuse entity tricks before networkx's parser sees the bytes
     except DefusedXmlException as err:
         raise InputError(str(path), None, f"refused unsafe XML ({type(err).__name__})") from None
     except DET.ParseError as err:
         raise InputError(str(path), err.position[0], "invalid XML") from None
+    except LookupError as err:  # encoding="no-such-codec"
+        raise InputError(str(path), None, f"unknown XML encoding ({err})") from None
+    except (ValueError, RecursionError) as err:
+        raise InputError(str(path), None, f"invalid XML ({type(err).__name__})") from None
     try:
         if fmt == "graphml":
             g = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
         else:
             g = nx.read_gexf(io.BytesIO(data))
-    except (nx.NetworkXError, ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
+    except (nx.NetworkXError, ValueError, KeyError, TypeError, AttributeError, IndexError, LookupError,
+            RecursionError) as err:
         raise InputError(str(path), None, f"not a {fmt} graph ({type(err).__name__}: {err})") from None
-    g = nx.MultiDiGraph(g)
-    if fmt == "gexf":
-        for _, d in g.nodes(data=True):
-            d.pop("label", None)
     try:
-        return _unflatten(g)
-    except (ValueError, TypeError) as err:  # kg_json_attrs or an attribute that is not our JSON
-        raise InputError(str(path), None, f"not a {fmt} graph written by kg ({type(err).__name__}: {err})") from None
+        return _unflatten(nx.MultiDiGraph(g), fmt)
+    except (ValueError, TypeError, RecursionError) as err:  # kg_json_attrs or an attribute not our JSON
+        raise InputError(str(path), None, f"not a {fmt} graph written by kg ({type(err).__name__})") from None
+
+
+# -- what the rest of kg relies on ---------------------------------------------------------------
+
+_NODE_LISTS = ("aliases", "papers", "proposed_by", "sources", "authors", "links")
+_EDGE_LISTS = ("papers", "evidence")
+_NUMBERS = ("confidence", "support", "value", "range_high")
+
+
+def check_graph(g: nx.MultiDiGraph, path: str | Path) -> nx.MultiDiGraph:
+    """``g`` if every node and edge has what stats, render, explain and ``--update`` read; a Paper
+    node's missing ``key`` is taken from its id and an edge's missing key from its ``type`` (as
+    networkx's own export leaves them). Anything else missing or mistyped is an InputError."""
+
+    def bad(message: str) -> InputError:
+        return InputError(str(path), None, message)
+
+    def number(owner: str, attrs: dict[str, Any]) -> None:
+        for k in _NUMBERS:
+            v = attrs.get(k)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)):
+                raise bad(f"{k!r} of {owner} is not a number")
+
+    def lists(owner: str, attrs: dict[str, Any], names: tuple[str, ...]) -> None:
+        for k in names:
+            v = attrs.get(k)
+            if v is not None and not isinstance(v, list):
+                raise bad(f"{k!r} of {owner} is not a list")
+
+    for u, v, k, d in g.edges(keys=True, data=True):
+        for end in (u, v):
+            if not g.nodes[end]:
+                raise bad(f"edge {u} -> {v}: node {end!r} is not declared")
+    for n, d in g.nodes(data=True):
+        if "type" not in d:
+            raise bad(f"node {n!r} has no type")
+        if d["type"] not in NODE_TYPES:
+            raise bad(f"node {n!r} has unknown type {d['type']!r}")
+        if not isinstance(d.get("name"), str):
+            raise bad(f"node {n!r} has no name")
+        if d["type"] == "Paper" and d.get("key") is None:
+            if not str(n).startswith("Paper:"):
+                raise bad(f"Paper node {n!r} has no key")
+            d["key"] = str(n)[len("Paper:"):]
+        lists(f"node {n!r}", d, _NODE_LISTS)
+        number(f"node {n!r}", d)
+    rekey = []
+    for u, v, k, d in g.edges(keys=True, data=True):
+        rtype = d.get("type", k if isinstance(k, str) else None)
+        if not isinstance(rtype, str):
+            raise bad(f"edge {u} -> {v} has no type")
+        if rtype not in RELATION_TYPES:
+            raise bad(f"edge {u} -> {v} has unknown type {rtype!r}")
+        if k != rtype:
+            rekey.append((u, v, k))
+        d["type"] = rtype
+        lists(f"edge {u} -> {v}", d, _EDGE_LISTS)
+        if any(not isinstance(e, dict) for e in d.get("evidence") or ()):
+            raise bad(f"'evidence' of edge {u} -> {v} holds something other than records")
+        number(f"edge {u} -> {v}", d)
+    for u, v, k in rekey:
+        d = g.edges[u, v, k]
+        g.remove_edge(u, v, key=k)
+        if g.has_edge(u, v, key=d["type"]):
+            raise bad(f"edge {u} -> {v} of type {d['type']} appears twice")
+        g.add_edge(u, v, key=d["type"], **d)
+    return g

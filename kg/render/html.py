@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import networkx as nx
 
 from kg.io.atomic import atomic_write
+from kg.io.strict_json import finite
 from kg.render.layout import layout_positions
 from kg.render.select import Selection, paper_count, select_subgraph
 from kg.schema import NODE_TYPES, RELATION_TYPES
@@ -109,7 +110,7 @@ def page_html(full: nx.MultiDiGraph, selection: Selection, title: str) -> str:
 
 def script_json(value: Any) -> str:
     """JSON safe to place inside a <script> element: no '<', '>', '&', U+2028, U+2029 left."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    text = json.dumps(finite(value), ensure_ascii=False, separators=(",", ":"), default=str, allow_nan=False)
     return (
         text.replace("&", "\\u0026")
         .replace("<", "\\u003c")
