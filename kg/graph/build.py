@@ -26,7 +26,7 @@ MAX_EVIDENCE_PER_EDGE = 20  # an edge backed by hundreds of papers keeps a reada
 def read_extractions(path: str | Path) -> Iterator[Extraction]:
     """Stream ``kg extract`` JSONL, naming the line of any bad record."""
     path = Path(path)
-    with path.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8-sig") as fh:  # a BOM (Windows tools write one) is not a record
         for number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue

@@ -15,7 +15,7 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.model import Paper
 from kg.read import arxiv_atom, hf_listing, jsonl
-from kg.read.text import read_head, read_text
+from kg.read.text import display_name, is_stream, read_head, read_text
 
 READERS = {
     "hf-listing": hf_listing.parse,
@@ -46,7 +46,7 @@ def detect_format(path: Path, text: str) -> str:
         return "jsonl"
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(str(path), None, f"unsupported file type {path.suffix or '(none)'!r}; "
+        raise InputError(display_name(path), None, f"unsupported file type {path.suffix or '(none)'!r}; "
                          f"use --format with one of {', '.join(FORMATS)}")
     return fmt
 
@@ -63,7 +63,7 @@ def input_files(paths: Iterable[str | Path]) -> list[Path]:
                 raise InputError(str(p), None, "directory has no supported input files "
                                  f"({', '.join(sorted(SUFFIXES))})")
             files.extend(found)
-        elif p.is_file():
+        elif p.is_file() or is_stream(p):
             files.append(p)
         else:
             raise InputError(str(p), None, "no such file or directory")
@@ -71,14 +71,15 @@ def input_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_file(path: Path, fmt: str | None = None, on_error: OnError | None = None) -> Iterator[Paper]:
+    name = display_name(path)
     if fmt is not None and fmt not in READERS:
-        raise InputError(str(path), None, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise InputError(name, None, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     head = read_head(path)
     fmt = fmt or detect_format(path, head)
-    if fmt == "jsonl":
+    if fmt == "jsonl" and not is_stream(path):
         yield from jsonl.parse_stream(path, on_error)
         return
-    yield from READERS[fmt](read_text(path), str(path), on_error)
+    yield from READERS[fmt](read_text(path), name, on_error)
 
 
 def read_papers(paths: Iterable[str | Path], fmt: str | None = None,

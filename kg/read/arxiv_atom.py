@@ -14,7 +14,7 @@ from defusedxml import DefusedXmlException
 from kg.errors import InputError
 from kg.model import Paper, Source
 from kg.read.ids import title_id
-from kg.read.text import line_of
+from kg.read.text import LineCounter
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -37,7 +37,8 @@ def parse(text: str, file: str, on_error: Callable[[InputError], None] | None = 
         raise InputError(file, None, f"refused unsafe XML ({type(err).__name__})") from None
     if root.tag != f"{ATOM}feed":
         raise InputError(file, 1, f"not an Atom feed (root element {root.tag!r})")
-    entry_lines = [line_of(text, m.start()) for m in _ENTRY_TAG.finditer(text)]
+    line_of = LineCounter(text)
+    entry_lines = [line_of(m.start()) for m in _ENTRY_TAG.finditer(text)]
     for n, entry in enumerate(root.iter(f"{ATOM}entry")):
         line = entry_lines[n] if n < len(entry_lines) else 1
         try:
@@ -47,9 +48,9 @@ def parse(text: str, file: str, on_error: Callable[[InputError], None] | None = 
             raw_id = _clean(entry.findtext(f"{ATOM}id"))
             m = _ARXIV_ID.search(raw_id)
             arxiv_id = m.group("id") + (m.group("v") or "") if m else None
-            links = [l.get("href") for l in entry.findall(f"{ATOM}link") if l.get("href")]
-            url = next((l.get("href") for l in entry.findall(f"{ATOM}link")
-                        if l.get("rel", "alternate") == "alternate" and l.get("href")), raw_id or None)
+            links = [link.get("href") for link in entry.findall(f"{ATOM}link") if link.get("href")]
+            url = next((link.get("href") for link in entry.findall(f"{ATOM}link")
+                        if link.get("rel", "alternate") == "alternate" and link.get("href")), raw_id or None)
             yield Paper(
                 id=m.group("id") if m else (raw_id or title_id(title)),
                 title=title,

@@ -29,6 +29,20 @@ _GLUED = re.compile(r"^Subscribe(?=\S)")
 # A title is a heading, an abstract a paragraph: generous bounds that still catch a missing line.
 MAX_TITLE = 400
 MIN_ABSTRACT = 40
+# Out of step (a paper listed without its abstract, or an abstract without its title) shifts every
+# later pair: "We propose Beta…" becomes a title. Titles are headings (no sentence ends with a
+# period, rarely over 250 characters); abstracts are prose (sentences ending in periods).
+_PROSE = re.compile(r"\w{2}[.)] +[A-Z][^.]*[.?!)]\S*$")  # a sentence ends, another follows and ends
+_SENTENCE_END = re.compile(r"\.(?:\s|$)")
+MAX_HEADING = 250
+
+
+def _reads_like_prose(line: str) -> bool:
+    return len(line) > MAX_HEADING or bool(_PROSE.search(line))
+
+
+def _reads_like_a_title(line: str) -> bool:
+    return len(line) <= MAX_HEADING and not _SENTENCE_END.search(line)
 
 
 def _content_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -51,11 +65,17 @@ def parse(text: str, file: str, on_error: Callable[[InputError], None] | None = 
         problem = None
         if len(title) > MAX_TITLE:
             problem = f"expected a paper title, found a line of {len(title)} characters"
+        elif _reads_like_prose(title):
+            problem = (f"expected a paper title, found {title[:60]!r}, which reads like an abstract "
+                       "(titles and abstracts out of step: an abstract without its title?)")
         elif i + 1 >= len(lines):
             problem = f"title {title[:60]!r} has no abstract line after it"
         elif len(lines[i + 1][1]) < MIN_ABSTRACT:
             problem = (f"title {title[:60]!r} is followed by {lines[i + 1][1][:60]!r}, "
                        "which is too short to be its abstract")
+        elif _reads_like_a_title(lines[i + 1][1]):
+            problem = (f"title {title[:60]!r} is followed by {lines[i + 1][1][:60]!r}, which looks like a "
+                       "title, not an abstract (titles and abstracts out of step: a paper without its abstract?)")
         if problem:
             err = InputError(file, number, problem)
             if on_error is None:

@@ -11,7 +11,7 @@ from typing import Any
 from kg.errors import InputError
 from kg.model import Paper, Source
 from kg.read.ids import title_id
-from kg.read.text import line_of, stream_lines
+from kg.read.text import LineCounter, stream_lines
 
 _DECODER = json.JSONDecoder()
 
@@ -33,8 +33,9 @@ def _line_records(lines: Iterable[tuple[int, str]], file: str) -> Iterator[tuple
         try:
             yield number, json.loads(line)
         except json.JSONDecodeError as err:
+            truncated = err.msg.startswith(("Expecting", "Unterminated"))
             yield InputError(file, number, f"invalid JSON ({_msg(err)} at column {err.colno})"
-                             + (": the line looks truncated" if err.msg.startswith(("Expecting", "Unterminated")) else ""))
+                             + (": the line looks truncated" if truncated else ""))
         except (ValueError, RecursionError) as err:
             yield InputError(file, number, _unparseable(err))
 
@@ -50,30 +51,76 @@ def _unparseable(err: ValueError | RecursionError) -> str:
     return f"invalid JSON ({str(err).split(';')[0]})"
 
 
-def _array_records(text: str, file: str) -> Iterator[tuple[int, Any] | InputError]:
-    """Walk a JSON array element by element so every record keeps its line number."""
-    i = text.index("[") + 1
+_WS = " \t\r\n"
+
+
+def _skip_ws(text: str, i: int) -> int:
     n = len(text)
-    while True:
-        while i < n and text[i] in " \t\r\n,":
+    while i < n and text[i] in _WS:
+        i += 1
+    return i
+
+
+def _skip_value(text: str, i: int) -> int:
+    """The end of a malformed element: the next ',' or ']' outside strings and nested brackets,
+    so ``--skip-invalid`` drops only the bad element."""
+    depth, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
             i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif c == "," and depth == 0:
+            return i
+        i += 1
+    return n
+
+
+def _array_records(text: str, file: str) -> Iterator[tuple[int, Any] | InputError]:
+    """Walk a JSON array element by element so every record keeps its line number; a malformed
+    element, a missing or an extra comma is reported and the walk goes on after it."""
+    line_of = LineCounter(text)
+    n = len(text)
+    i = _skip_ws(text, text.index("[") + 1)
+    while True:
         if i >= n:
-            yield InputError(file, line_of(text, n), "JSON array is not closed (missing ']')")
+            yield InputError(file, line_of(n), "JSON array is not closed (missing ']')")
             return
         if text[i] == "]":
             if text[i + 1:].strip():
-                yield InputError(file, line_of(text, i + 1), "unexpected text after the JSON array")
+                yield InputError(file, line_of(i + 1), "unexpected text after the JSON array")
             return
+        if text[i] == ",":  # a value was expected
+            yield InputError(file, line_of(i), "invalid JSON (extra ',' in the array)")
+            i = _skip_ws(text, i + 1)
+            continue
+        start = i
         try:
-            value, end = _DECODER.raw_decode(text, i)
+            value, i = _DECODER.raw_decode(text, start)
         except json.JSONDecodeError as err:
-            yield InputError(file, err.lineno, f"invalid JSON ({_msg(err)} at column {err.colno})")
-            return
+            line = line_of(start) + text.count("\n", start, err.pos)
+            yield InputError(file, line, f"invalid JSON ({_msg(err)} at column {err.colno})")
+            i = _skip_value(text, start)
         except (ValueError, RecursionError) as err:
-            yield InputError(file, line_of(text, i), _unparseable(err))
-            return
-        yield line_of(text, i), value
-        i = end
+            yield InputError(file, line_of(start), _unparseable(err))
+            i = _skip_value(text, start)
+        else:
+            yield line_of(start), value
+        i = _skip_ws(text, i)
+        if i < n and text[i] == ",":
+            comma = i
+            i = _skip_ws(text, i + 1)
+            if i < n and text[i] == "]":
+                yield InputError(file, line_of(comma), "invalid JSON (extra ',' before ']')")
+        elif i < n and text[i] != "]":
+            yield InputError(file, line_of(i), "invalid JSON (missing ',' between array elements)")
 
 
 def _str(record: dict, key: str) -> str | None:
