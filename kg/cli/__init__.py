@@ -18,8 +18,9 @@ import click
 
 from kg.cli import eval as eval_commands
 from kg.cli import graph, pipeline, store
-from kg.cli.common import KgCommand, as_click
+from kg.cli.common import KgCommand, as_click, discard_stdout
 from kg.errors import KgError
+from kg.io.atomic import STDOUT, cannot_write
 
 __all__ = ["cli", "main"]
 
@@ -28,8 +29,16 @@ class KgGroup(click.Group):
     command_class = KgCommand
 
 
-def _on_sigterm(signum, frame):  # atomic writers clean up on SystemExit like on Ctrl-C
+def _on_signal(signum, frame):  # atomic writers clean up on SystemExit like on Ctrl-C
     raise SystemExit(128 + signum)
+
+
+def _handle_signals() -> None:
+    """SIGTERM and SIGHUP (a closed terminal) end a run like Ctrl-C: no temporary file is left.
+    A signal already ignored (``nohup kg build …``) stays ignored."""
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None and signal.getsignal(sig) == signal.SIG_DFL:
+            signal.signal(sig, _on_signal)
 
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,7 +52,7 @@ def cli() -> None:
     kg render  out/graph.json -o out/graph.html
     kg stats   out/graph.json
     """
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    _handle_signals()
 
 
 for _module in (pipeline, graph, eval_commands, store):
@@ -57,3 +66,9 @@ def main() -> None:
     except KgError as err:  # raised outside a command's invoke (e.g. while closing a stream)
         as_click(err).show()
         sys.exit(err.exit_code)
+    except OSError as err:  # stdout failed (a full disk, /dev/full) outside a command's own writes
+        if err.filename is not None:
+            raise
+        as_click(cannot_write(STDOUT, err)).show()
+        discard_stdout()
+        sys.exit(2)

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import KgCommand
+from kg.cli.common import Confidence, KgCommand, echo
 
 
 @click.command("eval", cls=KgCommand)
 @click.option("--dataset", type=click.Choice(["scierc", "scier"]), default=None,
               help="Score the NER (and with --relations the relation model) on a public corpus.")
-@click.option("--split", type=click.Choice(["train", "dev", "test"]), default="test", show_default=True)
+@click.option("--split", type=click.Choice(["train", "dev", "test"]), default="test", show_default=True,
+              help="With --dataset: which split of the corpus to score.")
 @click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False), default=None,
               help="The corpus JSONL (default ../shared/data/DATASET/SPLIT.jsonl).")
 @click.option("--relations", is_flag=True, help="Score relations instead of entities.")
@@ -23,13 +24,15 @@ from kg.cli.common import KgCommand
               help="Score extraction against a gold JSONL of our format (tests/data/gold/GUIDELINES.md).")
 @click.option("--predictions", type=click.Path(exists=True, dir_okay=False), default=None,
               help="With --gold: a `kg extract` JSONL to score (default: extract the gold's sources now).")
-@click.option("--model", default="default", show_default=True)
+@click.option("--model", default="default", show_default=True,
+              help='spaCy NER pipeline to score: "default" (shipped), a path, or "none" (rules only).')
 @click.option("--head", type=click.Choice(["auto", "main"]), default="auto", show_default=True,
               help="With --dataset: auto scores the model's head for that corpus's annotation "
                    "convention if it has one (scierc_ner for scierc), main the entities "
                    "extraction uses (doc.ents).")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--min-confidence", type=Confidence(), default=None,
+              help="With --gold and no --predictions: drop entities below this confidence (default 0.5).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of a table.")
 def eval_(dataset, split, data_path, relations, setting, gold_path, predictions, model, head,
           min_confidence, as_json):
     """Measure extraction quality against gold data.
@@ -52,7 +55,7 @@ def eval_(dataset, split, data_path, relations, setting, gold_path, predictions,
     else:
         report = evaluate_gold(Path(gold_path), Path(predictions) if predictions else None, model=model,
                                min_confidence=min_confidence)
-    click.echo(json.dumps(report.data, indent=2) if as_json else report.text)
+    echo(json.dumps(report.data, indent=2), raw=True) if as_json else echo(report.text)
 
 
 COMMANDS = (eval_,)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kg.cli.common import KgCommand
+from kg.cli.common import KgCommand, echo
 from kg.errors import KgError
 
 
@@ -22,18 +22,20 @@ def stats(graph, as_json):
     from kg.graph.stats import stats as compute
 
     s = compute(read_source(graph))
-    click.echo(dumps_stats(s) if as_json else format_stats(s))
+    echo(dumps_stats(s), raw=True) if as_json else echo(format_stats(s))
 
 
 @click.command(cls=KgCommand)
 @click.argument("graph", type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
 @click.option("--focus", default=None, help="Show only the neighbourhood of this entity (name or alias).")
-@click.option("--depth", type=click.IntRange(1, 10), default=2, show_default=True)
+@click.option("--depth", type=click.IntRange(1, 10), default=2, show_default=True,
+              help="With --focus: how many hops around the focus to show.")
 @click.option("--types", default=None, help="Comma-separated node types to keep, e.g. Method,Dataset.")
-@click.option("--min-papers", type=click.IntRange(0), default=0, show_default=True)
+@click.option("--min-papers", type=click.IntRange(0), default=0, show_default=True,
+              help="Hide entities backed by fewer papers (Paper nodes are kept).")
 @click.option("--max-nodes", type=click.IntRange(1), default=None, help="Keep the most connected N nodes.")
-@click.option("--title", default=None)
+@click.option("--title", default=None, help='The page title (default "paper-kg graph", or the focus).')
 def render(graph, output, focus, depth, types, min_papers, max_nodes, title):
     """Render a self-contained, navigable HTML page of the graph.
 
@@ -57,18 +59,24 @@ def render(graph, output, focus, depth, types, min_papers, max_nodes, title):
 @click.command(cls=KgCommand)
 @click.argument("graph", type=click.Path())
 @click.argument("entity_or_edge")
-@click.option("--limit", type=click.IntRange(1), default=10, show_default=True, help="Evidence lines per edge.")
+@click.option("--limit", type=click.IntRange(1), default=10, show_default=True,
+              help="For an entity: how many of its edges to show (one evidence line each); "
+                   "for an edge: how many evidence lines.")
 def explain(graph, entity_or_edge, limit):
     """Why an entity or an edge exists: its papers, sentences, extractors and confidences.
 
     \b
-    kg explain out/graph.json CLIP
-    kg explain out/graph.json "MMRL -> USED_FOR -> few-shot learning"
+    kg explain out/graph.json MMRL
+    kg explain out/graph.json "MMRL: Multi-Modal Representation Learning for Vision-Language Models -> PROPOSES -> MMRL"
+    kg explain out/graph.json "MMRL: Multi-Modal Representation Learning for Vision-Language Models -> MMRL"
+
+    An edge is HEAD -> TYPE -> TAIL, or HEAD -> TAIL for every edge between the two; a node is
+    named by its name, an alias or its id (a paper by its title).
     """
     from kg.graph.explain import explain as run
     from kg.graph.formats import read_source
 
-    click.echo(run(read_source(graph), entity_or_edge, limit=limit))
+    echo(run(read_source(graph), entity_or_edge, limit=limit))
 
 
 COMMANDS = (stats, render, explain)

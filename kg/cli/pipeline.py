@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import KgCommand, LazyChoice, on_terminal, progress, summary
-from kg.errors import InputError
+from kg.cli.common import Confidence, KgCommand, LazyChoice, on_terminal, progress, summary
+from kg.errors import InputError, KgError, UsageError
 
 
 def _reader_formats() -> tuple[str, ...]:
@@ -46,14 +46,16 @@ def input_options(f):
 
 
 def extract_options(f):
-    f = click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+    f = click.option("--min-confidence", type=Confidence(), default=None,
                      help="Drop entities below this confidence (default 0.5).")(f)
     f = click.option("--workers", type=click.IntRange(1, 64), default=None,
                      help="Processes for extraction (default: the machine's cores, at most 4; "
                           "inputs of one batch run in-process).")(f)
-    f = click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True)(f)
+    f = click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True,
+                     help="Papers sent to a worker at a time.")(f)
     f = click.option("--model", default="default", show_default=True,
-                     help='spaCy NER pipeline: "default" (shipped), a path, or "none" (rules only).')(f)
+                     help='NER: "default" (the shipped transformer), "fast" (the shipped CNN, ~5x faster), '
+                          'a path to a trained spaCy pipeline, or "none" (rules only).')(f)
     f = click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")(f)
     return f
 
@@ -68,13 +70,24 @@ def _files(inputs, shard):
     return files
 
 
+def _warn(err: InputError) -> None:
+    click.echo(f"kg: warning: {err} (skipped)", err=True)
+
+
 def _papers(files, fmt, skip_invalid):
     from kg.read import read_papers
 
-    def warn(err: InputError) -> None:
-        click.echo(f"kg: warning: {err} (skipped)", err=True)
+    return read_papers(files, fmt, on_error=_warn if skip_invalid else None)
 
-    return read_papers(files, fmt, on_error=warn if skip_invalid else None)
+
+def _check_model(model: str) -> None:
+    """A --model that names no pipeline fails here, in one line, not in every worker."""
+    from kg.extract.pipeline import resolve_model
+
+    try:
+        resolve_model(None if model == "none" else model)
+    except KgError as err:
+        raise UsageError(f"--model {model}: {err}") from None
 
 
 def _with_progress(stream: Iterable, files, fmt, shown: bool) -> Iterator:
@@ -97,6 +110,7 @@ def _extractions(files, fmt, skip_invalid, quiet, model, workers, batch_size, mi
     (and hides the progress bar, whose total would be wrong)."""
     from kg.extract.run import default_workers, extract_stream
 
+    _check_model(model)
     papers = _papers(files, fmt, skip_invalid)
     if only is not None:
         papers = only(papers)
@@ -136,11 +150,8 @@ def extract(inputs, output, fmt, skip_invalid, shard, min_confidence, workers, b
             ents += line.entities
             rels += line.relations
 
-    if output == "-":
-        write(click.get_text_stream("stdout"))
-    else:
-        with atomic_write(output) as fh:
-            write(fh)
+    with atomic_write(output) as fh:  # "-" is stdout
+        write(fh)
     summary(quiet, "extracted", {"papers": n, "entities": ents, "relations": rels}, t0)
 
 
@@ -178,9 +189,9 @@ def build(inputs, output, graph_format, update, fmt, skip_invalid, shard, min_co
     kg build out/extractions.jsonl -o out/graph.graphml
     kg build --update out/graph.json new_inputs/
     """
-    from kg.graph.formats import is_extraction_file, iter_extractions, output_format, read_graph, write_graph
+    from kg.graph.formats import is_extraction_file, iter_extractions, output_format, write_graph
     from kg.graph.stats import size
-    from kg.graph.update import GraphUpdate
+    from kg.graph.update import GraphUpdate, locked
 
     t0 = time.perf_counter()
     if output is None:
@@ -188,15 +199,17 @@ def build(inputs, output, graph_format, update, fmt, skip_invalid, shard, min_co
             raise click.UsageError("give -o/--output (or --update GRAPH)")
         output = update
     graph_format = output_format(output, graph_format)  # a contradicting suffix fails before any work
-    todo = GraphUpdate(read_graph(update) if update else None)
-    paths = [Path(p) for p in inputs]
-    if all(is_extraction_file(p) for p in paths):
-        stream = todo.new_extractions(ex for p in paths for ex in iter_extractions(p))
-    else:
-        stream = _extractions(_files(inputs, shard), fmt, skip_invalid, quiet, model, workers, batch_size,
-                              min_confidence, only=todo.new_papers if todo.filters else None)
-    g = todo.build(_finite_results(stream))
-    write_graph(g, output, graph_format)
+    with locked(update):  # concurrent updates of one graph wait for each other
+        todo = GraphUpdate.load(update, on_error=_warn if skip_invalid else None)
+        paths = [Path(p) for p in inputs]
+        if all(is_extraction_file(p) for p in paths):
+            stream = todo.new_extractions(ex for p in paths for ex in iter_extractions(p))
+        else:
+            stream = _extractions(_files(inputs, shard), fmt, skip_invalid, quiet, model, workers, batch_size,
+                                  min_confidence, only=todo.new_papers if todo.filters else None)
+        g = todo.build(_finite_results(stream))
+        write_graph(g, output, graph_format)
+        todo.save_record(output)  # the extractions behind the graph, for the next --update
     summary(quiet, "built", {**todo.counts(), **size(g)}, t0)
 
 

@@ -7,16 +7,18 @@ history and ``ps`` output.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from kg.cli.common import KgCommand, progress
+from kg.cli.common import KgCommand, echo, progress
 from kg.errors import UsageError
 from kg.schema import NODE_TYPES, RELATION_TYPES
 from kg.store import settings as store_settings
@@ -138,7 +140,7 @@ def format_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str
               help="A query parameter (repeatable). For raw Cypher VALUE is JSON if it parses, "
                    "else text (quote it, '\"2401.00003\"', to keep a number-like text).")
 @click.option("--format", "fmt", type=click.Choice(list(ROW_FORMATS)), default="table",
-              show_default=True)
+              show_default=True, help="How to print the rows.")
 @click.option("--write", is_flag=True, help="Allow the query to write (default: read-only).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @_connection_options
@@ -166,6 +168,11 @@ def query(cypher: str | None, params: tuple[str, ...], fmt: str, write: bool, li
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         cypher = named.cypher
+    elif re.fullmatch(r"[A-Za-z][\w-]*", cypher.strip()):  # a name, not Cypher: a mistyped query name
+        names = [name for q in NAMED_QUERIES.values() for name in (q.name, *q.aliases)]
+        close = difflib.get_close_matches(cypher.strip().lower(), names, n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise UsageError(f"no named query {cypher.strip()!r}{hint} (kg query --list)")
     else:
         given = {name: json_or_text(text) for name, text in raw.items()}
     from kg.store import neo4j as store
@@ -176,7 +183,7 @@ def query(cypher: str | None, params: tuple[str, ...], fmt: str, write: bool, li
         columns, rows = store.run_query(driver, settings, cypher, given, write=write)
     finally:
         driver.close()
-    click.echo(format_rows(columns, rows, fmt))
+    echo(format_rows(columns, rows, fmt), raw=fmt != "table")
 
 
 @click.command(cls=KgCommand)
@@ -205,7 +212,7 @@ def schema(cypher: bool) -> None:
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The graph file (JSON/GraphML/GEXF) or extraction JSONL to export.")
 @click.option("--format", "fmt", type=click.Choice(["neo4j-admin"]), default="neo4j-admin",
-              show_default=True)
+              show_default=True, help="The export format (CSV files for neo4j-admin database import).")
 @click.option("--database", default=store_settings.DEFAULT_DATABASE, show_default=True,
               help="Database name in the printed import command.")
 def export(directory: Path, source: Path, fmt: str, database: str) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.errors import InputError
 from kg.resolve.keys import canonical_key
 from kg.schema import ENTITY_TYPES
 
@@ -117,8 +118,41 @@ def normalize_title(title: str) -> str:
 
 
 def load_gold(gold_path: Path) -> list[dict[str, Any]]:
-    with open(gold_path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    """The gold records; a file that is not our gold format is an InputError naming the line."""
+    records = []
+    try:
+        with open(gold_path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    records.append(_gold_record(gold_path, number, line))
+    except UnicodeDecodeError:
+        raise InputError(str(gold_path), None, "not UTF-8 text") from None
+    return records
+
+
+def _gold_record(path: Path, number: int, line: str) -> dict[str, Any]:
+    def bad(what: str) -> InputError:
+        return InputError(str(path), number, f"not a gold record ({what}; see tests/data/gold/GUIDELINES.md)")
+
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError) as err:
+        raise bad(f"invalid JSON: {err}") from None
+    if not isinstance(record, dict):
+        raise bad(f"a JSON {type(record).__name__}, not an object")
+    source = record.get("source")
+    if not (isinstance(source, dict) and isinstance(source.get("file"), str)):
+        raise bad("no 'source' with a 'file'")
+    if not isinstance(record.get("title"), str):
+        raise bad("no 'title'")
+    entities = record.get("entities")
+    if not isinstance(entities, list) or not all(isinstance(e, dict) and isinstance(e.get("type"), str)
+                                                 and isinstance(e.get("name"), str) for e in entities):
+        raise bad("'entities' is not a list of records with 'type' and 'name'")
+    for key in ("evaluates_on", "results"):
+        if not isinstance(record.setdefault(key, []), list):
+            raise bad(f"{key!r} is not a list")
+    return record
 
 
 def _keys(names: Iterable[str]) -> set[str]:

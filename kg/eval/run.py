@@ -24,6 +24,7 @@ def evaluate_corpus(dataset: str, split: str, data: Path | None, *, relations: b
     if data is None and not corpus_path(dataset, split).exists():
         raise InputError(str(corpus_path(dataset, split)), None,
                          "corpus file not found; pass --data PATH or put the data in ../shared")
+    check_corpus(dataset, data or corpus_path(dataset, split))
     if relations:
         from kg.eval.relations import evaluate_relations, format_relation_table
 
@@ -40,20 +41,50 @@ def evaluate_corpus(dataset: str, split: str, data: Path | None, *, relations: b
                                                     f"{scored}"))
 
 
+# What each corpus's reader takes from a record (kg.eval.corpora): a file of another corpus fails
+# here, naming its line, instead of with a KeyError deep in the scorer.
+CORPUS_FIELDS = {"scierc": ("doc_key", "sentences", "ner"), "scier": ("doc_id", "sentence", "ner")}
+
+
+def check_corpus(dataset: str, path: Path) -> None:
+    """InputError unless every record of ``path`` has the fields ``dataset``'s reader needs."""
+    import json
+
+    wanted = CORPUS_FIELDS.get(dataset)
+    if wanted is None:
+        return
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except (ValueError, RecursionError) as err:
+                    raise InputError(str(path), number, f"invalid JSON ({err})") from None
+                missing = [k for k in wanted if not isinstance(record, dict) or k not in record]
+                if missing:
+                    raise InputError(str(path), number, f"not a {dataset} record (no {', '.join(map(repr, missing))}; "
+                                                        f"it has {', '.join(wanted)})")
+    except UnicodeDecodeError:
+        raise InputError(str(path), None, "not UTF-8 text") from None
+
+
 def evaluate_gold(gold: Path, predictions: Path | None, *, model: str,
                   min_confidence: float | None) -> EvalReport:
     """Our gold set against a ``kg extract`` JSONL, or against extracting its sources now."""
     from kg.eval.gold import load_gold, score_gold
 
+    gold_records = load_gold(gold)  # a file that is not gold fails before any extraction
     if predictions:
-        from kg.graph.build import read_extractions
+        from kg.graph.formats import iter_extractions
 
-        preds = [ex.model_dump(mode="json") for ex in read_extractions(predictions)]
+        preds = [ex.model_dump(mode="json") for ex in iter_extractions(predictions)]
     else:
         from kg.extract.run import extract_stream
         from kg.read import read_papers
 
-        files = sorted({g["source"]["file"] for g in load_gold(gold)})
+        files = sorted({g["source"]["file"] for g in gold_records})
         threshold = {} if min_confidence is None else {"min_confidence": min_confidence}
         stream = extract_stream(read_papers(files), model=None if model == "none" else model, workers=1,
                                 batch_size=64, **threshold)
