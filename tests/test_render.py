@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 
@@ -146,3 +147,67 @@ def test_layout_is_deterministic_finite_and_spreads_nodes() -> None:
     assert all(math.isfinite(c) for p in xy for c in p)
     distinct = {(round(x), round(y)) for x, y in xy}
     assert len(distinct) > 0.95 * len(xy)  # nodes don't collapse onto each other
+
+
+# -- issue 18, item 12: the same page whatever the hash seed; a focused page holds what it shows --
+
+def _big_graph(papers: int = 60) -> nx.MultiDiGraph:
+    """Papers each using two of a pool of methods on one of a few datasets: many components and
+    many nodes of equal degree, where set order would show."""
+    import random
+
+    rnd = random.Random(3)
+    g = nx.MultiDiGraph()
+    methods = [f"Method:m{i}" for i in range(40)]
+    datasets = [f"Dataset:d{i}" for i in range(6)]
+    for nid in methods + datasets:
+        entity(g, nid, nid.split(":")[1].upper(), [])
+    for i in range(papers):
+        pid = f"Paper:p{i}"
+        g.add_node(pid, type="Paper", name=f"Paper {i}", key=f"p{i}", title=f"Title of paper {i}",
+                   url=f"https://arxiv.org/abs/{i}", abstract="", sources=[])
+        for m in rnd.sample(methods, 2):
+            g.nodes[m]["papers"].append(f"p{i}")
+            edge(g, pid, m, "USES", [{"paper": f"p{i}", "field": "abstract", "sentence": "s", "sentence_start": 0,
+                                      "extractor": "rule", "confidence": 0.9}])
+            d = rnd.choice(datasets)
+            if not g.has_edge(m, d, key="EVALUATED_ON"):
+                edge(g, m, d, "EVALUATED_ON")
+    return g
+
+
+def test_render_is_byte_identical_across_hash_seeds_and_dates(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from kg.graph.formats import write_graph
+
+    src = tmp_path / "g.json"
+    write_graph(_big_graph(), src)
+    pages = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"page{seed}.html"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "86400"}
+        r = subprocess.run([sys.executable, "-m", "kg", "render", str(src), "-o", str(out), "--focus", "M3",
+                            "--depth", "2"], env=env, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1] == pages[2]
+    assert b'"generated":"1970-01-02 00:00 UTC"' in pages[0]
+
+
+def test_a_focused_page_embeds_only_the_papers_it_shows() -> None:
+    g = _big_graph()
+    selection = select_subgraph(g, focus="D0", depth=1)
+    data = page_data(g, selection, "t")
+    shown = {n["id"] for n in data["nodes"]}
+    referenced = set()
+    for n in data["nodes"]:
+        referenced.update(n.get("paperIds", ()), n.get("proposed_by", ()))
+    for e in data["edges"]:
+        referenced.update(e["paperIds"])
+        referenced.update(ev["paper"] for ev in e["evidence"] if ev["paper"])
+    for r in data["results"]:
+        referenced.update([r["paper"]] if r.get("paper") else [])
+    assert set(data["papers"]) == (referenced | {n for n in shown if n.startswith("Paper:")}) & set(g.nodes)
+    assert len(data["papers"]) < 60

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -133,7 +134,7 @@ def page_data(full: nx.MultiDiGraph, selection: Selection, title: str) -> dict[s
     present_rels = {a.get("type") or k for _, _, k, a in g.edges(keys=True, data=True)}
     return {
         "title": title,
-        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": generated(),
         "counts": {
             "nodes": g.number_of_nodes(),
             "edges": g.number_of_edges(),
@@ -155,8 +156,9 @@ def page_data(full: nx.MultiDiGraph, selection: Selection, title: str) -> dict[s
             if name in present_rels
         },
         # Papers and their links are looked up from the full graph: a focused view still
-        # names the papers behind a node even when the Paper nodes themselves are filtered out.
-        "papers": _papers(full),
+        # names the papers behind a node even when the Paper nodes themselves are filtered out;
+        # only the papers the view refers to are embedded.
+        "papers": _papers(full, _referenced(nodes, edges, results)),
         "results": results,
         "nodes": nodes,
         "edges": edges,
@@ -294,11 +296,37 @@ def _results(full: nx.MultiDiGraph, index: dict[str, int], nodes: list[dict], re
     return results
 
 
-def _papers(full: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
-    """Paper id → title, url and the repositories / pages it links to."""
+def generated() -> str:
+    """When the page was made; ``SOURCE_DATE_EPOCH`` fixes it (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = datetime.now(UTC)
+    if epoch:
+        try:
+            when = datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            pass
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _referenced(nodes: list[dict], edges: list[dict], results: list[dict]) -> set[str]:
+    """The paper ids the page's nodes, edges, evidence and results refer to."""
+    ids: set[str] = set()
+    for n in nodes:
+        if n["type"] == "Paper":
+            ids.add(n["id"])
+        ids.update(n.get("paperIds", ()), n.get("proposed_by", ()))
+    for e in edges:
+        ids.update(e["paperIds"])
+        ids.update(ev["paper"] for ev in e["evidence"] if ev.get("paper"))
+    ids.update(r["paper"] for r in results if r.get("paper"))
+    return ids
+
+
+def _papers(full: nx.MultiDiGraph, wanted: set[str]) -> dict[str, dict[str, Any]]:
+    """Paper id → title, url and the repositories / pages it links to, for the ``wanted`` ids."""
     papers: dict[str, dict[str, Any]] = {}
     for n, a in full.nodes(data=True):
-        if a.get("type") != "Paper":
+        if a.get("type") != "Paper" or n not in wanted:
             continue
         entry: dict[str, Any] = {"title": str(a.get("title") or a.get("name") or n)}
         if _safe_url(a.get("url")):

@@ -43,7 +43,9 @@ def component_layout(graph: nx.Graph, nodes: list[str], rng: np.random.Generator
     if n == 2:
         return np.array([[-0.5, 0.0], [0.5, 0.0]])
     where = {v: i for i, v in enumerate(nodes)}
-    edges = np.array([(where[u], where[v]) for u, v in graph.edges], dtype=np.int64).reshape(-1, 2)
+    # sorted: the sums below must not depend on the order the graph happens to hold its edges in
+    pairs = sorted((min(where[u], where[v]), max(where[u], where[v])) for u, v in graph.edges)
+    edges = np.array(pairs, dtype=np.int64).reshape(-1, 2)
     pos = rng.uniform(-1, 1, size=(n, 2)) * math.sqrt(n)
     # ForceAtlas2's trick: hubs repel in proportion to their degree, so they don't pile up in
     # the middle with their leaves on top of them.

@@ -110,16 +110,28 @@ def select_subgraph(
         keep = {n for n in keep if n in centres or _enough_papers(graph.nodes[n], min_papers)}
         notes.append(f"min papers {min_papers}: dropped {before - len(keep):,} nodes")
 
-    sub = graph.subgraph(keep)
+    sub = induced(graph, keep)
     if max_nodes is not None and len(keep) > max_nodes:
         before = len(keep)
         keep = _most_connected(sub, max_nodes, centres)
-        notes.append(
-            f"kept {len(keep):,} of {before:,} nodes (most connected); dropped {before - len(keep):,}"
-        )
-        sub = graph.subgraph(keep)
+        notes.append(f"kept {len(keep):,} of {before:,} nodes (most connected); dropped {before - len(keep):,}")
+        sub = induced(graph, keep)
 
-    return Selection(sub.copy(), total_n, total_e, centres, notes)
+    return Selection(sub, total_n, total_e, centres, notes)
+
+
+def induced(graph: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
+    """The subgraph on ``keep``, a copy, with nodes and edges in ``graph``'s order.
+
+    ``graph.subgraph(keep)`` iterates the set ``keep``, whose order changes with the hash seed:
+    the page would list nodes in another order on every run and the layout would move them.
+    """
+    sub = nx.MultiDiGraph()
+    sub.graph.update(graph.graph)
+    sub.add_nodes_from((n, dict(d)) for n, d in graph.nodes(data=True) if n in keep)
+    sub.add_edges_from((u, v, k, dict(d)) for u, v, k, d in graph.edges(keys=True, data=True)
+                       if u in keep and v in keep)
+    return sub
 
 
 def _check_types(types: Iterable[str] | None) -> set[str] | None:
