@@ -100,3 +100,22 @@ def test_neo4j_resample_makes_disjoint_copies():
     big = resample(g, 3)
     assert big.number_of_nodes() == 6 and big.number_of_edges() == 3
     assert {d["key"] for _, d in big.nodes(data=True)} == {f"{k}~{i}" for k in "ab" for i in range(3)}
+
+
+# -- issue 18, item 17: quick by default, the 100k runs behind --full, progress while it runs --------
+
+def test_scale_and_memory_default_to_a_quick_run_and_full_is_explicit():
+    from kg.bench.speed import FULL_N, QUICK_N, parse_args
+
+    for command in ("scale", "memory", "all"):
+        assert parse_args([command]).n == QUICK_N <= 5_000
+        assert parse_args([command, "--full"]).n == FULL_N == 100_000
+    assert parse_args(["memory", "--n", "777"]).n == 777
+
+
+def test_memory_bench_shows_progress(tmp_path, capsys):
+    from kg.bench.speed import main
+
+    main(["memory", "--n", "40", "--workers", "1", "--model", "none", "--workdir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert "synthetic papers" in err and "40/40 papers" in err, err

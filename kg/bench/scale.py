@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -72,12 +73,19 @@ def kg_command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-c", "from kg.cli import main; main()"]
 
 
+def progress(text: str) -> None:
+    """One line of progress on stderr (the tables go to stdout)."""
+    print(text, file=sys.stderr, flush=True)
+
+
 def synth_file(n: int, seed: int, workdir: Path) -> tuple[Path, float, int]:
     """The synthetic corpus (cached in workdir); returns path, generation seconds, words."""
     path = workdir / f"synth-{n}-{seed}.jsonl"
     meta = path.with_suffix(".words")
     if path.exists() and meta.exists():
+        progress(f"using {n:,} synthetic papers from {path}")
         return path, 0.0, int(meta.read_text())
+    progress(f"writing {n:,} synthetic papers to {path} …")
     t = time.perf_counter()
     tmp = path.with_suffix(".tmp")
     words = write_corpus(tmp, n, seed)
@@ -114,10 +122,20 @@ def bench_scale(
     synth, gen_s, words = synth_file(n, seed, workdir)
     out = workdir / f"graph-{n}.json"
     cmd = kg_command() + ["build", str(synth), "-o", str(out), "--workers", str(workers), *extra_args]
+    progress(f"scale: {' '.join(cmd)}")
     t, cpu0 = time.perf_counter(), _children_cpu()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    with RssPoller(proc.pid) as poll:
-        _, err = proc.communicate()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, text=True)
+        with RssPoller(proc.pid) as poll:
+            while True:
+                try:
+                    proc.wait(timeout=10)
+                    break
+                except subprocess.TimeoutExpired:
+                    progress(f"scale: {time.perf_counter() - t:,.0f} s, RSS main {_mb(poll.peak_main)}, "
+                             f"main + workers {_mb(poll.peak_tree)}")
+        log.seek(0)
+        err = log.read()
     wall = time.perf_counter() - t
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-2000:]}")
@@ -205,7 +223,8 @@ def bench_memory(
     synth, _, _ = synth_file(n, seed, workdir)
     marks = sorted({max(1, round(n * c)) for c in checkpoints})
     cmd = kg_command() + ["extract", str(synth), "-o", "-", "--workers", str(workers), "-q", *extra_args]
-    t = time.perf_counter()
+    progress(f"memory: {' '.join(cmd)}")
+    t = shown = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     samples: list[dict[str, Any]] = []
     lines = 0
@@ -220,8 +239,12 @@ def bench_memory(
                     {"papers": marks[nxt], "rss_main": main, "rss_tree": tree, "t_s": time.perf_counter() - t}
                 )
                 nxt += 1
+            if time.perf_counter() - shown >= 5:
+                shown = time.perf_counter()
+                progress(f"memory: {lines:,}/{n:,} papers out, {shown - t:,.0f} s, RSS main {_mb(poll.peak_main)}")
         err = proc.stderr.read().decode() if proc.stderr else ""
         proc.wait()
+    progress(f"memory: {lines:,}/{n:,} papers out in {time.perf_counter() - t:,.0f} s")
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-2000:]}")
     return {
