@@ -1,14 +1,22 @@
 # paper-kg: `make demo` builds the sample graph and HTML; `make test` runs lint, types and every
 # test; `make check` is the fast edit loop (lint, types, the tests not marked slow, neo4j or
-# browser). They set up what they need: the venv (from requirements.lock, with uv's cache so a
+# browser). They set up what they need: the venv (make demo: only the runtime dependencies, from
+# requirements-runtime.lock; test/check: everything in requirements.lock, with uv's cache so a
 # re-run with the same lock takes seconds), Debian's chromium for the browser tests, and a local
-# Neo4j 5.26 fetched with Maven into ~/.m2 for the integration tests.
+# Neo4j 5.26 fetched with Maven into ~/.m2 for the integration tests. uv is used from PATH, or
+# installed into the venv with the venv's own pip: nothing is ever installed into the system Python.
 # The train-*, vectors and lexicons targets rebuild the shipped models and data; CI never runs them.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 LOCK   := requirements.lock
+RUNTIME_LOCK := requirements-runtime.lock
 STAMP  := $(VENV)/.installed-$(shell cat $(LOCK) pyproject.toml 2>/dev/null | sha1sum | cut -c1-12)
+RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat $(RUNTIME_LOCK) pyproject.toml 2>/dev/null | sha1sum | cut -c1-12)
+# uv from PATH, else the venv's own (pip-installed into the venv by ENSURE_UV)
+UV     := $(or $(shell command -v uv 2>/dev/null),$(BIN)/uv)
+ENSURE_UV := test -x $(UV) || { $(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip -q; \
+             $(BIN)/python -m pip install -q --disable-pip-version-check uv; }
 OUT    := out
 # The local server's password (scripts/neo4j-local sets it; kg reads it from the environment).
 NEO4J_PASSWORD ?= paper-kg-local
@@ -18,22 +26,36 @@ export NEO4J_PASSWORD
 TRAIN_WORK ?= /tmp/paper-kg-train
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -o console_output_style=count
 
-.PHONY: demo test check lint venv lock browser neo4j-start neo4j-stop bench clean schemas lexicons \
-        vectors train-ner train-encoder train-relations retrain
+.PHONY: demo test check lint venv runtime lock browser neo4j-start neo4j-stop bench bench-full clean \
+        schemas lexicons vectors train-ner train-encoder train-relations retrain
 
 venv: $(STAMP)
 
-$(STAMP): $(LOCK) pyproject.toml
-	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install -q --disable-pip-version-check uv
-	@test -x $(BIN)/python || uv venv -q -p $(PYTHON) $(VENV)
-	uv pip sync -q -p $(BIN)/python $(LOCK)
-	uv pip install -q -p $(BIN)/python --no-deps -e .
-	@rm -f $(VENV)/.installed-* && touch $@
+$(BIN)/python:
+	@if command -v uv >/dev/null 2>&1; then uv venv -q -p $(PYTHON) $(VENV); else $(PYTHON) -m venv $(VENV); fi
 
-lock:  ## re-pin requirements.lock after changing pyproject.toml
-	uv pip compile -q pyproject.toml --extra test --extra train -p 3.11 -o $(LOCK)
+# Everything: the runtime, test and training dependencies (make test, make check, retraining).
+$(STAMP): $(LOCK) pyproject.toml | $(BIN)/python
+	@$(ENSURE_UV)
+	$(UV) pip sync -q -p $(BIN)/python $(LOCK)
+	$(UV) pip install -q -p $(BIN)/python --no-deps -e .
+	@rm -f $(VENV)/.installed-* $(VENV)/.runtime-* && touch $@
 
-demo: venv
+# Only what kg needs to run (make demo); nothing to do where the full lock is installed already.
+runtime:
+	@test -f $(STAMP) || $(MAKE) --no-print-directory $(RUNTIME_STAMP)
+
+$(RUNTIME_STAMP): $(RUNTIME_LOCK) pyproject.toml | $(BIN)/python
+	@$(ENSURE_UV)
+	$(UV) pip install -q -p $(BIN)/python -r $(RUNTIME_LOCK)
+	$(UV) pip install -q -p $(BIN)/python --no-deps -e .
+	@rm -f $(VENV)/.runtime-* && touch $@
+
+lock:  ## re-pin requirements.lock after changing pyproject.toml, and the runtime lock to the same pins
+	$(UV) pip compile -q pyproject.toml --extra test --extra train -p 3.11 -o $(LOCK)
+	$(UV) pip compile -q pyproject.toml -p 3.11 -c $(LOCK) -o $(RUNTIME_LOCK)
+
+demo: runtime
 	$(BIN)/kg extract examples/hf-papers/ -o $(OUT)/extractions.jsonl
 	$(BIN)/kg build $(OUT)/extractions.jsonl -o $(OUT)/graph.json
 	$(BIN)/kg render $(OUT)/graph.json -o $(OUT)/graph.html
@@ -64,8 +86,12 @@ test: venv browser neo4j-start
 	@rc=0; $(MAKE) --no-print-directory lint || rc=1; \
 	$(PYTEST) -rs --durations=15 || rc=1; scripts/neo4j-local stop; exit $$rc
 
-bench: venv  ## all of kg.bench.speed (throughput, workers, scale of 100k papers, memory): ~30 min
+bench: runtime  ## kg.bench.speed, quick: throughput, workers, scale and memory of 5,000 papers (~4 min)
 	$(BIN)/python -m kg.bench.speed
+
+bench-full: runtime  ## the README's scale figures: kg.bench.speed scale and memory of 100,000 papers (~20 min)
+	$(BIN)/python -m kg.bench.speed scale --full
+	$(BIN)/python -m kg.bench.speed memory --full
 
 schemas: venv  ## schemas/ from kg/model.py and kg/schema.py (tests/test_schemas.py checks they match)
 	$(BIN)/python scripts/gen_schemas.py
