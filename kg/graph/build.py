@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ def read_extractions(path: str | Path) -> Iterator[Extraction]:
 
 def content_hash(paper: Paper) -> str:
     """What `kg build --update` compares: a paper whose id and text are unchanged is not re-extracted."""
-    return hashlib.sha1(f"{paper.title}\n{paper.abstract}".encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(f"{paper.title}\n{paper.abstract}".encode()).hexdigest()[:16]
 
 
 def _evidence_dict(paper_id: str, ev: Evidence) -> dict[str, Any]:
@@ -48,20 +48,54 @@ def _evidence_dict(paper_id: str, ev: Evidence) -> dict[str, Any]:
     return {"paper": paper_id, **d}
 
 
-class GraphBuilder:
-    """Add extractions one at a time (streaming); call :meth:`finish` for the resolved graph."""
+def _where(paper: Paper) -> str | None:
+    return f"{paper.source.file}:{paper.source.line}" if paper.source else None
 
-    def __init__(self, graph: nx.MultiDiGraph | None = None):
+
+class GraphBuilder:
+    """Add extractions one at a time (streaming); call :meth:`finish` for the resolved graph.
+
+    A paper id seen again with the same title and abstract adds its source (identical duplicates
+    merge); with another title or abstract it is a conflict: an :class:`InputError` naming both
+    sources, raised, or passed to ``on_conflict`` (``--skip-invalid``) and the later one skipped.
+    ``accepted`` is called with every extraction that went into the graph, in order: replaying
+    them into a new builder gives the same graph (``kg build --update`` keeps them beside it).
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph | None = None,
+                 on_conflict: Callable[[InputError], None] | None = None,
+                 accepted: Callable[[Extraction], None] | None = None):
         self.g = graph if graph is not None else nx.MultiDiGraph(name="paper-kg")
+        self.on_conflict, self.accepted = on_conflict, accepted
         self._names: dict[str, Counter] = {}
+        self._versions: dict[str, tuple[str, str | None]] = {}  # node id → content hash, first source
         for n, d in self.g.nodes(data=True):
-            if d.get("type") != "Paper" and d.get("name"):
+            if d.get("type") == "Paper":
+                self._versions[n] = (d.get("content_hash", ""), (d.get("sources") or [None])[0])
+            elif d.get("name"):
                 self._names[n] = Counter({d["name"]: len(d.get("papers", [])) or 1})
+
+    def _conflict(self, p: Paper, pid: str) -> bool:
+        """Whether ``p`` is another version of a paper already added (reported, or raised)."""
+        digest = content_hash(p)
+        known = self._versions.setdefault(pid, (digest, _where(p)))
+        if known[0] == digest:
+            return False
+        err = InputError(p.source.file if p.source else "(input)", p.source.line if p.source else None,
+                         f"paper {p.id!r} has another title or abstract than at {known[1] or 'an earlier record'}")
+        if self.on_conflict is None:
+            raise err
+        self.on_conflict(err)
+        return True
 
     def add(self, ex: Extraction) -> None:
         p = ex.paper
         pid = node_id("Paper", p.id)
-        source = f"{p.source.file}:{p.source.line}" if p.source else None
+        if self._conflict(p, pid):
+            return
+        if self.accepted is not None:
+            self.accepted(ex)
+        source = _where(p)
         if pid in self.g:
             node = self.g.nodes[pid]
             if source and source not in node["sources"]:
@@ -122,8 +156,10 @@ class GraphBuilder:
         return self.g
 
 
-def build_graph(extractions: Iterable[Extraction | dict], graph: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
-    b = GraphBuilder(graph)
+def build_graph(extractions: Iterable[Extraction | dict], graph: nx.MultiDiGraph | None = None,
+                on_conflict: Callable[[InputError], None] | None = None,
+                accepted: Callable[[Extraction], None] | None = None) -> nx.MultiDiGraph:
+    b = GraphBuilder(graph, on_conflict, accepted)
     for ex in extractions:
         b.add(ex if isinstance(ex, Extraction) else Extraction.model_validate(ex))
     return b.finish()
