@@ -98,8 +98,9 @@ def test_times_faster_needs_a_named_speed_metric() -> None:
     named = ("Third, we design cross domain mixture of experts, which makes the computational "
              "speed of expert retrieval with more than 1024 experts 8 to 10 times faster than "
              "the mixture of experts.")
-    assert readable(named, find_results(named, [])) == [
-        ("speed", 8.0, "8 to 10 times", "x", "relative", "up", 10.0, None, None)]
+    assert readable(named, find_results(named, [])) == [  # both ends of a range are results
+        ("speed", 8.0, "8 to 10 times", "x", "relative", "up", 10.0, None, None),
+        ("speed", 10.0, "10 times", "x", "relative", "up", None, None, None)]
     unnamed = ("The resulting model surpasses the accuracy of similarly-sized models while "
                "achieving 2x faster inference, significantly advancing the Pareto frontier.")
     assert find_results(unnamed, []) == []
@@ -109,10 +110,12 @@ def test_ranges() -> None:
     text = ("StreamiNNC achieves a low deviation between streaming output and normal inference "
             "for all three networks (2.03 - 3.55% NRMSE).")
     assert readable(text, find_results(text, [])) == [
-        ("NRMSE", 2.03, "2.03 - 3.55%", "%", "absolute", None, 3.55, None, None)]
+        ("NRMSE", 2.03, "2.03 - 3.55%", "%", "absolute", None, 3.55, None, None),
+        ("NRMSE", 3.55, "3.55%", "%", "absolute", None, None, None, None)]
     between = "After pruning, the top-1 accuracy is between 70% and 72%."
     assert readable(between, find_results(between, [])) == [
-        ("top-1 accuracy", 70.0, "70% and 72%", "%", "absolute", None, 72.0, None, None)]
+        ("top-1 accuracy", 70.0, "70% and 72%", "%", "absolute", None, 72.0, None, None),
+        ("top-1 accuracy", 72.0, "72%", "%", "absolute", None, None, None, None)]
 
 
 def test_list_in_parentheses_takes_the_metric_after_it_and_the_dataset_before() -> None:

@@ -13,7 +13,8 @@ from functools import lru_cache
 from kg.data import read_term_list
 from kg.extract.lexicon import packaged_entries
 
-__all__ = ["find_metric_names", "lexicon_metric_names"]
+__all__ = ["find_cost_metrics", "find_metric_names", "lexicon_metric_names", "metric_phrase_after",
+           "metric_phrase_before"]
 
 # The names live in kg/data: one regular-expression alternative a line. Acronyms are
 # case-sensitive ("IS", "AP", "EM" only count in capitals, never as English words), words not.
@@ -82,3 +83,78 @@ def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             continue
         kept.append((s, e))
     return kept
+
+
+# --- metrics found by pattern, outside the lexicons -------------------------------------------
+
+# A cost the paper reports saving: a metric only where a change word says so ("35%/52% fewer
+# parameters", "96% reduction in number of trainable parameters", "27.1 times storage savings",
+# "2.5 to 3.7times less decoding compute"); "25x fewer samples" names no cost, so no metric.
+_COST = (r"(?:number\s+of\s+(?:trainable\s+|learnable\s+)?)?(?:(?:trainable|learnable|decoding|training"
+         r"|inference|model|peak|GPU|activation)\s+)?(?:parameters|params|MACs|G?FLOPs|memory"
+         r"(?:\s+(?:usage|footprint|consumption|cost))?|storage|compute|computation|energy"
+         r"(?:\s+consumption)?|KV\s+cache(?:\s+size)?)")
+_COST_AFTER_CHANGE = re.compile(
+    rf"\b(?:fewer|less|lower|smaller|(?:reductions?|savings?|decreases?|cuts?)\s+(?:in|of))\s+(?:the\s+)?"
+    rf"(?P<m>{_COST})(?![\w-])", re.IGNORECASE)
+_COST_BEFORE_CHANGE = re.compile(rf"(?<![\w-])(?P<m>{_COST})\s+(?:savings?|reductions?)\b",
+                                 re.IGNORECASE)
+
+
+def find_cost_metrics(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of costs named as reduced ("fewer parameters", "storage savings"), in order."""
+    end = len(text) if end is None else end
+    spans = [m.span("m") for pattern in (_COST_AFTER_CHANGE, _COST_BEFORE_CHANGE)
+             for m in pattern.finditer(text, start, end)]
+    return _longest_first(spans)
+
+
+# A measure named by its head noun with the words that say what it measures: "35% higher scaling
+# rate", "an average Euclidean distance of 0.14", "1.1-2.1x expert forward throughput". Only
+# right next to a number (kg/extract/results.py decides where), and never a setting such as a
+# learning or dropout rate.
+_HEADS = (r"rate|score|error|distance|similarity|accuracy|precision|recall|throughput|latency"
+          r"|speed-?ups?|acceleration|fidelity|consistency|correlation")
+_ALONE = frozenset({"accuracy", "precision", "recall", "throughput", "latency", "speedup",
+                    "speed-up", "speedups", "acceleration"})
+_SETTING = (r"learning|dropout|drop|masking|mask|sampling|warm-?up|decay|label|noise|mixing|teacher"
+            r"|forcing|keep|frame|bit|token|pruning|compression|mutation|sparsity")
+_NOT_MODIFIER = (r"the|a|an|and|or|of|in|on|for|with|to|by|at|from|our|its|their|this|that|these"
+                 r"|which|while|than|as|is|are|was|were|be|been|has|have|it|we|also|only|both"
+                 r"|achieves?|achieving|reaches|reaching|attains?|obtains?|yields?|shows?|gets?"
+                 r"|improves?|improving|reduces?|higher|lower|better|worse|new|up|over|about"
+                 rf"|{_SETTING}")
+_MODIFIER = rf"(?!(?:{_NOT_MODIFIER})\b)[A-Za-z][\w\-]*"
+_METRIC_PHRASE_AFTER = re.compile(rf"(?:{_MODIFIER}\s+){{0,3}}(?:{_HEADS})(?![\w-])")
+_HEAD = re.compile(rf"(?:{_HEADS})", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][\w\-]*")
+_IS_MODIFIER = re.compile(_MODIFIER + "$")
+
+
+def metric_phrase_after(text: str, pos: int, end: int, times: bool) -> tuple[int, int] | None:
+    """A head-noun metric starting at ``pos`` ("scaling rate"); a bare head only if it is one on
+    its own ("accuracy"; "speedup", "acceleration" only after an "x" value, ``times``)."""
+    m = _METRIC_PHRASE_AFTER.match(text, pos, end)
+    return m.span() if m is not None and _specific(m.group(), times) else None
+
+
+def metric_phrase_before(text: str, start: int, pos: int) -> tuple[int, int] | None:
+    """A head-noun metric ending at ``pos`` ("an average Euclidean distance" → its last three
+    words): the head and up to three modifiers before it."""
+    words = [w.span() for w in _WORD.finditer(text, max(start, pos - 80), pos)]
+    if not words or words[-1][1] != pos or not _HEAD.fullmatch(text, *words[-1]):
+        return None
+    s = words[-1][0]
+    for w0, w1 in reversed(words[-4:-1]):
+        if text[w1:s].strip() or not _IS_MODIFIER.match(text, w0, w1):
+            break
+        s = w0
+    return (s, pos) if _specific(text[s:pos], False) else None
+
+
+def _specific(phrase: str, times: bool) -> bool:
+    words = phrase.split()
+    if len(words) > 1:
+        return True
+    head = words[0].lower()
+    return head in _ALONE and (times or head not in ("speedup", "speed-up", "speedups", "acceleration"))

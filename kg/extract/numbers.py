@@ -9,14 +9,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.metrics import metric_phrase_after
+
 Span = tuple[int, int]
 
 __all__ = ["Value", "read_values"]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # As written after a number; order matters ("%p" before "%", "times" glued or spaced).
-_UNIT = (r"(?:\s?\\?%\s?p\b|\s(?:percentage|percent)\s+points?\b|\s?\\?%\$?|\s?pp\b|\s?\\times\$?|\s?times\b|times(?=[a-z\s\d])"
-         r"|\s?×|[xX](?![\w])|-?fold\b|\s(?:points?|pts)\b|\s?dB\b)")
+_UNIT = (r"(?:\s?\\?%\s?p\b|\s(?:percentage|percent)\s+points?\b|\s?\\?%\$?|\s?pp\b|\s?\\times\$?"
+         r"|\s?times\b|times(?=[a-z\s\d])"
+         r"|\s?×|[xX](?![\w])|-?fold\b|\s(?:points?|pts)\b|\s?dB\b"
+         # a measure's own unit, per item or not: "32 ms per frame", "1.2 GB", "3.5 s/image"
+         r"|\s?(?:ms|sec|s(?=\s*(?:per|/)\s*[a-z])|[KMGT]i?B)\b(?:\s*(?:per|/)\s*(?:frame|image|token"
+         r"|sample|step|iteration|query|video|batch|example|second|s)\b)?)")
 _VALUE = re.compile(
     rf"(?:(?<![\w.])(?P<sign>[+−±~]|-(?=\d))|(?<![\w.\-]))(?P<num>{_NUM})(?P<unit1>{_UNIT})?"
     rf"(?:\s*(?P<sep>-|–|—|~|\bto\b|\bsim\b)\s*[+]?(?P<num2>{_NUM})(?P<unit2>{_UNIT})?)?")
@@ -55,6 +61,8 @@ class Value:
     pattern: str = ""
     source: Value | None = None  # the list member whose metric a coordinated value shares
     group_start: int = -1  # where its coordinated list ("by 28.82% and 23.39%") starts
+    by_phrase: bool = False  # its metric is a head-noun phrase no list names ("scaling rate")
+    high_start: int = -1  # where a range's upper end ("8 to 10 times", "between 66% and 77%") starts
 
 
 def read_values(text: str, s0: int, s1: int) -> list[Value]:
@@ -82,8 +90,9 @@ def _is_result_like(text: str, m: re.Match[str], s0: int, s1: int) -> bool:
     nxt = text[end:end + 2]
     if nxt[:1].isalpha() or (nxt[:1] == "-" and nxt[1:2].isalpha()):
         return False  # "7B", "8TB", "4-bit", "3-hop"
-    if _COUNT_NOUN.match(text, end):
-        return False
+    if _COUNT_NOUN.match(text, end) and not (
+            unit and metric_phrase_after(text, end + 1, s1, False) is not None):
+        return False  # "15 datasets", but "1.1-2.1x expert forward throughput" is a measure
     if _REFERENCE_BEFORE.search(text, max(s0, m.start() - 12), m.start()):
         return False
     num = m.group("num")
@@ -104,7 +113,8 @@ def _value_from_match(text: str, m: re.Match[str], start: int) -> Value:
             text, max(0, start - 12), start):
         return Value(start, m.end(), m.start("num2"), num2, None, unit, sign, from_value=num)
     if num2 is not None:
-        return Value(start, m.end(), start, min(num, num2), max(num, num2), unit, sign)
+        return Value(start, m.end(), start, min(num, num2), max(num, num2), unit, sign,
+                     high_start=m.start("num2") if num2 >= num else start)
     return Value(start, m.end(), start, num, None, unit, sign)
 
 
@@ -118,4 +128,7 @@ def _unit(written: str | None) -> str | None:
         return "pp"
     if _TIMES_UNIT.fullmatch(u.lstrip("-")):
         return "x"
-    return "points"
+    if u.startswith(("point", "pt")):
+        return "points"
+    # "32 ms per frame" → "ms/frame", "1.2 GB" → "GB"
+    return re.sub(r"(?:per|/)(\w+)$", r"/\1", u)

@@ -19,9 +19,10 @@ from spacy.tokens import Doc
 
 from kg.extract.candidates import extend
 from kg.extract.mentions import Mention, Span, run_by_sentence
-from kg.extract.metrics import find_metric_names
+from kg.extract.metrics import find_cost_metrics, find_metric_names, metric_phrase_after, metric_phrase_before
 from kg.extract.numbers import Value, read_values
 from kg.extract.relation_rules import clause_subject
+from kg.extract.result_datasets import measured_on, respectively_datasets
 from kg.extract.sentences import split_sentences
 
 __all__ = ["find_results"]
@@ -33,7 +34,7 @@ _DIGIT = re.compile(r"\d")
 _FILLER = re.compile(r"\s*(?:absolute|relative|overall|average|avg\.?|mean|higher|lower|better"
                      r"|improvements?|gains?|increases?|reductions?|drops?|declines?|decreases?"
                      r"|boosts?|uplifts?|savings?|degradations?|in|on|for|the|total|faster"
-                     r"|of|training|inference|computational|compute"
+                     r"|of|training|inference|computational|compute|fewer|less|smaller"
                      r"|an?|\})(?![\w-])", re.IGNORECASE)
 # Between a metric and the number that follows it ("FID of 1.28", "F1-score reaches 64.38%").
 _METRIC_TO_VALUE = re.compile(
@@ -52,7 +53,8 @@ _CHANGE_VERB_BEFORE = re.compile(
 _CLAUSE_BREAK = re.compile(r"[;:()]|,\s|\b(?:while|whereas|but|which)\b", re.IGNORECASE)
 _COORDINATED = re.compile(r"^\s*\)?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/)\s*\(?$")
 _FASTER_AFTER = re.compile(r"\s*(?:faster|quicker|speed-?ups?|acceleration)\b", re.IGNORECASE)
-_SPEED_METRIC = re.compile(r"speed|throughput|latency|FPS", re.IGNORECASE)
+# "20 FPS …, being 158x faster than X": a rate such as FPS is no speed-up's metric
+_SPEED_METRIC = re.compile(r"speed|throughput|latency", re.IGNORECASE)
 _SPEEDUP = re.compile(r"speed-?ups?", re.IGNORECASE)
 _UP_NOUN = re.compile(r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:improvements?|gains?"
                       r"|increases?|boosts?|uplifts?|higher|better|faster|more|speed-?ups?"
@@ -64,15 +66,8 @@ _UP_VERB = re.compile(r"\b(?:improv|increas|boost|rais|lift|outperform|surpass|e
                       r"|enhanc|accelerat|speed|gain)\w*", re.IGNORECASE)
 _DOWN_VERB = re.compile(r"\b(?:reduc|decreas|lower|cut|drop|declin|degrad|shrink|compress"
                         r"|sav)\w*", re.IGNORECASE)
-_ON_AFTER = re.compile(r"\s*(?:\)\s*)?(?:,\s*)?(?:respectively\s+)?(?:on|in|across|over|for)\s+"
-                       r"(?:the\s+)?", re.IGNORECASE)
-_ON_BEFORE = re.compile(r"\b(?:on|in|across|over)\s+(?:the\s+)?$", re.IGNORECASE)
-_NAME_AFTER_ON = re.compile(r"[A-Z][\w\-.]*\w(?:\s+(?:[A-Z][\w\-.]*\w|\d+(?![\w.])))*")
-_NOT_A_DATASET = frozenset({"GPU", "GPUs", "CPU", "CPUs", "TPU", "TPUs", "A100", "H100",
-                            "Average", "All", "Both", "This", "These", "The", "Our", "It"})
-
 _CONFIDENCE = {"value_metric": 0.85, "metric_value": 0.85, "from_to": 0.85, "by_value": 0.8,
-               "coordinated": 0.7, "faster": 0.7, "compared": 0.7}
+               "coordinated": 0.7, "faster": 0.7, "compared": 0.7, "phrase": 0.7, "parallel": 0.7}
 
 
 def find_results(text: str, mentions: Sequence[Mention], *,
@@ -101,13 +96,17 @@ def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[di
     metrics = sorted(metric_mentions + [
         n for n in find_metric_names(text, s0, s1)
         if not any(n[0] < e and s < n[1] for s, e in metric_mentions + others)])
+    metrics = sorted(metrics + [n for n in find_cost_metrics(text, s0, s1)
+                                if not any(n[0] < e and s < n[1] for s, e in metrics + others)])
     values = [v for v in read_values(text, s0, s1)
               if not any(v.start < e and s < v.end for s, e in metrics + others)]
-    if not values or not metrics:
+    if not values:
         return []
     for i, v in enumerate(values):
         prev_end = values[i - 1].end if i else s0
         _link(text, v, metrics, prev_end, s0)
+        if v.metric is None:
+            _link_phrase(text, v, prev_end, s0, s1, others)
     _link_coordinated(text, values)
     _link_compared(text, values)
     for v in values:
@@ -117,7 +116,7 @@ def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[di
                 v.metric = min(speed, key=lambda m: abs(m[0] - v.start))
                 v.pattern = "faster"
     linked = [v for v in values if v.metric is not None]
-    datasets = _respectively_datasets(text, s1, linked, ms)
+    datasets = respectively_datasets(text, s1, linked, ms)
     out: list[dict[str, Any]] = []
     for v in linked:
         out.extend(_result_dicts(text, v, s0, s1, ms, datasets.get(v.start),
@@ -161,19 +160,90 @@ def _metric_after(text: str, pos: int, metrics: list[Span]) -> Span | None:
     return None
 
 
-_COMPARED_BEFORE = re.compile(r"\b(?:than|compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:the\s+|only\s+|just\s+)?$",
-                              re.IGNORECASE)
+_HEAD_WORD = re.compile(r"[A-Za-z][\w\-]*")
+
+
+def _link_phrase(text: str, v: Value, prev_end: int, s0: int, s1: int, taken: list[Span]) -> None:
+    """A metric no list names, by its head noun next to the value: "35% higher scaling rate",
+    "an average Euclidean distance of 0.14", "1.93times acceleration"."""
+    pos = v.end
+    for _ in range(4):  # after the value, over the same filler words as _metric_after
+        while pos < s1 and text[pos].isspace():
+            pos += 1
+        span = metric_phrase_after(text, pos, s1, v.unit == "x")
+        if span is not None:
+            pattern = "value_metric"
+            break
+        filler = _FILLER.match(text, pos)
+        if filler is None or filler.end() == pos:
+            break
+        pos = filler.end()
+    else:
+        span = None
+    pattern = "value_metric"
+    if span is None:  # before it: "<phrase> of 0.14"
+        heads = [w for w in _HEAD_WORD.finditer(text, max(s0, prev_end), v.start)]
+        for w in reversed(heads[-6:]):
+            gap = _METRIC_TO_VALUE.match(text, w.start(), v.start)
+            if gap is not None and gap.end() == v.start:
+                continue  # a word of the gap itself ("of", "reaches")
+            gap = _METRIC_TO_VALUE.match(text, w.end(), v.start)
+            if gap is not None and gap.end() == v.start:
+                span, pattern = metric_phrase_before(text, max(s0, prev_end), w.end()), "metric_value"
+            break
+    if span is None:
+        return
+    # a Dataset or Method named inside it is not part of the metric ("ImageNet top-1 accuracy")
+    inner = [e for s, e in taken if span[0] <= s < span[1] or span[0] < e <= span[1]]
+    if inner:
+        start = max(inner)
+        while start < span[1] and not text[start].isalnum():
+            start += 1
+        if start >= span[1] or any(s < span[1] and span[1] <= e for s, e in taken):
+            return
+        span = (start, span[1])
+        if metric_phrase_after(text, span[0], span[1], v.unit == "x") != span:
+            return
+    v.metric, v.pattern, v.by_phrase = span, pattern, True
+
+
+_COMPARED_BEFORE = re.compile(
+    r"\b(?:(?:than|compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:the\s+|only\s+|just\s+)?"
+    # "surpassing Spikformer (74.81%, 66.34M)": the baseline's own score
+    r"|(?:surpass|outperform|exceed|beat)\w*\s+(?:[\w\-.+/]+\s+){0,2}[\w\-.+/]+\s*\(\s*)$",
+    re.IGNORECASE)
+_COMPARE_VERB = re.compile(r"\b(?:surpass|outperform|exceed|beat)\w*", re.IGNORECASE)
+# "SVT-H-S reaches 84.2% top-1 accuracy, while SVT-H-B reaches 85.2%": the same verb, the same metric
+_PARALLEL_VERB = re.compile(r"\b(reach|achiev|attain|obtain|scor)\w*\s+(?:an?\s+|only\s+)?$",
+                            re.IGNORECASE)
+_OTHER_CLAUSE = re.compile(r";|\b(?:while|whereas|but|which)\b", re.IGNORECASE)
+_SAME_SCALE = {"%": ("%", "pp", "%p", "points"), None: (None, "points")}
 
 
 def _link_compared(text: str, values: list[Value]) -> None:
-    """"the F1-score reaches 64.38% …, significantly higher than 44.76%": the compared number is
-    in the same metric as the result before it in the sentence."""
+    """A number that names no metric shares the metric of the result before it in the sentence
+    when it is compared with it: "reaches 64.38%, significantly higher than 44.76%",
+    "attains 82.39% top-1 accuracy, surpassing Spikformer (74.81%) by +7.58%", or stated the
+    same way: "X reaches 84.2% top-1 accuracy, while Y reaches 85.2%"."""
     for i, v in enumerate(values):
-        if v.metric is not None or not _COMPARED_BEFORE.search(text, max(0, v.start - 30), v.start):
+        if v.metric is not None:
             continue
-        prev = next((p for p in reversed(values[:i]) if p.metric is not None and p.pattern != "compared"), None)
-        if prev is not None and prev.unit == v.unit:
+        prev = next((p for p in reversed(values[:i]) if p.metric is not None
+                     and p.pattern not in ("compared", "parallel")), None)
+        if prev is None or v.unit not in _SAME_SCALE.get(prev.unit, (prev.unit,)):
+            continue
+        between = text[prev.end:v.start]
+        if _COMPARED_BEFORE.search(text, max(0, v.start - 60), v.start) and (
+                prev.unit == v.unit or "(" not in text[v.start - 3:v.start]):
             v.metric, v.pattern, v.source = prev.metric, "compared", prev
+        elif (_BY_BEFORE.search(text, max(0, v.start - 40), v.start) and _COMPARE_VERB.search(between)
+              and not _OTHER_CLAUSE.search(between)):
+            v.metric, v.pattern, v.source = prev.metric, "compared", prev
+        else:
+            here = _PARALLEL_VERB.search(text, max(0, v.start - 30), v.start)
+            there = _PARALLEL_VERB.search(text, max(0, prev.start - 30), prev.start)
+            if here and there and here.group(1).lower() == there.group(1).lower() and prev.unit == v.unit:
+                v.metric, v.pattern, v.source = prev.metric, "parallel", prev
 
 
 def _link_coordinated(text: str, values: list[Value]) -> None:
@@ -215,7 +285,7 @@ def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
     speedup = v.unit == "x" and (_FASTER_AFTER.match(text, lead.end) is not None
                                  or _SPEEDUP.fullmatch(text[lead.metric[0]:lead.metric[1]]))
     if not (v.sign in ("+", "-") or by or ups or downs or speedup
-            or v.unit in ("pp", "%p", "points")):
+            or v.unit in ("pp", "%p", "points", "x")):
         return "absolute", None
     if v.sign in ("+", "-"):
         return "relative", "up" if v.sign == "+" else "down"
@@ -238,12 +308,16 @@ def _result_dicts(text: str, v: Value, s0: int, s1: int, ms: list[Mention],
     kind, direction = _kind_direction(text, v, s0)
     anchor = max(v.end, v.metric[1]) if v.metric[0] >= v.start else v.end
     if dataset is None:
-        dataset = _dataset(text, v.start, anchor, s0, s1, ms)
+        dataset = measured_on(text, v.start, anchor, s0, s1, ms)
     method = clause_subject(text, ms, v.start, s0)
-    base = {
+    if v.pattern == "compared":  # "surpassing Spikformer (74.81%)": the score is Spikformer's
+        method = next((m for m in ms if m[2] == "Method" and re.fullmatch(
+            r"\s*\(\s*", text[m[1]:v.start])), method)
+    base: dict[str, Any] = {
         "metric": v.metric, "metric_name": text[v.metric[0]:v.metric[1]],
         "unit": v.unit, "dataset": dataset, "method": (method[0], method[1]) if method else None,
-        "confidence": _CONFIDENCE[v.pattern], "metric_mention": metric_mention,
+        "confidence": _CONFIDENCE[v.pattern] - (0.1 if v.by_phrase else 0.0),
+        "metric_mention": metric_mention,
         "extractor": f"rule:results:{v.pattern}", "sentence": (s0, s1),
     }
     sign = v.sign if v.sign in ("+", "-") else ""
@@ -252,6 +326,10 @@ def _result_dicts(text: str, v: Value, s0: int, s1: int, ms: list[Mention],
                                                        else v.start:v.end].strip(),
             "value_span": (v.num_start if v.from_value is not None else v.start, v.end),
             "kind": kind, "direction": direction, "range_high": v.range_high}]
+    if v.range_high is not None and v.high_start >= 0:  # "8 to 10 times": both ends reported
+        out.append({**out[0], "value": -v.range_high if value < 0 else v.range_high,
+                    "value_text": text[v.high_start:v.end].strip(), "value_span": (v.high_start, v.end),
+                    "range_high": None})
     if v.from_value is not None:  # "from 6.18 to 1.61" is also a change of 4.57
         change = round(v.value - v.from_value, 6)
         from_start = text.rfind("from", max(s0, v.start - 12), v.start)
@@ -260,44 +338,6 @@ def _result_dicts(text: str, v: Value, s0: int, s1: int, ms: list[Mention],
                     "kind": "relative", "direction": "up" if change > 0 else "down",
                     "range_high": None, "confidence": base["confidence"] - 0.1})
     return out
-
-
-def _dataset(text: str, start: int, anchor: int, s0: int, s1: int,
-             ms: list[Mention]) -> Span | None:
-    """The dataset a value was measured on: "… on D" right after it, else "on D, …" before."""
-    on = _ON_AFTER.match(text, anchor, s1)
-    if on is not None:
-        d = next((m for m in ms if m[0] == on.end()), None)
-        if d is not None:
-            return (d[0], d[1]) if d[2] == "Dataset" else None
-        # No mention there: a capitalised name after "on"/"in" ("45.3 mAP on COCO"), never
-        # after "for" ("by 45% for DeiT-S" names a model).
-        if not re.search(r"\bfor\s+(?:the\s+)?$", on.group(0), re.IGNORECASE):
-            name = _NAME_AFTER_ON.match(text, on.end(), s1)
-            if name is not None and name.group(0).split()[0] not in _NOT_A_DATASET:
-                return name.span()
-    before = [m for m in ms if m[2] == "Dataset" and m[1] <= start
-              and _ON_BEFORE.search(text, max(s0, m[0] - 16), m[0])]
-    if before:
-        return (before[-1][0], before[-1][1])
-    paren = text.rfind("(", s0, start)
-    if paren >= 0 and ")" not in text[paren:start]:  # "PASCAL VOC (+3.6%, +1.5% mIoU)"
-        d = next((m for m in ms if m[2] == "Dataset" and not text[m[1]:paren].strip()), None)
-        if d is not None:
-            return (d[0], d[1])
-    return None
-
-
-def _respectively_datasets(text: str, s1: int, values: list[Value],
-                           ms: list[Mention]) -> dict[int, Span]:
-    """"+0.3% accuracy, +1.7 mIoU and +0.9 AP on ImageNet-1K, ADE20K and COCO respectively"."""
-    if len(values) < 2 or "respectively" not in text[values[0].start:s1]:
-        return {}
-    tail = max(values[-1].end, values[-1].metric[1] if values[-1].metric else 0)
-    datasets = [(m[0], m[1]) for m in ms if m[2] == "Dataset" and m[0] >= tail]
-    if len(datasets) != len(values):
-        return {}
-    return {v.start: d for v, d in zip(values, datasets)}
 
 
 # --- spaCy component -------------------------------------------------------------------------
