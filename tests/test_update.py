@@ -175,3 +175,21 @@ def test_concurrent_updates_lose_no_paper(tmp_path):
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
     assert {f"Paper:p{i}" for i in range(4)} <= set(nodes(g))
+
+
+def test_a_graph_without_its_record_or_with_a_stale_one_is_one_line(tmp_path):
+    g = tmp_path / "g.json"
+    a = write_jsonl(tmp_path / "a.jsonl", [rec(0)])
+    assert kg("build", a, "-o", g, "--model", "none", "-q").exit_code == 0
+    record = tmp_path / "g.json.extractions.jsonl"
+    kept = record.read_bytes()
+    record.write_text("")  # stale: holds no paper of the graph
+    r = CliRunner().invoke(cli, ["build", "--update", str(g), str(a), "--model", "none", "-q"])
+    assert r.exit_code == 2 and r.stderr.splitlines() == [
+        f"Error: {record}: does not match {g} (was one of them changed or copied without the other?); "
+        "build the graph again from its inputs"], r.output
+    record.unlink()
+    r = CliRunner().invoke(cli, ["build", "--update", str(g), str(a), "--model", "none", "-q"])
+    assert r.exit_code == 2 and len(r.stderr.splitlines()) == 1 and "g.json.extractions.jsonl beside it" in r.stderr
+    record.write_bytes(kept)
+    assert CliRunner().invoke(cli, ["build", "--update", str(g), str(a), "--model", "none", "-q"]).exit_code == 0

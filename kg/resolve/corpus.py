@@ -37,7 +37,8 @@ def merge_nodes(g: nx.MultiDiGraph, src: str, dst: str) -> None:
             continue
         if g.has_edge(u, v, key=k):
             e = g.edges[u, v, k]
-            for p, ev in zip(a["papers"], a["evidence"] + [None] * len(a["papers"])):
+            # evidence is a sample (at most MAX_EVIDENCE_PER_EDGE): papers past it pair with None
+            for p, ev in zip(a["papers"], a["evidence"] + [None] * len(a["papers"]), strict=False):
                 if p not in e["papers"]:
                     e["papers"].append(p)
                     if ev is not None:
