@@ -44,7 +44,7 @@ def test_rules_only_extract_and_build_are_byte_identical(tmp_path: Path) -> None
     assert g3.read_bytes() == g4.read_bytes()
 
 
-@pytest.mark.skipif(default_model_path() is None, reason="kg/models/sci_ner is not installed")
+@pytest.mark.skipif(default_model_path() is None, reason="kg/models/sci_span is not installed")
 def test_default_model_is_byte_identical(tmp_path: Path) -> None:
     few = tmp_path / "few.txt"  # the first ~20 papers: the NER model is slow on two shared cores
     few.write_text("\n".join(SMALL.read_text(encoding="utf-8").splitlines()[:44]) + "\n", encoding="utf-8")

@@ -17,11 +17,11 @@ from kg.extract.corpus_ner import corpus_heads
 from kg.extract.encoder_ner import (MAX_PIECES, EncoderSpanRecognizer, SpanEncoder, decode_spans,
                                     dequantize, encode, enumerate_spans, piece_windows, quantize,
                                     span_logits)
-from kg.extract.pipeline import build_nlp, default_model_path
+from kg.extract.pipeline import build_nlp, model_path
 from kg.extract.wordpiece import WordPiece, basic_split
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAD_DIR = default_model_path() / "scierc_ner"
+HEAD_DIR = model_path("fast") / "scierc_ner"
 SHARED = ROOT / ".." / "shared" / "data" / "scierc"
 needs_scierc = pytest.mark.skipif(not (SHARED / "test.jsonl").exists(),
                                   reason="SciERC not found in ../shared/data/scierc")
@@ -177,7 +177,7 @@ def test_shipped_head_finds_scierc_style_mentions_and_keeps_doc_ents():
 
 
 def test_shipped_pipeline_stays_within_25_mb():
-    size = sum(f.stat().st_size for f in default_model_path().rglob("*") if f.is_file())
+    size = sum(f.stat().st_size for f in model_path("fast").rglob("*") if f.is_file())
     assert size <= 25 * 1024 * 1024, size
 
 
@@ -189,7 +189,7 @@ def test_training_script_runs_on_a_tiny_slice_and_adds_the_head(tmp_path):
         pytest.skip("SciERC not found in ../shared/data/scierc")
     script = _script()
     pipeline = tmp_path / "pipeline"
-    shutil.copytree(default_model_path(), pipeline)
+    shutil.copytree(model_path("fast"), pipeline)
     assert script.main(["--encoder", "tiny", "--limit", "4", "--epochs", "1", "-o", str(tmp_path / "run"),
                         "--other", "--add-to", str(pipeline)]) == 0
     scores = json.loads((tmp_path / "run" / "scores.json").read_text())

@@ -145,3 +145,22 @@ def test_build_nlp_imports_the_module_of_a_listed_factory(monkeypatch) -> None:
     pipeline._register("kg_urls")
     pipeline._register("kg_names")  # registered: nothing to import
     assert imported == ["kg.extract.urls"]
+
+
+def test_the_ner_component_states_how_its_spans_are_judged():
+    """A lowercase Method seen once: the CNN's judging drops it (generic phrases), a NER whose
+    component says it needs no repeat keeps it; the Extractor reads the policy from the pipeline."""
+    import spacy
+
+    from kg.extract.judge import NER, NerConfidences, judge_ner, ner_confidences
+
+    assert judge_ner("contrastive learning", "Method").needs_repeat
+    trusting = NerConfidences(lowercase_method=0.6, lowercase_method_needs_repeat=False)
+    kept = judge_ner("contrastive learning", "Method", conf=trusting)
+    assert not kept.needs_repeat and kept.confidence >= 0.5
+    nlp = spacy.blank("en")
+    assert ner_confidences(nlp) is NER
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_span_ner", config={"confidences": {"lowercase_method": 0.6,
+                                                        "lowercase_method_needs_repeat": False}})
+    assert ner_confidences(nlp) == trusting

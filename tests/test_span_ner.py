@@ -15,13 +15,13 @@ from conftest import load_script
 
 from kg.eval.corpora import read_tdmsci
 from kg.extract.encoder_ner import SpanEncoder, encode, enumerate_spans, softmax, span_logits
-from kg.extract.pipeline import default_model_path
+from kg.extract.pipeline import model_path
 from kg.extract.span_export import export_encoder
 from kg.extract.span_ner import SpanNerModel
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / ".." / "shared" / "data"
-HEAD_DIR = default_model_path() / "scierc_ner"  # a real fine-tuned MiniLM-L6 to export
+HEAD_DIR = model_path("fast") / "scierc_ner"  # a real fine-tuned MiniLM-L6 to export
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from kg.cli.common import Confidence, KgCommand, echo
 
 
 @click.command("eval", cls=KgCommand)
-@click.option("--dataset", type=click.Choice(["scierc", "scier"]), default=None,
+@click.option("--dataset", type=click.Choice(["scierc", "scier", "tdmsci"]), default=None,
               help="Score the NER (and with --relations the relation model) on a public corpus.")
 @click.option("--split", type=click.Choice(["train", "dev", "test"]), default="test", show_default=True,
               help="With --dataset: which split of the corpus to score.")
@@ -24,8 +24,10 @@ from kg.cli.common import Confidence, KgCommand, echo
               help="Score extraction against a gold JSONL of our format (tests/data/gold/GUIDELINES.md).")
 @click.option("--predictions", type=click.Path(exists=True, dir_okay=False), default=None,
               help="With --gold: a `kg extract` JSONL to score (default: extract the gold's sources now).")
-@click.option("--model", default="default", show_default=True,
-              help='spaCy NER pipeline to score: "default" (shipped), a path, or "none" (rules only).')
+@click.option("--model", "models", multiple=True, default=("default", "fast"), show_default=True,
+              help='NER pipeline(s) to score: "default" (the shipped transformer), "fast" (the shipped '
+                   'CNN), a path, or "none" (rules only); repeat the option to set which are compared '
+                   "side by side (by default the shipped two).")
 @click.option("--head", type=click.Choice(["auto", "main"]), default="auto", show_default=True,
               help="With --dataset: auto scores the model's head for that corpus's annotation "
                    "convention if it has one (scierc_ner for scierc), main the entities "
@@ -33,7 +35,7 @@ from kg.cli.common import Confidence, KgCommand, echo
 @click.option("--min-confidence", type=Confidence(), default=None,
               help="With --gold and no --predictions: drop entities below this confidence (default 0.5).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of a table.")
-def eval_(dataset, split, data_path, relations, setting, gold_path, predictions, model, head,
+def eval_(dataset, split, data_path, relations, setting, gold_path, predictions, models, head,
           min_confidence, as_json):
     """Measure extraction quality against gold data.
 
@@ -43,18 +45,23 @@ def eval_(dataset, split, data_path, relations, setting, gold_path, predictions,
     kg eval --dataset scier --split dev
     kg eval --dataset scierc --split test --relations --setting rel+
     kg eval --gold tests/data/gold/dev.jsonl
-    kg eval --gold tests/data/gold/test.jsonl
+    kg eval --gold tests/data/gold/test2.jsonl --model default   # one model only
     """
-    from kg.eval.run import evaluate_corpus, evaluate_gold
+    from kg.eval.run import evaluate_corpus, evaluate_gold, side_by_side
 
     if (dataset is None) == (gold_path is None):
         raise click.UsageError("give exactly one of --dataset or --gold")
-    if dataset:
-        report = evaluate_corpus(dataset, split, Path(data_path) if data_path else None, relations=relations,
-                                 setting=setting, model=model, head=head)
-    else:
-        report = evaluate_gold(Path(gold_path), Path(predictions) if predictions else None, model=model,
-                               min_confidence=min_confidence)
+    if predictions:
+        models = ("predictions",)  # the file is scored as it is: no model runs
+    reports = {}
+    for model in dict.fromkeys(models):
+        if dataset:
+            reports[model] = evaluate_corpus(dataset, split, Path(data_path) if data_path else None,
+                                             relations=relations, setting=setting, model=model, head=head)
+        else:
+            reports[model] = evaluate_gold(Path(gold_path), Path(predictions) if predictions else None,
+                                           model=model, min_confidence=min_confidence)
+    report = next(iter(reports.values())) if len(reports) == 1 else side_by_side(reports)
     echo(json.dumps(report.data, indent=2), raw=True) if as_json else echo(report.text)
 
 

@@ -73,7 +73,7 @@ def check_corpus(dataset: str, path: Path) -> None:
 def evaluate_gold(gold: Path, predictions: Path | None, *, model: str,
                   min_confidence: float | None) -> EvalReport:
     """Our gold set against a ``kg extract`` JSONL, or against extracting its sources now."""
-    from kg.eval.gold import load_gold, score_gold
+    from kg.eval.gold import load_gold, normalize_title, score_gold
 
     gold_records = load_gold(gold)  # a file that is not gold fails before any extraction
     if predictions:
@@ -91,3 +91,35 @@ def evaluate_gold(gold: Path, predictions: Path | None, *, model: str,
         preds = [ex.model_dump(mode="json") for ex in stream]
     report = score_gold(gold, preds)
     return EvalReport(report.as_dict(), report.table())
+
+
+def side_by_side(reports: dict[str, EvalReport]) -> EvalReport:
+    """Several models' reports on one set as one table: a row per score, P/R/F1 per model."""
+    rows: dict[str, dict[str, tuple[float, float, float]]] = {}
+    for model, report in reports.items():
+        for label, prf in _score_rows(report.data):
+            rows.setdefault(label, {})[model] = prf
+    names = list(reports)
+    head = f"{'':24}" + "".join(f" {name[-20:]:>20}" for name in names)
+    sub = f"{'':24}" + "".join(f" {'P':>6} {'R':>6} {'F1':>6}" for _ in names)
+    lines = [head, sub]
+    for label, by_model in rows.items():
+        cells = "".join(" " + (" ".join(f"{v:6.3f}" if v == v else f"{'':6}" for v in by_model[n])
+                               if n in by_model else f"{'-':>20}") for n in names)
+        lines.append(f"{label[:24]:24}{cells}")
+    first = next(iter(reports.values())).text.splitlines()
+    title = first[0] if first and ":" in first[0] and "P" not in first[0].split() else ""
+    return EvalReport({n: r.data for n, r in reports.items()}, "\n".join(([title] if title else []) + lines))
+
+
+def _score_rows(data: dict[str, Any]) -> list[tuple[str, tuple[float, float, float]]]:
+    """(label, (P, R, F1)) rows of a gold report's or a corpus report's data."""
+    if "entities" in data:  # a gold report (GoldReport.as_dict)
+        rows = [(t, c) for t, c in data["entities"].items()]
+        rows += [("micro", data["micro"]), ("proposed Method", data["proposed_methods"]),
+                 ("EVALUATES_ON", data["evaluates_on"]), ("result (metric, value)", data["results"])]
+        out = [(label, (c["precision"], c["recall"], c["f1"])) for label, c in rows]
+        named = data["named_method_recall"]
+        return out + [("named Method recall", (float("nan"), named["recall"], float("nan")))]
+    return [(label, (s["p"], s["r"], s["f"])) for label, s in data.items()
+            if isinstance(s, dict) and {"p", "r", "f"} <= set(s)]

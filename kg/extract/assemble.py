@@ -25,7 +25,8 @@ from kg.extract.attach import attach
 from kg.extract.candidates import candidates, text_of
 from kg.extract.grouping import group as group_mentions
 from kg.extract.grouping import mark_proposed_objects, propagate, type_pairs
-from kg.extract.judge import judge_ner
+from kg.extract.judge import NER as NER_JUDGING
+from kg.extract.judge import NerConfidences, judge_ner
 from kg.extract.mentions import set_mentions
 from kg.extract.paper_relations import PaperEntities, paper_entities
 from kg.extract.registry import NER, NER_PRIORITY, PRIORITY
@@ -45,7 +46,8 @@ class Resolution:
     sents: dict[str, SentenceIndex]
 
 
-def _raw_mentions(paper: Paper, docs: dict[str, Doc], sents: dict[str, SentenceIndex], ranks: dict[str, int]
+def _raw_mentions(paper: Paper, docs: dict[str, Doc], sents: dict[str, SentenceIndex], ranks: dict[str, int],
+                  judging: NerConfidences = NER_JUDGING
                   ) -> tuple[list[PaperMention], list[tuple[PaperMention, PaperMention]]]:
     mentions: list[PaperMention] = []
     pairs: list[tuple[PaperMention, PaperMention]] = []
@@ -54,7 +56,7 @@ def _raw_mentions(paper: Paper, docs: dict[str, Doc], sents: dict[str, SentenceI
         text = text_of(doc)
         for ent in doc.ents:
             if ent.label_ in SCIENTIFIC_TYPES:
-                j = judge_ner(ent.text, ent.label_, sents[fld].at(ent.start_char)[0])
+                j = judge_ner(ent.text, ent.label_, sents[fld].at(ent.start_char)[0], judging)
                 mentions.append(PaperMention(fld, ent.start_char, ent.end_char, ent.text, j.type, NER,
                                              j.confidence, priority=ranks[NER], needs_repeat=j.needs_repeat))
         for c in candidates(doc):
@@ -77,14 +79,15 @@ def _raw_mentions(paper: Paper, docs: dict[str, Doc], sents: dict[str, SentenceI
 
 
 def resolve(paper: Paper, docs: dict[str, Doc], *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-            ranks: dict[str, int] | None = None) -> Resolution:
+            ranks: dict[str, int] | None = None, judging: NerConfidences = NER_JUDGING) -> Resolution:
     """Step 1: the paper's entities and paper-level relations from the candidates on its Docs;
     writes the kept mentions to each Doc (``doc._.kg_mentions``). ``ranks``: extractor priority
-    by the name candidates carry (registry.instance_priorities); by default by factory name."""
+    by the name candidates carry (registry.instance_priorities); by default by factory name.
+    ``judging``: how the NER's spans are judged (judge.ner_confidences of the pipeline)."""
     ranks = ranks if ranks is not None else {**PRIORITY, NER: NER_PRIORITY}
     texts = {f: text_of(d) for f, d in docs.items()}
     sents = {f: SentenceIndex(d) for f, d in docs.items()}
-    raw, pairs = _raw_mentions(paper, docs, sents, ranks)
+    raw, pairs = _raw_mentions(paper, docs, sents, ranks, judging)
     typed_pairs = type_pairs(raw, pairs, texts)
     raw = raw + typed_pairs
     raw += propagate(paper, raw, ABBREVIATIONS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kg.data import read_json
 from kg.extract.names import common_words
@@ -19,11 +19,14 @@ from kg.extract.names import common_words
 
 @dataclass(frozen=True)
 class NerConfidences:
-    """The confidences a judged NER span can get (configuration, not logic)."""
+    """The confidences a judged NER span can get (configuration, not logic). Each NER states
+    its own through a ``ner_confidences`` attribute on its component (:func:`ner_confidences`):
+    the CNN head needs the checks that the transformer no longer does."""
 
     named: float = 0.7          # carries capitals or digits: "Mixture-of-Experts"
     plain: float = 0.6          # lowercase, nothing against it: "domain generalization" as a Task
-    lowercase_method: float = 0.48  # and kept only when repeated (see Judgement.needs_repeat)
+    lowercase_method: float = 0.48  # a lowercase Method
+    lowercase_method_needs_repeat: bool = True  # ... kept only when repeated (Judgement.needs_repeat)
     not_one_thing: float = 0.45  # a coordination, a title clause, a quality called a metric
     fragment: float = 0.4       # cut after a modifier, a single lowercase word, a kind of data
 
@@ -97,7 +100,17 @@ def judge_ner(text: str, label: str, sentence: str = "", conf: NerConfidences = 
     if len(words) == 1 and not _name_like(text) and label in ("Method", "Metric", "Dataset"):
         return Judgement(label, conf.fragment)
     if label == "Method" and not _name_like(text):
-        return Judgement(label, conf.lowercase_method, needs_repeat=True)
+        return Judgement(label, conf.lowercase_method, needs_repeat=conf.lowercase_method_needs_repeat)
     if label == "Metric" and not _name_like(text) and by_head != "Metric":
         return Judgement(label, conf.not_one_thing)  # "computational efficiency": a quality
     return Judgement(label, conf.named if _name_like(text) else conf.plain)
+
+
+def ner_confidences(nlp: Any) -> NerConfidences:
+    """How ``nlp``'s NER wants its spans judged: the ``ner_confidences`` of the first component
+    that states them, else the defaults (the CNN's)."""
+    for _, component in nlp.pipeline:
+        stated = getattr(component, "ner_confidences", None)
+        if isinstance(stated, NerConfidences):
+            return stated
+    return NER

@@ -16,6 +16,8 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+from kg.errors import KgError
+
 # Importing the modules registers their factories (they are also spacy_factories entry points).
 # tagged_entities, corpus_ner and encoder_ner: the shipped NER's own components
 # (kg_tagged_entities decodes the main head, kg_encoder_ner is its disabled SciERC head;
@@ -45,21 +47,49 @@ RULE_COMPONENTS: tuple[str, ...] = ("kg_urls", "kg_abbreviations", "kg_proposals
 SENTENCE_COMPONENTS: tuple[str, ...] = ("kg_relation_rules", "kg_relation_model", "kg_results")
 
 
-def default_model_path() -> Path | None:
-    path = Path(str(resources.files("kg") / "models" / "sci_ner"))
+# The pipelines shipped in the package, by the name ``--model`` takes: the fine-tuned transformer
+# by default, the CNN for bulk runs (MODEL_CARD.md has both).
+PACKAGED_MODELS: dict[str, str] = {"default": "sci_span", "fast": "sci_ner"}
+NO_MODEL = "none"  # rules only
+
+
+def model_path(name: str = "default") -> Path | None:
+    """The packaged pipeline ``name`` ("default" or "fast"), or None where it is not installed."""
+    path = Path(str(resources.files("kg") / "models" / PACKAGED_MODELS[name]))
     return path if (path / "meta.json").exists() else None
+
+
+def default_model_path() -> Path | None:
+    return model_path("default")
+
+
+def resolve_model(model: str | Path | None) -> Path | None:
+    """The pipeline directory that ``model`` names: "default", "fast", a path, or None/"none"."""
+    if model is None or model == NO_MODEL:
+        return None
+    if isinstance(model, str) and model in PACKAGED_MODELS:
+        path = model_path(model)
+        if path is None:
+            raise KgError(f"the {model!r} model is not installed (kg/models/{PACKAGED_MODELS[model]})")
+        return path
+    path = Path(model)
+    if not (path / "config.cfg").is_file():
+        raise KgError(f"{path}: not a spaCy pipeline directory (no config.cfg); --model takes "
+                      f"{', '.join(map(repr, PACKAGED_MODELS))}, {NO_MODEL!r} or a path")
+    return path
 
 
 def build_nlp(model: str | Path | None = "default", *, rules: bool = True,
               corpus_heads: bool = False) -> Language:
-    """The extraction pipeline. ``model``: "default" (the shipped NER), a path, or None (rules only).
+    """The extraction pipeline. ``model``: "default" (the shipped transformer NER), "fast" (the
+    shipped CNN), a path to a trained pipeline, or None / "none" (rules only).
     ``rules``: add the rule and sentence-level components (both stages); without, the NER only.
 
     ``corpus_heads``: also load the model's disabled corpus-convention heads (``kg_encoder_ner``,
     ``kg_corpus_ner``, for ``kg eval --dataset``); extraction never runs them, so by default
     they are not loaded.
     """
-    path = default_model_path() if model == "default" else (Path(model) if model else None)
+    path = resolve_model(model)
     if path is not None:
         exclude = [] if corpus_heads else _corpus_head_names(path)
         nlp = spacy.load(path, exclude=exclude)

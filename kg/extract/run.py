@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 
 from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE, assemble, resolve
+from kg.extract.judge import ner_confidences
 from kg.extract.pipeline import build_nlp, sentence_component_names
 from kg.extract.pool import WorkerPool
 from kg.extract.registry import instance_priorities
@@ -52,6 +53,7 @@ class Extractor:
         self.min_confidence = min_confidence
         self.stage2 = sentence_component_names(self.nlp)
         self.ranks = instance_priorities(self.nlp)
+        self.judging = ner_confidences(self.nlp)
 
     def extract(self, papers: Iterable[Paper], batch_size: int = 64) -> Iterator[Extraction]:
         stage2 = [self.nlp.get_pipe(name) for name in self.stage2]
@@ -62,7 +64,8 @@ class Extractor:
                 docs = list(self.nlp.pipe(self._stage1_docs(texts), batch_size=batch_size * 2))
             for i, paper in enumerate(batch):
                 fields = dict(zip(FIELDS, docs[2 * i: 2 * i + 2]))
-                resolution = resolve(paper, fields, min_confidence=self.min_confidence, ranks=self.ranks)
+                resolution = resolve(paper, fields, min_confidence=self.min_confidence, ranks=self.ranks,
+                                     judging=self.judging)
                 for fld, doc in fields.items():
                     for component in stage2:
                         fields[fld] = doc = component(doc)

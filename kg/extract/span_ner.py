@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract.encoder_ner import decode_spans, enumerate_spans, piece_windows, softmax
+from kg.extract.judge import NerConfidences
 from kg.extract.wordpiece import WordPiece
 
 __all__ = ["FACTORY", "SpanNer", "SpanNerModel"]
@@ -140,11 +141,13 @@ class SpanNerModel:
 
 
 class SpanNer:
-    """spaCy component: :class:`SpanNerModel`'s entities to ``doc.ents``."""
+    """spaCy component: :class:`SpanNerModel`'s entities to ``doc.ents``. ``ner_confidences``
+    says how extraction judges them (kg/extract/judge.py)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, confidences: dict[str, Any] | None = None) -> None:
         self.name = name
         self.model: SpanNerModel | None = None
+        self.ner_confidences = NerConfidences(**(confidences or {}))
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -195,6 +198,10 @@ class SpanNer:
         return self
 
 
-@Language.factory(FACTORY, assigns=["doc.ents"])
-def make_span_ner(nlp: Language, name: str) -> SpanNer:
-    return SpanNer(name)
+# How extraction judges this NER's spans (judge.NerConfidences; the policy is in MODEL_CARD.md).
+DEFAULT_CONFIDENCES: dict[str, Any] = {}
+
+
+@Language.factory(FACTORY, assigns=["doc.ents"], default_config={"confidences": DEFAULT_CONFIDENCES})
+def make_span_ner(nlp: Language, name: str, confidences: dict[str, Any]) -> SpanNer:
+    return SpanNer(name, confidences)
