@@ -159,3 +159,11 @@ def test_per_unit_values() -> None:
 ])
 def test_metric_names_outside_the_lexicon(text: str, names: list[str]) -> None:
     assert [text[s:e] for s, e in find_metric_names(text, lexicon=frozenset())] == names
+
+
+def test_a_mention_inside_a_head_noun_phrase_cuts_whole_words() -> None:
+    text = ("A ViT-H trained on our dataset achieves 83.0% zero-shot transfer accuracy on ImageNet, "
+            "out-performing models trained on other datasets.")
+    ms = spans(text, ("ViT-H", "Method"), ("zero", "Task"), ("ImageNet", "Dataset"))
+    assert [(text[slice(*r["metric"])], r["value"]) for r in find_results(text, ms)] == [
+        ("transfer accuracy", 83.0)]

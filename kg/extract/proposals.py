@@ -104,10 +104,15 @@ def find_proposals(text: str, *, title: bool = False) -> list[Proposal]:
             span = _first_name(name)
             out.append(Proposal(m.start("name"), m.start("name") + len(span), _type_after(text, m.end()), 0.85))
     for m in _COLON_NAME.finditer(text):
-        if is_name_like(m.group("name")) or text[m.start("name")].isupper() or any(c.isupper() for c in m.group("name")):
+        name = m.group("name")
+        if is_name_like(name) or text[m.start("name")].isupper() or any(c.isupper() for c in name):
             typ = "Dataset" if m.group("noun") in ("dataset", "benchmark", "corpus", "suite") else "Method"
             out.append(Proposal(m.start("name"), m.end("name"), typ, 0.8))
-    return out
+    return [p for p in out if not _DERIVED.search(text[p.start:p.end])]
+
+
+# "a ResNet-like architecture", "Transformer-based", "CLIP-style": built after X, not X itself
+_DERIVED = re.compile(r"-(?:like|based|style|inspired|alike)$", re.IGNORECASE)
 
 
 def _first_name(seq: str) -> str:
@@ -115,6 +120,8 @@ def _first_name(seq: str) -> str:
     words = seq.split()
     kept = [words[0]]
     for w in words[1:]:
+        if _DERIVED.search(kept[-1]):
+            break
         if is_name_like(w) or (w[:1].isupper() and w.lower() not in _STOP_WORDS):
             kept.append(w)
         else:

@@ -197,8 +197,9 @@ def _link_phrase(text: str, v: Value, prev_end: int, s0: int, s1: int, taken: li
     inner = [e for s, e in taken if span[0] <= s < span[1] or span[0] < e <= span[1]]
     if inner:
         start = max(inner)
-        while start < span[1] and not text[start].isalnum():
-            start += 1
+        while start < span[1] and (not text[start].isalnum() or text[start - 1].isalnum()
+                                   or text[start - 1] == "-"):
+            start += 1  # to the next whole word: a mention ending inside "zero-shot" cuts no word
         if start >= span[1] or any(s < span[1] and span[1] <= e for s, e in taken):
             return
         span = (start, span[1])

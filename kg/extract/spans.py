@@ -22,6 +22,10 @@ _TRAILING = re.compile(r"[\s,.;:!?)\]}'\"]+$")
 _LEAD_PUNCT = re.compile(r"^[\s(\[{'\"]+")
 # "top-1 accuracy", "recognition accuracy", "reconstruction error": the modifier names the measure
 _METRIC_MODIFIER = re.compile(r"(?:\b[Tt]op-?\d+|\b[a-z]+ion)\s+$")
+# A dataset's version or split written after its name: "COCO 2017", "WMT'16 En-De", "SQuAD v2",
+# "COCO test-dev", "ImageNet-1K" (kept by the word-end rule), "VQA v2.0"
+_DATASET_SUFFIX = re.compile(r"(?:\s?['’]\d{2}(?:\s+[A-Z][a-z]-[A-Z][a-z](?![\w-]))?|\s(?:19|20)\d{2}(?![\w.-])"
+                             r"|[\s-]v\d+(?:\.\d+)?(?![\w-])|\s(?:test-dev|test-std)(?![\w-]))")
 UNRANKED = 9  # an extractor no registration ranks: below everything
 
 
@@ -76,6 +80,13 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def dataset_end(text: str, end: int) -> int:
+    """Where a dataset name ending at ``end`` really ends: over its version or split suffixes."""
+    while (suffix := _DATASET_SUFFIX.match(text, end)) is not None and suffix.end() > end:
+        end = suffix.end()
+    return end
+
+
 def overlaps(a: PaperMention, b: PaperMention) -> bool:
     return a.field == b.field and a.start < b.end and b.start < a.end
 
@@ -86,6 +97,8 @@ def select(mentions: list[PaperMention], texts: dict[str, str]) -> list[PaperMen
     for m in mentions:
         if m.type not in ("Repository", "Website"):
             m.start, m.end = clean_span(texts[m.field], m.start, m.end)
+            if m.type == "Dataset":
+                m.end = dataset_end(texts[m.field], m.end)
             if m.type == "Metric":
                 k = _METRIC_MODIFIER.search(texts[m.field], max(0, m.start - 40), m.start)
                 if k:  # "top-1 accuracy" is not "accuracy"

@@ -1,0 +1,55 @@
+"""Issue 17 item 4 in the rules: dataset spans keep version and split suffixes; "X-like" and
+"X-based" do not make X proposed."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.proposals import find_proposals
+from kg.extract.spans import PaperMention, dataset_end, select
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Experiments on COCO 2017 val show gains.", "COCO 2017"),
+    ("We report BLEU on WMT'16 En-De and WMT'14 En-Fr.", "WMT'16 En-De"),
+    ("It reaches 90.1 F1 on SQuAD v2.0.", "SQuAD v2.0"),
+    ("Results on COCO test-dev are reported.", "COCO test-dev"),
+    ("On ImageNet-1K, PoolFormer achieves 82.1% top-1 accuracy.", "ImageNet-1K"),
+])
+def test_dataset_spans_keep_version_and_split(text: str, name: str) -> None:
+    start = text.index(name)
+    head = len(name.split()[0].split("'")[0])
+    m = PaperMention("abstract", start, start + head, name[:head], "Dataset", "ner", 0.7)
+    (kept,) = select([m], {"abstract": text})
+    assert kept.text == name
+
+
+@pytest.mark.parametrize("text", [
+    "Results on ImageNet 256x256 are strong.",  # a resolution is no version
+    "We use CIFAR-10 and 2017 data.",
+])
+def test_dataset_spans_do_not_grow_over_other_words(text: str) -> None:
+    name = text.split()[2]
+    end = text.index(name) + len(name)
+    assert text[text.index(name):dataset_end(text, end)] == name
+
+
+def test_a_version_suffix_is_only_for_datasets() -> None:
+    text = "We compare with GPT 2023 models."
+    m = PaperMention("abstract", 16, 19, "GPT", "Method", "ner", 0.7)
+    (kept,) = select([m], {"abstract": text})
+    assert kept.text == "GPT"
+
+
+@pytest.mark.parametrize("text", [
+    "We propose ResNet-like networks, which are fast.",
+    "Here, we present Transformer-based encoders for audio.",
+    "We introduce a model called CLIP-style, which aligns images and text.",
+])
+def test_derived_names_are_not_proposed(text: str) -> None:
+    assert find_proposals(text) == []
+
+
+def test_a_real_name_is_still_proposed() -> None:
+    text = "We propose FooNet, a ResNet-like architecture for segmentation."
+    assert [text[p.start:p.end] for p in find_proposals(text)] == ["FooNet"]
