@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import tempfile
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -132,8 +132,10 @@ def bench_scale(
                     proc.wait(timeout=10)
                     break
                 except subprocess.TimeoutExpired:
-                    progress(f"scale: {time.perf_counter() - t:,.0f} s, RSS main {_mb(poll.peak_main)}, "
-                             f"main + workers {_mb(poll.peak_tree)}")
+                    progress(
+                        f"scale: {time.perf_counter() - t:,.0f} s, RSS main {_mb(poll.peak_main)}, "
+                        f"main + workers {_mb(poll.peak_tree)}"
+                    )
         log.seek(0)
         err = log.read()
     wall = time.perf_counter() - t

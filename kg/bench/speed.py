@@ -42,8 +42,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="resampled sample papers (default: throughput the 548 samples as they are, workers 2,000)",
     )
-    ap.add_argument("--n", type=int, default=None,
-                    help=f"synthetic papers for scale/memory (default {QUICK_N:,}; --full: {FULL_N:,})")
+    ap.add_argument(
+        "--n",
+        type=int,
+        default=None,
+        help=f"synthetic papers for scale/memory (default {QUICK_N:,}; --full: {FULL_N:,})",
+    )
     ap.add_argument("--full", action="store_true", help=f"scale/memory at {FULL_N:,} papers, as in the README")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)

@@ -17,7 +17,6 @@ import click
 from kg.errors import KgError
 from kg.io.atomic import STDOUT, OutputError, writing
 
-
 # C0 and C1 controls but tab and newline, and the bidirectional overrides: a name from the input
 # must not move the cursor, retitle the terminal (ESC/OSC sequences) or reorder what is shown.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -25,15 +24,15 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 def printable(text: str) -> str:
     """``text`` with control characters shown as escapes (``\\x1b``), safe to print on a terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                        else f"\\u{ord(m.group()):04x}", text)
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def as_click(err: KgError) -> click.ClickException:
     """A KgError as click shows it: ``Error: <message>`` on stderr, exit with the error's code."""
-    exc = click.ClickException(printable(str(err)))
-    exc.exit_code = err.exit_code
-    return exc
+    cls = type("KgClickException", (click.ClickException,), {"exit_code": err.exit_code})
+    return cls(printable(str(err)))
 
 
 class KgCommand(click.Command):
@@ -88,8 +87,8 @@ class LazyChoice(click.Choice):
         self._choices: tuple[str, ...] | None = None
         self.case_sensitive = True
 
-    @property  # type: ignore[override]  # click declares a plain attribute
-    def choices(self) -> tuple[str, ...]:
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]  # click declares a plain attribute
         if self._choices is None:
             self._choices = tuple(self._load())
         return self._choices

@@ -29,11 +29,21 @@ def stats(graph, as_json):
 @click.argument("graph", type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="HTML file to write.")
 @click.option("--focus", default=None, help="Show only the neighbourhood of this entity (name or alias).")
-@click.option("--depth", type=click.IntRange(1, 10), default=2, show_default=True,
-              help="With --focus: how many hops around the focus to show.")
+@click.option(
+    "--depth",
+    type=click.IntRange(1, 10),
+    default=2,
+    show_default=True,
+    help="With --focus: how many hops around the focus to show.",
+)
 @click.option("--types", default=None, help="Comma-separated node types to keep, e.g. Method,Dataset.")
-@click.option("--min-papers", type=click.IntRange(0), default=0, show_default=True,
-              help="Hide entities backed by fewer papers (Paper nodes are kept).")
+@click.option(
+    "--min-papers",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Hide entities backed by fewer papers (Paper nodes are kept).",
+)
 @click.option("--max-nodes", type=click.IntRange(1), default=None, help="Keep the most connected N nodes.")
 @click.option("--title", default=None, help='The page title (default "paper-kg graph", or the focus).')
 def render(graph, output, focus, depth, types, min_papers, max_nodes, title):
@@ -49,8 +59,16 @@ def render(graph, output, focus, depth, types, min_papers, max_nodes, title):
     g = read_source(graph)
     type_list = [t.strip() for t in types.split(",") if t.strip()] if types else None
     try:
-        report = render_html(g, output, focus=focus, depth=depth, types=type_list, min_papers=min_papers,
-                             max_nodes=max_nodes, title=title)
+        report = render_html(
+            g,
+            output,
+            focus=focus,
+            depth=depth,
+            types=type_list,
+            min_papers=min_papers,
+            max_nodes=max_nodes,
+            title=title,
+        )
     except ValueError as err:  # the library's word for a focus or type that is not in the graph
         raise KgError(str(err)) from None
     click.echo(report.summary(), err=True)
@@ -59,9 +77,13 @@ def render(graph, output, focus, depth, types, min_papers, max_nodes, title):
 @click.command(cls=KgCommand)
 @click.argument("graph", type=click.Path())
 @click.argument("entity_or_edge")
-@click.option("--limit", type=click.IntRange(1), default=10, show_default=True,
-              help="For an entity: how many of its edges to show (one evidence line each); "
-                   "for an edge: how many evidence lines.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    help="For an entity: how many of its edges to show (one evidence line each); for an edge: how many evidence lines.",
+)
 def explain(graph, entity_or_edge, limit):
     """Why an entity or an edge exists: its papers, sentences, extractors and confidences.
 

@@ -15,11 +15,13 @@ from kg.errors import InputError, KgError, UsageError
 
 def _reader_formats() -> tuple[str, ...]:
     from kg.read import FORMATS
+
     return FORMATS
 
 
 def _graph_formats() -> tuple[str, ...]:
     from kg.graph.formats import FORMATS
+
     return FORMATS
 
 
@@ -36,26 +38,50 @@ def _shard(value: str | None):
 
 
 def input_options(f):
-    f = click.option("--shard", callback=lambda ctx, p, v: _shard(v), default=None, metavar="I/N",
-                     help="Process only input files I of N (1-based, by sorted file order) for fan-out.")(f)
-    f = click.option("--format", "fmt", type=LazyChoice(_reader_formats),
-                     default=None, help="Input format (default: detected per file).")(f)
-    f = click.option("--skip-invalid", is_flag=True,
-                     help="Warn about each bad record and go on, instead of stopping at the first.")(f)
+    f = click.option(
+        "--shard",
+        callback=lambda ctx, p, v: _shard(v),
+        default=None,
+        metavar="I/N",
+        help="Process only input files I of N (1-based, by sorted file order) for fan-out.",
+    )(f)
+    f = click.option(
+        "--format",
+        "fmt",
+        type=LazyChoice(_reader_formats),
+        default=None,
+        help="Input format (default: detected per file).",
+    )(f)
+    f = click.option(
+        "--skip-invalid", is_flag=True, help="Warn about each bad record and go on, instead of stopping at the first."
+    )(f)
     return f
 
 
 def extract_options(f):
-    f = click.option("--min-confidence", type=Confidence(), default=None,
-                     help="Drop entities below this confidence (default 0.5).")(f)
-    f = click.option("--workers", type=click.IntRange(1, 64), default=None,
-                     help="Processes for extraction (default: the machine's cores, at most 4; "
-                          "inputs of one batch run in-process).")(f)
-    f = click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True,
-                     help="Papers sent to a worker at a time.")(f)
-    f = click.option("--model", default="default", show_default=True,
-                     help='NER: "default" (the shipped transformer), "fast" (the shipped CNN, ~5x faster), '
-                          'a path to a trained spaCy pipeline, or "none" (rules only).')(f)
+    f = click.option(
+        "--min-confidence", type=Confidence(), default=None, help="Drop entities below this confidence (default 0.5)."
+    )(f)
+    f = click.option(
+        "--workers",
+        type=click.IntRange(1, 64),
+        default=None,
+        help="Processes for extraction (default: the machine's cores, at most 4; inputs of one batch run in-process).",
+    )(f)
+    f = click.option(
+        "--batch-size",
+        type=click.IntRange(1, 10_000),
+        default=64,
+        show_default=True,
+        help="Papers sent to a worker at a time.",
+    )(f)
+    f = click.option(
+        "--model",
+        default="default",
+        show_default=True,
+        help='NER: "default" (the shipped transformer), "fast" (the shipped CNN, ~5x faster), '
+        'a path to a trained spaCy pipeline, or "none" (rules only).',
+    )(f)
     f = click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")(f)
     return f
 
@@ -66,7 +92,7 @@ def _files(inputs, shard):
     files = input_files(inputs)
     if shard:
         i, n = shard
-        files = files[i - 1::n]
+        files = files[i - 1 :: n]
     return files
 
 
@@ -104,8 +130,18 @@ def _with_progress(stream: Iterable, files, fmt, shown: bool) -> Iterator:
             yield item
 
 
-def _extractions(files, fmt, skip_invalid, quiet, model, workers, batch_size, min_confidence,
-                 only: Callable[[Iterable], Iterator] | None = None, as_lines=False):
+def _extractions(
+    files,
+    fmt,
+    skip_invalid,
+    quiet,
+    model,
+    workers,
+    batch_size,
+    min_confidence,
+    only: Callable[[Iterable], Iterator] | None = None,
+    as_lines=False,
+):
     """Extractions of the papers in ``files``; ``only`` filters the papers before extraction
     (and hides the progress bar, whose total would be wrong)."""
     from kg.extract.run import default_workers, extract_stream
@@ -115,16 +151,27 @@ def _extractions(files, fmt, skip_invalid, quiet, model, workers, batch_size, mi
     if only is not None:
         papers = only(papers)
     threshold = {} if min_confidence is None else {"min_confidence": min_confidence}
-    stream = extract_stream(papers, model=None if model == "none" else model,
-                            workers=default_workers() if workers is None else workers,
-                            batch_size=batch_size, as_lines=as_lines, **threshold)
+    stream = extract_stream(
+        papers,
+        model=None if model == "none" else model,
+        workers=default_workers() if workers is None else workers,
+        batch_size=batch_size,
+        as_lines=as_lines,
+        **threshold,
+    )
     return _with_progress(stream, files, fmt, shown=not quiet and only is None)
 
 
 @click.command(cls=KgCommand)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default="-", show_default=True,
-              help="JSONL file to write (- for stdout).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default="-",
+    show_default=True,
+    help="JSONL file to write (- for stdout).",
+)
 @input_options
 @extract_options
 def extract(inputs, output, fmt, skip_invalid, shard, min_confidence, workers, batch_size, model, quiet):
@@ -137,8 +184,9 @@ def extract(inputs, output, fmt, skip_invalid, shard, min_confidence, workers, b
     from kg.io.atomic import atomic_write
 
     t0 = time.perf_counter()
-    stream = _extractions(_files(inputs, shard), fmt, skip_invalid, quiet, model, workers, batch_size,
-                          min_confidence, as_lines=True)
+    stream = _extractions(
+        _files(inputs, shard), fmt, skip_invalid, quiet, model, workers, batch_size, min_confidence, as_lines=True
+    )
     n = ents = rels = 0
 
     def write(fh):
@@ -159,10 +207,14 @@ def _finite_results(stream: Iterable) -> Iterator:
     """Extractions without results whose value is not a finite number (a 309-digit number parses
     to inf): they are not results, and no strict JSON can hold them."""
     for ex in stream:
-        if any(not _finite(r.value) or (r.range_high is not None and not _finite(r.range_high))
-               for r in ex.results):
-            ex = ex.model_copy(update={"results": [r for r in ex.results if _finite(r.value)
-                                                   and (r.range_high is None or _finite(r.range_high))]})
+        if any(not _finite(r.value) or (r.range_high is not None and not _finite(r.range_high)) for r in ex.results):
+            ex = ex.model_copy(
+                update={
+                    "results": [
+                        r for r in ex.results if _finite(r.value) and (r.range_high is None or _finite(r.range_high))
+                    ]
+                }
+            )
         yield ex
 
 
@@ -173,15 +225,26 @@ def _finite(x: float) -> bool:
 @click.command(cls=KgCommand)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Graph file to write.")
-@click.option("--graph-format", "graph_format", type=LazyChoice(_graph_formats), default=None,
-              help="Graph file format (default: from the suffix, else node-link JSON).")
-@click.option("--update", "update", type=click.Path(dir_okay=False), default=None,
-              help="Add to this existing graph, extracting only papers it does not hold yet "
-                   "(same id and text); -o defaults to the same file.")
+@click.option(
+    "--graph-format",
+    "graph_format",
+    type=LazyChoice(_graph_formats),
+    default=None,
+    help="Graph file format (default: from the suffix, else node-link JSON).",
+)
+@click.option(
+    "--update",
+    "update",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Add to this existing graph, extracting only papers it does not hold yet "
+    "(same id and text); -o defaults to the same file.",
+)
 @input_options
 @extract_options
-def build(inputs, output, graph_format, update, fmt, skip_invalid, shard, min_confidence, workers, batch_size,
-          model, quiet):
+def build(
+    inputs, output, graph_format, update, fmt, skip_invalid, shard, min_confidence, workers, batch_size, model, quiet
+):
     """Build the knowledge graph from inputs (or from `kg extract` JSONL).
 
     \b
@@ -205,8 +268,17 @@ def build(inputs, output, graph_format, update, fmt, skip_invalid, shard, min_co
         if all(is_extraction_file(p) for p in paths):
             stream = todo.new_extractions(ex for p in paths for ex in iter_extractions(p))
         else:
-            stream = _extractions(_files(inputs, shard), fmt, skip_invalid, quiet, model, workers, batch_size,
-                                  min_confidence, only=todo.new_papers if todo.filters else None)
+            stream = _extractions(
+                _files(inputs, shard),
+                fmt,
+                skip_invalid,
+                quiet,
+                model,
+                workers,
+                batch_size,
+                min_confidence,
+                only=todo.new_papers if todo.filters else None,
+            )
         g = todo.build(_finite_results(stream))
         write_graph(g, output, graph_format)
         todo.save_record(output)  # the extractions behind the graph, for the next --update

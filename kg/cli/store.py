@@ -31,28 +31,49 @@ __all__ = ["COMMANDS", "export", "format_rows", "json_or_text", "load", "parse_p
 
 
 def _connection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed((
-        click.option("--uri", envvar="NEO4J_URI", default=store_settings.DEFAULT_URI, show_default=True,
-                     help="Bolt URI (env NEO4J_URI)."),
-        click.option("--user", envvar="NEO4J_USER", default=store_settings.DEFAULT_USER, show_default=True,
-                     help="User name (env NEO4J_USER); the password is read from NEO4J_PASSWORD only."),
-        click.option("--database", "database", default=store_settings.DEFAULT_DATABASE, show_default=True,
-                     help="Database name."),
-    )):
+    for option in reversed(
+        (
+            click.option(
+                "--uri",
+                envvar="NEO4J_URI",
+                default=store_settings.DEFAULT_URI,
+                show_default=True,
+                help="Bolt URI (env NEO4J_URI).",
+            ),
+            click.option(
+                "--user",
+                envvar="NEO4J_USER",
+                default=store_settings.DEFAULT_USER,
+                show_default=True,
+                help="User name (env NEO4J_USER); the password is read from NEO4J_PASSWORD only.",
+            ),
+            click.option(
+                "--database",
+                "database",
+                default=store_settings.DEFAULT_DATABASE,
+                show_default=True,
+                help="Database name.",
+            ),
+        )
+    ):
         fn = option(fn)
     return fn
 
 
 def _settings(uri: str, user: str, database: str) -> store_settings.Settings:
-    return store_settings.Settings(uri=uri, user=user, database=database,
-                          password=os.environ.get("NEO4J_PASSWORD", ""))
+    return store_settings.Settings(uri=uri, user=user, database=database, password=os.environ.get("NEO4J_PASSWORD", ""))
 
 
 @click.command(cls=KgCommand)
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_connection_options
-@click.option("--batch-size", default=store_settings.DEFAULT_BATCH_SIZE, show_default=True,
-              type=click.IntRange(min=1), help="Rows per transaction.")
+@click.option(
+    "--batch-size",
+    default=store_settings.DEFAULT_BATCH_SIZE,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows per transaction.",
+)
 @click.option("--wipe", is_flag=True, help="Delete everything in the database first.")
 @click.option("--yes", is_flag=True, help="Do not ask before --wipe.")
 def load(source: Path, uri: str, user: str, database: str, batch_size: int, wipe: bool, yes: bool) -> None:
@@ -68,8 +89,9 @@ def load(source: Path, uri: str, user: str, database: str, batch_size: int, wipe
     driver = store.connect(settings)
     try:
         if wipe:
-            if not yes and not click.confirm(f"Delete every node and relationship in database "
-                                             f"{database!r} at {uri}?", err=True):
+            if not yes and not click.confirm(
+                f"Delete every node and relationship in database {database!r} at {uri}?", err=True
+            ):
                 raise UsageError("not wiped, nothing loaded")
             store.wipe(driver, settings)
         with progress(store.total_rows(graph), "loading", "rows") as advance:
@@ -77,8 +99,10 @@ def load(source: Path, uri: str, user: str, database: str, batch_size: int, wipe
     finally:
         driver.close()
     rate = report.rows / report.seconds if report.seconds else 0.0
-    click.echo(f"loaded {sum(report.nodes.values())} nodes and {sum(report.relationships.values())} "
-               f"relationships into {database!r} in {report.seconds:.1f}s ({rate:,.0f} rows/s)")
+    click.echo(
+        f"loaded {sum(report.nodes.values())} nodes and {sum(report.relationships.values())} "
+        f"relationships into {database!r} in {report.seconds:.1f}s ({rate:,.0f} rows/s)"
+    )
 
 
 def parse_param(text: str) -> tuple[str, str]:
@@ -108,7 +132,7 @@ def _cell(value: Any) -> str:
 def _table(columns: list[str], rows: list[dict[str, Any]]) -> str:
     table = [columns, *([_cell(r.get(c)).replace("\n", " ") for c in columns] for r in rows)]
     widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() for line in table]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines + [f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
 
@@ -125,8 +149,7 @@ def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
-ROW_FORMATS: dict[str, Callable[[list[str], list[dict[str, Any]]], str]] = {
-    "table": _table, "json": _json, "csv": _csv}
+ROW_FORMATS: dict[str, Callable[[list[str], list[dict[str, Any]]], str]] = {"table": _table, "json": _json, "csv": _csv}
 
 
 def format_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
@@ -136,16 +159,35 @@ def format_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str
 
 @click.command(cls=KgCommand)
 @click.argument("cypher", required=False)
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A query parameter (repeatable). For raw Cypher VALUE is JSON if it parses, "
-                   "else text (quote it, '\"2401.00003\"', to keep a number-like text).")
-@click.option("--format", "fmt", type=click.Choice(list(ROW_FORMATS)), default="table",
-              show_default=True, help="How to print the rows.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A query parameter (repeatable). For raw Cypher VALUE is JSON if it parses, "
+    "else text (quote it, '\"2401.00003\"', to keep a number-like text).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(ROW_FORMATS)),
+    default="table",
+    show_default=True,
+    help="How to print the rows.",
+)
 @click.option("--write", is_flag=True, help="Allow the query to write (default: read-only).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @_connection_options
-def query(cypher: str | None, params: tuple[str, ...], fmt: str, write: bool, list_queries: bool,
-          uri: str, user: str, database: str) -> None:
+def query(
+    cypher: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    write: bool,
+    list_queries: bool,
+    uri: str,
+    user: str,
+    database: str,
+) -> None:
     """Run Cypher or a named query (see --list), read-only unless --write.
 
     Example: kg query papers-on-dataset --param dataset=ImageNet
@@ -208,13 +250,28 @@ def schema(cypher: bool) -> None:
 
 @click.command(cls=KgCommand)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-g", "--graph", "source", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The graph file (JSON/GraphML/GEXF) or extraction JSONL to export.")
-@click.option("--format", "fmt", type=click.Choice(["neo4j-admin"]), default="neo4j-admin",
-              show_default=True, help="The export format (CSV files for neo4j-admin database import).")
-@click.option("--database", default=store_settings.DEFAULT_DATABASE, show_default=True,
-              help="Database name in the printed import command.")
+@click.option(
+    "-g",
+    "--graph",
+    "source",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The graph file (JSON/GraphML/GEXF) or extraction JSONL to export.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["neo4j-admin"]),
+    default="neo4j-admin",
+    show_default=True,
+    help="The export format (CSV files for neo4j-admin database import).",
+)
+@click.option(
+    "--database",
+    default=store_settings.DEFAULT_DATABASE,
+    show_default=True,
+    help="Database name in the printed import command.",
+)
 def export(directory: Path, source: Path, fmt: str, database: str) -> None:
     """Write neo4j-admin import CSVs for a graph or extraction JSONL, and the command to run.
 
@@ -224,9 +281,12 @@ def export(directory: Path, source: Path, fmt: str, database: str) -> None:
     from kg.store.admin_export import export_neo4j_admin
 
     report = export_neo4j_admin(read_source(source), directory, database)
-    click.echo(f"wrote {len(report.node_files)} node files and {len(report.relationship_files)} "
-               f"relationship files to {directory} ; with the DBMS stopped, run "
-               f"(also in {report.command_file}):", err=True)
+    click.echo(
+        f"wrote {len(report.node_files)} node files and {len(report.relationship_files)} "
+        f"relationship files to {directory} ; with the DBMS stopped, run "
+        f"(also in {report.command_file}):",
+        err=True,
+    )
     click.echo(report.command)
 
 

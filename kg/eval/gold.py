@@ -3,8 +3,9 @@
 Scoring is at entity level per paper, not at mention level: a paper's gold entity is found when a
 predicted entity of the same type shares a canonical key with it (any name or alias on either
 side; Repository and Website compare as links, see :func:`url_key`). Matching is one-to-one,
-so a duplicate prediction of an already-found entity is a false positive. Papers are paired by normalized title; predictions for papers outside the gold are
-ignored, gold papers without a prediction count as entirely missed. The annotation rules are in
+so a duplicate prediction of an already-found entity is a false positive. Papers are paired by
+normalized title; predictions for papers outside the gold are ignored, gold papers without a
+prediction count as entirely missed. The annotation rules are in
 tests/data/gold/GUIDELINES.md.
 """
 
@@ -36,7 +37,7 @@ class Counts:
     fp: int = 0
     fn: int = 0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
@@ -55,8 +56,14 @@ class Counts:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": self.precision,
-                "recall": self.recall, "f1": self.f1}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+        }
 
 
 @dataclass
@@ -88,27 +95,32 @@ class GoldReport:
             "papers_predicted": self.papers_predicted,
             "entities": {t: c.as_dict() for t, c in self.by_type.items()},
             "micro": self.micro.as_dict(),
-            "named_method_recall": {"found": self.named_methods.tp,
-                                    "gold": self.named_methods.tp + self.named_methods.fn,
-                                    "recall": self.named_method_recall},
+            "named_method_recall": {
+                "found": self.named_methods.tp,
+                "gold": self.named_methods.tp + self.named_methods.fn,
+                "recall": self.named_method_recall,
+            },
             "proposed_methods": self.proposed_methods.as_dict(),
             "evaluates_on": self.evaluates_on.as_dict(),
             "results": self.results.as_dict(),
         }
 
     def table(self) -> str:
-        rows: list[tuple[str, Counts]] = [*self.by_type.items(), ("micro", self.micro),
-                                          ("proposed Method", self.proposed_methods),
-                                          ("EVALUATES_ON", self.evaluates_on),
-                                          ("result (metric, value)", self.results)]
-        lines = [f"gold papers: {self.papers} (with a prediction: {self.papers_predicted})",
-                 f"{'':24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
+        rows: list[tuple[str, Counts]] = [
+            *self.by_type.items(),
+            ("micro", self.micro),
+            ("proposed Method", self.proposed_methods),
+            ("EVALUATES_ON", self.evaluates_on),
+            ("result (metric, value)", self.results),
+        ]
+        lines = [
+            f"gold papers: {self.papers} (with a prediction: {self.papers_predicted})",
+            f"{'':24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}",
+        ]
         for label, c in rows:
-            lines.append(f"{label:24} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} "
-                         f"{c.tp:5d} {c.fp:5d} {c.fn:5d}")
+            lines.append(f"{label:24} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} {c.tp:5d} {c.fp:5d} {c.fn:5d}")
         n = self.named_methods
-        lines.append(f"{'named Method recall':24} {'':6} {n.recall:6.3f} {'':6} "
-                     f"{n.tp:5d} {'':5} {n.fn:5d}")
+        lines.append(f"{'named Method recall':24} {'':6} {n.recall:6.3f} {'':6} {n.tp:5d} {'':5} {n.fn:5d}")
         return "\n".join(lines)
 
 
@@ -146,8 +158,9 @@ def _gold_record(path: Path, number: int, line: str) -> dict[str, Any]:
     if not isinstance(record.get("title"), str):
         raise bad("no 'title'")
     entities = record.get("entities")
-    if not isinstance(entities, list) or not all(isinstance(e, dict) and isinstance(e.get("type"), str)
-                                                 and isinstance(e.get("name"), str) for e in entities):
+    if not isinstance(entities, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("type"), str) and isinstance(e.get("name"), str) for e in entities
+    ):
         raise bad("'entities' is not a list of records with 'type' and 'name'")
     for key in ("evaluates_on", "results"):
         if not isinstance(record.setdefault(key, []), list):
@@ -174,8 +187,7 @@ def _entity_keys(entity: dict[str, Any]) -> set[str]:
     return _keys(names)
 
 
-def _match_count(gold: Sequence[Any], pred: Sequence[Any],
-                 same: Callable[[Any, Any], bool]) -> int:
+def _match_count(gold: Sequence[Any], pred: Sequence[Any], same: Callable[[Any, Any], bool]) -> int:
     """Size of a maximum one-to-one matching (augmenting paths; the sets are a few dozen)."""
     gold_of_pred: dict[int, int] = {}
 
@@ -217,13 +229,15 @@ def _score_paper(gold: dict[str, Any], pred: dict[str, Any] | None, report: Gold
     named_found = _match_count(named_gold, pred_method_keys, _keys_overlap)
     report.named_methods.add(Counts(tp=named_found, fn=len(named_gold) - named_found))
 
-    report.proposed_methods.add(_count(
-        [_entity_keys(e) for e in gold_methods if e.get("proposed")],
-        [_entity_keys(e) for e in pred_entities if e.get("type") == "Method" and e.get("proposed")],
-        _keys_overlap))
+    report.proposed_methods.add(
+        _count(
+            [_entity_keys(e) for e in gold_methods if e.get("proposed")],
+            [_entity_keys(e) for e in pred_entities if e.get("type") == "Method" and e.get("proposed")],
+            _keys_overlap,
+        )
+    )
 
-    report.evaluates_on.add(_count(_evaluates_on_gold(gold), _evaluates_on_pred(pred),
-                                   _keys_overlap))
+    report.evaluates_on.add(_count(_evaluates_on_gold(gold), _evaluates_on_pred(pred), _keys_overlap))
     report.results.add(_count(_results_gold(gold), _results_pred(pred), _same_result))
 
 

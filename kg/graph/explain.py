@@ -31,14 +31,18 @@ def _label(g: nx.MultiDiGraph, n: str) -> str:
 
 
 def _edge_lines(g: nx.MultiDiGraph, u: str, v: str, k: str, d: dict[str, Any], limit: int) -> list[str]:
-    lines = [f"{_label(g, u)} -[{k}]-> {_label(g, v)}   support {d.get('support', 0)}, "
-             f"confidence {d.get('confidence', 0):.2f}"]
+    lines = [
+        f"{_label(g, u)} -[{k}]-> {_label(g, v)}   support {d.get('support', 0)}, "
+        f"confidence {d.get('confidence', 0):.2f}"
+    ]
     for ev in d.get("evidence", [])[:limit]:
         paper = ev.get("paper")
         title = g.nodes.get(f"Paper:{paper}", {}).get("title", paper) if paper else None
         where = f"{ev.get('field')}" if ev.get("field") else "name pattern"
-        lines.append(f"    by {ev.get('extractor')} ({ev.get('confidence', 0):.2f}), {where}"
-                     + (f" of {title!r}" if title else ""))
+        lines.append(
+            f"    by {ev.get('extractor')} ({ev.get('confidence', 0):.2f}), {where}"
+            + (f" of {title!r}" if title else "")
+        )
         lines.append(f"      {_mark(ev)}")
     return lines
 
@@ -54,8 +58,9 @@ def explain(g: nx.MultiDiGraph, query: str, *, limit: int = 10) -> str:
         edges = [(a, b, k, d) for a, b, k, d in g.edges([u], keys=True, data=True) if b == v and (rtype in (None, k))]
         edges += [(a, b, k, d) for a, b, k, d in g.edges([v], keys=True, data=True) if b == u and (rtype in (None, k))]
         if not edges:
-            raise NotFoundError(f"no edge between {_label(g, u)} and {_label(g, v)}"
-                                + (f" of type {rtype}" if rtype else ""))
+            raise NotFoundError(
+                f"no edge between {_label(g, u)} and {_label(g, v)}" + (f" of type {rtype}" if rtype else "")
+            )
         return "\n".join(line for e in edges for line in _edge_lines(g, *e, limit))
     n = find_node(g, query)
     d = g.nodes[n]
@@ -65,7 +70,9 @@ def explain(g: nx.MultiDiGraph, query: str, *, limit: int = 10) -> str:
     if d.get("papers"):
         head.append(f"  papers: {len(d['papers'])}; confidence {d.get('confidence', 0):.2f}")
     if d.get("proposed_by"):
-        head.append(f"  proposed by: {', '.join(g.nodes.get('Paper:' + p, {}).get('title', p) for p in d['proposed_by'])}")
+        head.append(
+            f"  proposed by: {', '.join(g.nodes.get('Paper:' + p, {}).get('title', p) for p in d['proposed_by'])}"
+        )
     lines = head + [""]
     edges = list(g.in_edges(n, keys=True, data=True)) + list(g.out_edges(n, keys=True, data=True))
     edges.sort(key=lambda e: (-e[3].get("support", 0), e[2], e[0], e[1]))

@@ -40,8 +40,23 @@ KNOWN_JSON_ATTRS = frozenset({"aliases", "papers", "proposed_by", "sources", "au
 _SUFFIX = {".json": "json", ".graphml": "graphml", ".gexf": "gexf"}
 # Attribute names networkx's GEXF writer or reader treats as its own (it renames ``key`` to
 # ``networkx_key``, moves ``type`` into the edge element, uses ``label`` for the node label …).
-_GEXF_RESERVED = frozenset({"id", "label", "pid", "start", "end", "viz", "parents", "slices", "spells",
-                            "weight", "type", "key", "networkx_key"})
+_GEXF_RESERVED = frozenset(
+    {
+        "id",
+        "label",
+        "pid",
+        "start",
+        "end",
+        "viz",
+        "parents",
+        "slices",
+        "spells",
+        "weight",
+        "type",
+        "key",
+        "networkx_key",
+    }
+)
 _GEXF_PREFIX = "kg_"
 # Characters XML 1.0 cannot hold, plus \r (parsers normalise it to \n) and the escape's backslash.
 _XML_BAD = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -64,8 +79,12 @@ def output_format(path: str | Path, fmt: str | None = None) -> str:
     chosen = format_for(path, fmt)
     if fmt and by_suffix and by_suffix != chosen:
         p = Path(path)
-        raise InputError(str(path), None, f"graph format {fmt} does not match the suffix {p.suffix}; "
-                                          f"name the file {p.stem}.{fmt} or leave the format out")
+        raise InputError(
+            str(path),
+            None,
+            f"graph format {fmt} does not match the suffix {p.suffix}; "
+            f"name the file {p.stem}.{fmt} or leave the format out",
+        )
     return chosen
 
 
@@ -103,6 +122,7 @@ def read_source(path: str | Path) -> nx.MultiDiGraph:
     path = Path(path)
     if path.suffix.lower() in (".jsonl", ".ndjson") or is_extraction_file(path):
         from kg.graph.build import build_graph
+
         if path.is_dir():
             raise InputError(str(path), None, "is a directory, not an extraction file")
         if not path.exists():
@@ -129,8 +149,7 @@ def xml_safe(text: str) -> str:
 def xml_restore(text: str) -> str:
     if not text.startswith(_ESCAPED):
         return text
-    return _UNESCAPE.sub(lambda m: "\\" if m.group(1) == "\\" else chr(int(m.group(1)[1:], 16)),
-                         text[len(_ESCAPED):])
+    return _UNESCAPE.sub(lambda m: "\\" if m.group(1) == "\\" else chr(int(m.group(1)[1:], 16)), text[len(_ESCAPED) :])
 
 
 def _flatten(g: nx.MultiDiGraph, fmt: str) -> nx.MultiDiGraph:
@@ -156,8 +175,13 @@ def _flatten(g: nx.MultiDiGraph, fmt: str) -> nx.MultiDiGraph:
         h.add_node(xml_safe(str(n)), **enc(d))
     for u, v, k, d in g.edges(keys=True, data=True):
         h.add_edge(xml_safe(str(u)), xml_safe(str(v)), key=xml_safe(str(k)), **enc(d))
-    h.graph.update({k: xml_safe(v) if isinstance(v, str) else v for k, v in g.graph.items()
-                    if isinstance(v, (str, int, float, bool)) and finite(v) is not None})
+    h.graph.update(
+        {
+            k: xml_safe(v) if isinstance(v, str) else v
+            for k, v in g.graph.items()
+            if isinstance(v, (str, int, float, bool)) and finite(v) is not None
+        }
+    )
     h.graph["kg_json_attrs"] = json.dumps(sorted(encoded))
     return h
 
@@ -170,8 +194,8 @@ def _unflatten(g: nx.MultiDiGraph, fmt: str) -> nx.MultiDiGraph:
         for k, v in attrs.items():
             if k in drop:
                 continue
-            if fmt == "gexf" and k.startswith(_GEXF_PREFIX) and k[len(_GEXF_PREFIX):] in _GEXF_RESERVED:
-                k = k[len(_GEXF_PREFIX):]
+            if fmt == "gexf" and k.startswith(_GEXF_PREFIX) and k[len(_GEXF_PREFIX) :] in _GEXF_RESERVED:
+                k = k[len(_GEXF_PREFIX) :]
             if isinstance(v, str):
                 v = xml_restore(v)
                 if k in names and v[:1] in "[{":
@@ -300,8 +324,16 @@ def _read_xml(path: Path, data: bytes, fmt: str) -> nx.MultiDiGraph:
             g = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
         else:
             g = nx.read_gexf(io.BytesIO(data))
-    except (nx.NetworkXError, ValueError, KeyError, TypeError, AttributeError, IndexError, LookupError,
-            RecursionError) as err:
+    except (
+        nx.NetworkXError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        LookupError,
+        RecursionError,
+    ) as err:
         raise InputError(str(path), None, f"not a {fmt} graph ({type(err).__name__}: {err})") from None
     try:
         return _unflatten(nx.MultiDiGraph(g), fmt)
@@ -336,7 +368,7 @@ def check_graph(g: nx.MultiDiGraph, path: str | Path) -> nx.MultiDiGraph:
             if v is not None and not isinstance(v, list):
                 raise bad(f"{k!r} of {owner} is not a list")
 
-    for u, v, k, d in g.edges(keys=True, data=True):
+    for u, v in g.edges():
         for end in (u, v):
             if not g.nodes[end]:
                 raise bad(f"edge {u} -> {v}: node {end!r} is not declared")
@@ -350,7 +382,7 @@ def check_graph(g: nx.MultiDiGraph, path: str | Path) -> nx.MultiDiGraph:
         if d["type"] == "Paper" and d.get("key") is None:
             if not str(n).startswith("Paper:"):
                 raise bad(f"Paper node {n!r} has no key")
-            d["key"] = str(n)[len("Paper:"):]
+            d["key"] = str(n)[len("Paper:") :]
         lists(f"node {n!r}", d, _NODE_LISTS)
         number(f"node {n!r}", d)
     rekey = []

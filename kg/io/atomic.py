@@ -95,8 +95,9 @@ def _refused(mode: int) -> str | None:
 
 
 @contextlib.contextmanager
-def _stream(name: str, target: Path, mode: str, binary: bool, encoding: str | None,
-            newline: str | None) -> Iterator[IO]:
+def _stream(
+    name: str, target: Path, mode: str, binary: bool, encoding: str | None, newline: str | None
+) -> Iterator[IO]:
     try:
         fh = open(target, mode, encoding=None if binary else encoding, newline=None if binary else newline)
     except OSError as err:
@@ -107,8 +108,7 @@ def _stream(name: str, target: Path, mode: str, binary: bool, encoding: str | No
 
 
 @contextlib.contextmanager
-def _replace(name: str, path: Path, mode: str, binary: bool, encoding: str | None,
-             newline: str | None) -> Iterator[IO]:
+def _replace(name: str, path: Path, mode: str, binary: bool, encoding: str | None, newline: str | None) -> Iterator[IO]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -116,8 +116,7 @@ def _replace(name: str, path: Path, mode: str, binary: bool, encoding: str | Non
         raise cannot_write(name, err) from None
     try:
         with writing(name):
-            with os.fdopen(fd, mode, encoding=None if binary else encoding,
-                           newline=None if binary else newline) as fh:
+            with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else newline) as fh:
                 yield fh
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -169,8 +169,11 @@ class _PaperRef:
     """Maps what graphs store in ``papers`` lists (a paper's id or its bare key) to its node id."""
 
     def __init__(self, full: nx.MultiDiGraph) -> None:
-        self._by_key = {str(a.get("key")): n for n, a in full.nodes(data=True)
-                        if a.get("type") == "Paper" and a.get("key") is not None}
+        self._by_key = {
+            str(a.get("key")): n
+            for n, a in full.nodes(data=True)
+            if a.get("type") == "Paper" and a.get("key") is not None
+        }
         self._ids = {n for n, a in full.nodes(data=True) if a.get("type") == "Paper"}
 
     def __call__(self, paper: Any) -> str:
@@ -201,8 +204,18 @@ def _node_data(node_id: str, attrs: dict, pos: tuple[float, float] | None, ref: 
         out["paperIds"] = ref.all(attrs["papers"])
     if _safe_url(attrs.get("url")):
         out["url"] = attrs["url"]
-    for key in ("confidence", "date", "arxiv_id", "metric_name", "value", "value_text", "unit",
-                "kind", "direction", "range_high"):
+    for key in (
+        "confidence",
+        "date",
+        "arxiv_id",
+        "metric_name",
+        "value",
+        "value_text",
+        "unit",
+        "kind",
+        "direction",
+        "range_high",
+    ):
         if attrs.get(key) is not None and attrs.get(key) != "":
             out[key] = attrs[key]
     if attrs.get("paper"):

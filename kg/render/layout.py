@@ -85,7 +85,7 @@ def _mesh_repulsion(pos: np.ndarray, mass: np.ndarray, cells: int = 160) -> np.n
     offsets = ((0, 0), (1, 0), (0, 1), (1, 1))
     size = 2 * cells
     rho = np.zeros((size, size))
-    for w, (ox, oy) in zip(weights, offsets):
+    for w, (ox, oy) in zip(weights, offsets, strict=True):
         np.add.at(rho, (i0[:, 0] + ox, i0[:, 1] + oy), w * mass)
     ax = np.fft.fftfreq(size, d=1.0 / size) * h  # signed displacement of each padded cell
     dx, dy = np.meshgrid(ax, ax, indexing="ij")
@@ -94,7 +94,7 @@ def _mesh_repulsion(pos: np.ndarray, mass: np.ndarray, cells: int = 160) -> np.n
     fx = np.fft.irfft2(spectrum * np.fft.rfft2(dx / r2), s=rho.shape)
     fy = np.fft.irfft2(spectrum * np.fft.rfft2(dy / r2), s=rho.shape)
     out = np.zeros_like(pos)
-    for w, (ox, oy) in zip(weights, offsets):
+    for w, (ox, oy) in zip(weights, offsets, strict=True):
         ix, iy = i0[:, 0] + ox, i0[:, 1] + oy
         out[:, 0] += w * fx[ix, iy]
         out[:, 1] += w * fy[ix, iy]
@@ -105,16 +105,18 @@ def _pack(boxes: list[tuple[list[str], np.ndarray]]) -> dict[str, tuple[float, f
     """Place components left to right in rows about as wide as the biggest one, in pixels."""
     margin = 1.5
     widths = [float(np.ptp(p[:, 0])) + margin for _, p in boxes]
-    row_width = max(max(widths), math.sqrt(sum(w * (float(np.ptp(p[:, 1])) + margin)
-                                             for w, (_, p) in zip(widths, boxes))))
+    row_width = max(
+        max(widths),
+        math.sqrt(sum(w * (float(np.ptp(p[:, 1])) + margin) for w, (_, p) in zip(widths, boxes, strict=True))),
+    )
     out: dict[str, tuple[float, float]] = {}
     x = y = row_height = 0.0
-    for (nodes, pos), width in zip(boxes, widths):
+    for (nodes, pos), width in zip(boxes, widths, strict=True):
         height = float(np.ptp(pos[:, 1])) + margin
         if x > 0 and x + width > row_width:
             x, y, row_height = 0.0, y + row_height, 0.0
         shifted = pos - pos.min(axis=0) + (x, y)
-        for v, (px, py) in zip(nodes, shifted):
+        for v, (px, py) in zip(nodes, shifted, strict=True):
             out[v] = (float(px) * EDGE_PX, float(py) * EDGE_PX)
         x += width
         row_height = max(row_height, height)

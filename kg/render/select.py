@@ -129,8 +129,9 @@ def induced(graph: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
     sub = nx.MultiDiGraph()
     sub.graph.update(graph.graph)
     sub.add_nodes_from((n, dict(d)) for n, d in graph.nodes(data=True) if n in keep)
-    sub.add_edges_from((u, v, k, dict(d)) for u, v, k, d in graph.edges(keys=True, data=True)
-                       if u in keep and v in keep)
+    sub.add_edges_from(
+        (u, v, k, dict(d)) for u, v, k, d in graph.edges(keys=True, data=True) if u in keep and v in keep
+    )
     return sub
 
 
