@@ -152,3 +152,15 @@ def test_research_fields_are_not_entities(sample_extractions):
               "machine learning", "artificial intelligence"}
     assert not {n for _, n in names} & fields
     assert ("Task", "image classification") in names  # a task inside a field's vocabulary stays
+
+
+def test_metric_names_are_never_methods():
+    """The typing policy's one cross-extractor rule: a metric's name is a Metric, whichever
+    extractor called it a Method (kg_names types "mIou" as a Method; the NER may say "FID")."""
+    from kg.extract.judge import type_of_mention
+
+    for name in ("mIou", "mIoU", "FID", "top-1 accuracy", "BLEU", "AP50"):
+        assert type_of_mention(name, "Method") == "Metric", name
+    for name in ("ResNet", "CLIP", "Transformer", "LoRA"):
+        assert type_of_mention(name, "Method") == "Method", name
+    assert type_of_mention("ImageNet", "Dataset") == "Dataset"

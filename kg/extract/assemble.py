@@ -26,7 +26,7 @@ from kg.extract.candidates import candidates, text_of
 from kg.extract.grouping import group as group_mentions
 from kg.extract.grouping import mark_proposed_objects, propagate, type_pairs
 from kg.extract.judge import NER as NER_JUDGING
-from kg.extract.judge import NerConfidences, judge_ner
+from kg.extract.judge import NerConfidences, judge_ner, type_of_mention
 from kg.extract.mentions import set_mentions
 from kg.extract.paper_relations import PaperEntities, paper_entities
 from kg.extract.registry import NER, NER_PRIORITY, PRIORITY
@@ -57,7 +57,8 @@ def _raw_mentions(paper: Paper, docs: dict[str, Doc], sents: dict[str, SentenceI
         for ent in doc.ents:
             if ent.label_ in SCIENTIFIC_TYPES:
                 j = judge_ner(ent.text, ent.label_, sents[fld].at(ent.start_char)[0], judging)
-                mentions.append(PaperMention(fld, ent.start_char, ent.end_char, ent.text, j.type, NER,
+                mentions.append(PaperMention(fld, ent.start_char, ent.end_char, ent.text,
+                                             type_of_mention(ent.text, j.type), NER,
                                              j.confidence, priority=ranks[NER], needs_repeat=j.needs_repeat))
         for c in candidates(doc):
             name = text[c["start"]:c["end"]]
@@ -66,7 +67,7 @@ def _raw_mentions(paper: Paper, docs: dict[str, Doc], sents: dict[str, SentenceI
             # method only if the abstract uses it too) stands when that field repeats the name.
             if support and not re.search(rf"\b{re.escape(name)}\b", paper.text(support)):
                 continue
-            mentions.append(PaperMention(fld, c["start"], c["end"], name, c["label"],
+            mentions.append(PaperMention(fld, c["start"], c["end"], name, type_of_mention(name, c["label"]),
                                          c["extractor"], float(c["confidence"]), bool(c.get("proposed")),
                                          c.get("canonical"), c.get("key"), c.get("url"),
                                          ranks.get(c["extractor"], UNRANKED)))

@@ -114,3 +114,20 @@ def ner_confidences(nlp: Any) -> NerConfidences:
         if isinstance(stated, NerConfidences):
             return stated
     return NER
+
+
+def is_metric_name(text: str) -> bool:
+    """The whole of ``text`` is a metric's name ("mIoU", "top-1 accuracy", "FID")."""
+    from kg.extract.metrics import find_metric_names
+
+    text = text.strip()
+    return bool(text) and find_metric_names(text) == [(0, len(text))]
+
+
+def type_of_mention(text: str, label: str) -> str:
+    """The one typing rule every extractor's mention passes (MODEL_CARD.md, "Typing policy"):
+    a metric's name is a Metric whatever called it a Method ("mIou" from the name rule, "FID"
+    from the NER); nothing else is retyped here (the NER's own spans are judged above)."""
+    if label == "Method" and is_metric_name(text):
+        return "Metric"
+    return label
