@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kg.schema import ENTITY_TYPES, ENTITY_RELATIONS, PAPER_RELATIONS, RESULT_RELATIONS
+from kg.schema import ENTITY_RELATIONS, ENTITY_TYPES, PAPER_RELATIONS, RESULT_RELATIONS
 
 TextField = Literal["title", "abstract"]
 EntityType = Literal[ENTITY_TYPES]  # type: ignore[valid-type]
@@ -18,7 +18,8 @@ RelationName = Literal[PAPER_RELATIONS + ENTITY_RELATIONS + RESULT_RELATIONS]  #
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # no inf or NaN in any field: strict JSON cannot hold them (a result's value is a finite number)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Source(_Model):
@@ -53,7 +54,7 @@ class Mention(_Model):
     extractor: str = ""
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Mention":
+    def _ordered(self) -> Mention:
         if self.end < self.start:
             raise ValueError("mention end before start")
         return self

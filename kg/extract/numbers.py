@@ -6,6 +6,7 @@ resolutions such as "256x256").
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -13,7 +14,11 @@ from kg.extract.metrics import metric_phrase_after
 
 Span = tuple[int, int]
 
-__all__ = ["Value", "read_values"]
+__all__ = ["MAX_VALUE", "Value", "read_values"]
+
+# No metric an abstract reports is larger (a 309-digit number parses to inf): a number beyond it,
+# or one that is not finite, is not a result.
+MAX_VALUE = 1e15
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # As written after a number; order matters ("%p" before "%", "times" glued or spaced).
@@ -81,7 +86,12 @@ def read_values(text: str, s0: int, s1: int) -> list[Value]:
         if not _is_result_like(text, m, s0, s1):
             continue
         found.append(_value_from_match(text, m, m.start()))
-    return sorted(found, key=lambda v: v.start)
+    return sorted((v for v in found if _plausible(v)), key=lambda v: v.start)
+
+
+def _plausible(v: Value) -> bool:
+    """Every number of the value finite and at most MAX_VALUE in size: "99…9" (309 digits) is not a result."""
+    return all(x is None or (math.isfinite(x) and abs(x) <= MAX_VALUE) for x in (v.value, v.range_high, v.from_value))
 
 
 def _is_result_like(text: str, m: re.Match[str], s0: int, s1: int) -> bool:

@@ -1,0 +1,72 @@
+"""Text that is valid but absurd (issue 18): a 309-digit number (item 8, the extraction side)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pydantic import ValidationError
+
+from kg.cli import cli
+from kg.extract.numbers import MAX_VALUE, read_values
+from kg.model import Result
+
+HUGE = "9" * 309  # float() gives inf
+BIG_SENTENCE = (f"Our method reaches an accuracy of {HUGE}% on ImageNet and an F1 of 75.2 on SQuAD, with a BLEU "
+                f"of 100000000000000000000 on WMT'14 and an error rate falling from {HUGE} to 3.5.")
+
+
+def _run(args: list[str]):
+    return CliRunner().invoke(cli, args)
+
+
+def _strict_rows(path: Path) -> list[dict]:
+    def bad(name: str):
+        raise AssertionError(f"non-standard JSON constant {name}")
+    return [json.loads(line, parse_constant=bad) for line in path.read_text(encoding="utf-8").split("\n") if line]
+
+
+def _write(path: Path, *records: dict) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+# -- item 8: absurd numbers are not results --------------------------------------------------------
+
+def test_absurd_numbers_are_not_values() -> None:
+    text = f"It reaches an accuracy of {HUGE}% and an F1 of 10000000000000000 on X."
+    assert [v.value for v in read_values(text, 0, len(text))] == []
+    text = "It reaches a throughput of 1,000,000,000,000 and an error of 10000000000000000 on X."
+    assert [v.value for v in read_values(text, 0, len(text))] == [1e12]  # 1e12 <= MAX_VALUE < 1e16
+    assert MAX_VALUE == 1e15
+
+
+def test_a_309_digit_number_gives_no_result_and_builds(tmp_path: Path) -> None:
+    """kg extract wrote "value": null (the float was inf), which kg build then rejected."""
+    src = _write(tmp_path / "in.jsonl", {"id": "p1", "title": "Big numbers", "abstract": BIG_SENTENCE})
+    out = tmp_path / "ex.jsonl"
+    r = _run(["extract", "-q", "--model", "none", str(src), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    [row] = _strict_rows(out)
+    for res in row["results"]:
+        assert isinstance(res["value"], float | int) and math.isfinite(res["value"]), res
+        assert abs(res["value"]) <= MAX_VALUE and (res["range_high"] is None or abs(res["range_high"]) <= MAX_VALUE)
+    assert [(x["metric_name"], x["value"]) for x in row["results"]] == [("F1", 75.2)]
+    r = _run(["build", "-q", str(out), "-o", str(tmp_path / "g.json")])
+    assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("field", ["value", "range_high"])
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan])
+def test_a_result_cannot_hold_inf_or_nan(field: str, bad: float) -> None:
+    ok = {"id": "Result:1", "metric": "Metric:f1", "metric_name": "F1", "value": 1.0, "value_text": "1",
+          "kind": "absolute", "evidence": {"field": "abstract", "sentence": "F1 1", "sentence_start": 0,
+                                           "extractor": "kg_results", "confidence": 0.9}}
+    Result.model_validate(ok)
+    with pytest.raises(ValidationError):
+        Result.model_validate({**ok, field: bad})
+    with pytest.raises(ValidationError):  # nor from JSON: 1e999 parses to inf
+        Result.model_validate_json(json.dumps({**ok, field: 1.5}).replace("1.5", "1e999"))
