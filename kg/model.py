@@ -86,7 +86,7 @@ class Evidence(_Model):
 
 
 class Relation(_Model):
-    type: RelationName
+    type: RelationName  # type: ignore[valid-type]  # a Literal of the schema's names, built at import
     head: str  # node id ("Paper:…" for paper-level relations)
     tail: str  # node id
     evidence: Evidence
