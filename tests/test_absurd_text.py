@@ -1,4 +1,6 @@
-"""Text that is valid but absurd (issue 18): a 309-digit number (item 8, the extraction side)."""
+"""Text that is valid but absurd (issue 18): a 309-digit number (item 8, the extraction side) and
+a sentence glued to the next one after a URL (item 13: "webpage.https://… and pairs.F1 scores"
+gave "pairs.F1")."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pydantic import ValidationError
 
 from kg.cli import cli
 from kg.extract.numbers import MAX_VALUE, read_values
+from kg.extract.sentences import split_sentences
 from kg.model import Result
 
 HUGE = "9" * 309  # float() gives inf
@@ -70,3 +73,28 @@ def test_a_result_cannot_hold_inf_or_nan(field: str, bad: float) -> None:
         Result.model_validate({**ok, field: bad})
     with pytest.raises(ValidationError):  # nor from JSON: 1e999 parses to inf
         Result.model_validate_json(json.dumps({**ok, field: 1.5}).replace("1.5", "1e999"))
+
+
+# -- item 13: a sentence glued to the next one -----------------------------------------------------
+
+GLUED = ("We release our code and models on our webpage.https://github.com/x/y and pairs.F1 scores on "
+         "the benchmark improve by 3.1 points. The project page is available on this "
+         "webpage.https://badripatro.github.io/svt/.")
+
+
+@pytest.mark.parametrize("model", ["none", "fast"])
+def test_a_glued_sentence_boundary_gives_no_junk_name(tmp_path: Path, model: str) -> None:
+    src = _write(tmp_path / "in.jsonl", {"id": "u", "title": "Scattering Vision Transformer", "abstract": GLUED})
+    out = tmp_path / "ex.jsonl"
+    r = _run(["extract", "-q", "--model", model, str(src), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    [row] = _strict_rows(out)
+    names = {(e["type"], e["name"]) for e in row["entities"]}
+    assert not [n for _, n in names if "pairs" in n or "webpage" in n], names
+    assert ("Repository", "x/y") in names and ("Website", "badripatro.github.io/svt") in names
+
+
+def test_the_splitter_splits_a_glued_boundary_as_the_sentencizer_does() -> None:
+    text = "It improves pairs.F1 scores by 3 points on our webpage.https://a.org/x. Node.js and e.g.BERT stay."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "It improves pairs.", "F1 scores by 3 points on our webpage.https://a.org/x.", "Node.js and e.g.BERT stay."]

@@ -27,6 +27,8 @@ _SLASHED = re.compile(r"([^\s/]*)/\S*")  # a run of non-space text with a slash;
 _URL_LIKE = re.compile(r"[.:@]")
 _INNER_CAP = re.compile(r"^[^\W\d_]*[a-z][^\W\d_]*[A-Z]")  # FuseChat, fMRI, EssenceBench
 _UNITS = re.compile(r"^\d+(?:\.\d+)?(?:[kKmMbBgGtTpP][bB]?|[xX]|D|d|th|st|nd|rd|px|ms|s|h|%|FLOPs?|GPUs?)?$")
+# A sentence glued to the next ("pairs.F1 scores", "framework.The"): the name, if any, starts after the period
+_GLUED_START = re.compile(r"[a-z]{2,}\.(?=[A-Z])")
 _OPENERS = frozenset(".!?:(\"“")  # after these a capital is sentence-initial, not a name
 
 
@@ -79,7 +81,10 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
         word = m.group(0).rstrip(".'")
         if word.islower():  # no capital, no name (every rule below needs one); most words
             continue
-        j = m.start() - 1  # the last non-space character before the word (no prefix copies)
+        glued = _GLUED_START.match(word)
+        start = m.start() + (glued.end() if glued else 0)
+        word = word[glued.end():] if glued else word
+        j = start - 1  # the last non-space character before the word (no prefix copies)
         while j >= 0 and text[j].isspace():
             j -= 1
         initial = j < 0 or text[j] in _OPENERS
@@ -88,7 +93,7 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
                     (i + 1 < len(words) and _capitalised(words[i + 1].group(0)))
         score = _name_score(word, initial, title_case or in_phrase)
         if score:
-            out.append((m.start(), m.start() + len(word), score))
+            out.append((start, start + len(word), score))
     return out
 
 

@@ -26,6 +26,10 @@ _NO_BREAK_AFTER = frozenset({
     "resp", "etc", "dr", "mr", "ms", "prof", "st", "ca", "viz", "incl", "ref", "refs",
 })
 _LAST_WORD = re.compile(r"(?<!\S)(\S+)\.['\")\]]*\s*$")
+# A boundary with its space missing, "pairs.F1 scores", "framework.The": a period between a word
+# of lowercase letters and a capital (spaCy's tokenizer splits there, so the sentencizer does).
+# "Node.js", "e.g.BERT", "github.io/X" and "webpage.https://…" are not split.
+_GLUED = re.compile(r"(?<=[a-z]{2})\.(?=[A-Z])")
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -33,16 +37,35 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     begin = start
-    for m in _BOUNDARY.finditer(text, start, end):
-        last = _LAST_WORD.search(text, max(begin, m.start() - 20), m.end())
-        word = last.group(1).lower().lstrip("([") if last is not None else ""
-        # an initial ("J. Smith", "TeminAL A. The") rarely ends a sentence in an abstract
-        if word in _NO_BREAK_AFTER or (len(word) == 1 and word.isalpha()):
+    for m in sorted([*_BOUNDARY.finditer(text, start, end), *_GLUED.finditer(text, start, end)],
+                    key=lambda m: m.start()):
+        if m.start() < begin:
             continue
+        if m.re is _GLUED:
+            if not _glued_after_word(text, m.start(), begin):
+                continue
+        else:
+            last = _LAST_WORD.search(text, max(begin, m.start() - 20), m.end())
+            word = last.group(1).lower().lstrip("([") if last is not None else ""
+            # an initial ("J. Smith", "TeminAL A. The") rarely ends a sentence in an abstract
+            if word in _NO_BREAK_AFTER or (len(word) == 1 and word.isalpha()):
+                continue
         _add(text, begin, m.start() + len(m.group(0).rstrip()), spans)
         begin = m.end()
     _add(text, begin, end, spans)
     return spans
+
+
+def _glued_after_word(text: str, dot: int, begin: int) -> bool:
+    """Whether the text before ``dot`` back to a space is a lowercase word ("pairs", not
+    "e.g", "github.io/x" or "x/model")."""
+    i, lo = dot, max(begin, dot - 40)  # bounded: a long run without spaces is no word
+    while i > lo and not text[i - 1].isspace():
+        i -= 1
+    if i == lo > begin and not text[i - 1].isspace():
+        return False
+    word = text[i:dot].lstrip("([\"'")
+    return word.isalpha() and word.islower() and word not in _NO_BREAK_AFTER
 
 
 def _add(text: str, s: int, e: int, spans: list[tuple[int, int]]) -> None:
