@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
@@ -36,16 +36,24 @@ def extract(items: Iterable[Any] | str, *, model: Any = "default", min_confidenc
     if isinstance(items, (str, dict, Paper)):
         items = [items]
     papers = (as_paper(x, i) for i, x in enumerate(items))
-    return list(extract_stream(papers, model=model, workers=workers,
-                               min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence))
+    return list(_extractions(papers, model=model, workers=workers,
+                             min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence))
+
+
+def _extractions(papers: Iterable[Paper], **kwargs: Any) -> Iterator[Extraction]:
+    """``extract_stream`` without ``as_lines``: Extractions. (Its return type does not follow
+    ``as_lines``; the cast goes once it is overloaded on it — mypy then reports it redundant.)"""
+    return cast(Iterator[Extraction], extract_stream(papers, **kwargs))
 
 
 def build_graph(source: Iterable[Any] | str | Path, **kwargs: Any) -> nx.MultiDiGraph:
     """A graph from Extractions, from records/texts (extracted first), or from input paths."""
     if isinstance(source, (str, Path)) and Path(source).exists():
         from kg.read import read_papers
-        return _build_graph(extract_stream(read_papers([source]), **kwargs))
-    items = list(source) if not isinstance(source, (str, dict)) else [source]
+        return _build_graph(_extractions(read_papers([source]), **kwargs))
+    if isinstance(source, Path):  # a str that names no file is a text; a Path must exist
+        raise FileNotFoundError(f"no such file or directory: {source}")
+    items: list[Any] = [source] if isinstance(source, (str, dict)) else list(source)
     if items and all(isinstance(x, Extraction) for x in items):
         return _build_graph(items)
     return _build_graph(extract(items, **kwargs))

@@ -28,8 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from kg.eval.corpora import PTB_BRACKETS, SCIER_LABELS, SCIERC_LABELS, corpus_path, jsonl_records
-from kg.extract.relation_model import (SCIER_RELATIONS, SCIERC_RELATIONS, SYMMETRIC,
-                                       RelationModel, load_model, predict_relations)
+from kg.extract.relation_model import (
+    SCIER_RELATIONS,
+    SCIERC_RELATIONS,
+    SYMMETRIC,
+    RelationModel,
+    load_model,
+    predict_relations,
+)
 
 __all__ = ["CORPUS_RELATION_TYPES", "RelationDoc", "arguments_found", "evaluate_relations",
            "format_relation_table", "predicted_mentions", "read_relation_corpus",
@@ -126,7 +132,7 @@ def read_scier_relations(path: Path) -> Iterator[RelationDoc]:
         first: dict[str, TokenSpan] = {}
         taken = [False] * len(words)
         entities: list[tuple[int, int, str]] = []
-        for text, label in sorted({(t, l) for t, l in rec["ner"] if l in SCIER_LABELS},
+        for text, label in sorted({(t, lab) for t, lab in rec["ner"] if lab in SCIER_LABELS},
                                   key=lambda e: -len(e[0].split())):
             ent = text.split()
             n = len(ent)
@@ -212,7 +218,7 @@ def ner_mentions(doc: RelationDoc, nlp: Any, entities: Any = lambda d: d.ents
     """Entities the NER pipeline finds on the gold tokenization, as char-offset mentions
     (``entities(doc)``: see :func:`kg.eval.ner.entity_reader`)."""
     from spacy.tokens import Doc
-    sent_starts = [False] * len(doc.words)
+    sent_starts: list[bool | int | None] = [False] * len(doc.words)  # Doc's parameter type
     for s, _ in doc.sentences:
         if s < len(sent_starts):
             sent_starts[s] = True

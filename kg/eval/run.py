@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kg.errors import InputError
 
@@ -73,7 +74,7 @@ def check_corpus(dataset: str, path: Path) -> None:
 def evaluate_gold(gold: Path, predictions: Path | None, *, model: str,
                   min_confidence: float | None) -> EvalReport:
     """Our gold set against a ``kg extract`` JSONL, or against extracting its sources now."""
-    from kg.eval.gold import load_gold, normalize_title, score_gold
+    from kg.eval.gold import load_gold, score_gold
 
     gold_records = load_gold(gold)  # a file that is not gold fails before any extraction
     if predictions:
@@ -81,14 +82,17 @@ def evaluate_gold(gold: Path, predictions: Path | None, *, model: str,
 
         preds = [ex.model_dump(mode="json") for ex in iter_extractions(predictions)]
     else:
+        from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE
         from kg.extract.run import extract_stream
+        from kg.model import Extraction
         from kg.read import read_papers
 
         files = sorted({g["source"]["file"] for g in gold_records})
-        threshold = {} if min_confidence is None else {"min_confidence": min_confidence}
         stream = extract_stream(read_papers(files), model=None if model == "none" else model, workers=1,
-                                batch_size=64, **threshold)
-        preds = [ex.model_dump(mode="json") for ex in stream]
+                                batch_size=64,
+                                min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence)
+        # Extractions (no as_lines); the cast goes once extract_stream is overloaded on as_lines.
+        preds = [ex.model_dump(mode="json") for ex in cast(Iterator[Extraction], stream)]
     report = score_gold(gold, preds)
     return EvalReport(report.as_dict(), report.table())
 

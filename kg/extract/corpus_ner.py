@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any
+from typing import Any, Protocol, cast
 
 import numpy
 from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE
@@ -62,12 +62,14 @@ class CorpusEntityRecognizer(EntityRecognizer):
     def set_annotations(self, docs: Iterable[Doc], states_or_beams: Any) -> None:
         docs = list(docs)
         saved = [doc.to_array(_ENT_ATTRS) for doc in docs]
-        for doc, before in zip(docs, saved):
-            doc.from_array(_ENT_ATTRS, numpy.zeros_like(before))  # start from "missing"
+        # The ignores: spaCy's stubs type to_array's result as float64 and from_array's argument
+        # as thinc's Ints2d; both are the same uint64 attribute array at runtime.
+        for doc, before in zip(docs, saved, strict=True):
+            doc.from_array(_ENT_ATTRS, numpy.zeros_like(before))  # type: ignore[arg-type]  # start from "missing"
         super().set_annotations(docs, states_or_beams)
-        for doc, before in zip(docs, saved):
+        for doc, before in zip(docs, saved, strict=True):
             doc.spans[self.spans_key] = list(doc.ents)
-            doc.from_array(_ENT_ATTRS, before)
+            doc.from_array(_ENT_ATTRS, before)  # type: ignore[arg-type]
 
 
 def score_corpus_ents(examples: Iterable[Example], spans_key: str, **kwargs: Any) -> dict[str, Any]:
@@ -111,7 +113,14 @@ def make_corpus_ner(nlp: Language, name: str, model: Any, spans_key: str, moves:
                                   spans_key=spans_key)
 
 
+class CorpusHead(Protocol):
+    """What every ``HEAD_FACTORIES`` component has: the ``doc.spans`` key it writes."""
+
+    spans_key: str
+
+
 def corpus_heads(nlp: Language) -> dict[str, str]:
     """``{spans_key: component name}`` of the corpus heads in ``nlp``, enabled or not."""
-    return {proc.spans_key: name for name, proc in nlp.components
+    # nlp.components types each as a Doc -> Doc callable; the factory says it is a CorpusHead.
+    return {cast(CorpusHead, proc).spans_key: name for name, proc in nlp.components
             if nlp.get_pipe_meta(name).factory in HEAD_FACTORIES}

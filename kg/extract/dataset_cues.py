@@ -184,7 +184,7 @@ def _chunk_end(doc: Doc, name: _NameFlags, i: int) -> int:
 
 
 def _list_starting_at(doc: Doc, name: _NameFlags, i: int) -> list[tuple[int, int]]:
-    chunks = []
+    chunks: list[tuple[int, int]] = []
     while True:
         end = _chunk_end(doc, name, i)
         if end == i:

@@ -135,7 +135,9 @@ def piece_windows(wp: WordPiece, words: Sequence[str]) -> list[tuple[list[int], 
     with [CLS]/[SEP], first-piece index of each word, index of the window's first word).
     A word with no pieces (spaces, control characters) reads its left neighbour's state."""
     windows: list[tuple[list[int], list[int], int]] = []
-    ids, first, start = [wp.cls_id], [], 0
+    ids: list[int] = [wp.cls_id]
+    first: list[int] = []
+    start = 0
     for w, pieces in enumerate(wp.encode_words(words)):
         pieces = pieces[:MAX_PIECES - 2]
         if len(ids) + len(pieces) + 1 > MAX_PIECES:
@@ -206,7 +208,9 @@ class SpanEncoder:
         path.mkdir(parents=True, exist_ok=True)
         (path / "cfg.json").write_text(json.dumps(self.cfg, indent=1) + "\n", encoding="utf-8")
         (path / "vocab.txt").write_text("\n".join(self.wordpiece.vocab), encoding="utf-8")
-        numpy.savez_compressed(path / "weights.npz", **quantize(self.params))
+        # Numeric arrays only, as load() reads them; naming allow_pickle also keeps mypy from
+        # matching the **arrays against it.
+        numpy.savez_compressed(path / "weights.npz", allow_pickle=False, **quantize(self.params))
 
     def span_probs(self, words: Sequence[str]) -> list[tuple[list[tuple[int, int]], numpy.ndarray, int]]:
         """Per window: its word spans, their class probabilities [S, 1 + labels] and the

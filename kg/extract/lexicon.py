@@ -130,14 +130,14 @@ class Lexicon:
         for token in doc:
             # The tokenizer keeps "ResNet-50" and "ImageNet-1K" whole: match their first part.
             if not taken[token.i] and "-" in token.text:
-                index = self._single_token.get(token.text.split("-", 1)[0])
-                if index is not None:
+                single = self._single_token.get(token.text.split("-", 1)[0])
+                if single is not None:
                     end = token.i + 1
                     while _joined_name(doc, end + 1, end):  # "LLaMA-2" "-" "7B"
                         end += 2
                     last = doc[end - 1]
                     text_end = last.idx + len(last.text.rstrip(".,;:"))
-                    entry = self.entries[index]
+                    entry = self.entries[single]
                     found.append(LexiconMatch(token.idx, text_end, entry.type, entry.name, True))
         found.sort()
         return found

@@ -17,7 +17,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, cast
 
 from kg.model import Paper
 
@@ -140,7 +140,8 @@ class WorkerPool:
             busy = [conn for conn in self._conns if load[conn]]
             if not busy:
                 break
-            for conn in wait(busy):
+            # wait() returns a sublist of busy; typeshed types it as any waitable
+            for conn in cast(list[Connection], wait(busy)):
                 seq, out = self._recv(conn)
                 load[conn] -= 1
                 done[seq] = out

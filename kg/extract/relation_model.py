@@ -204,11 +204,12 @@ def candidate_pairs(text: str, mentions: Sequence[Mention],
         starts = [s for s, _ in toks]
         ends = [e for _, e in toks]
         spans = [_token_span(starts, ends, m) for m in inside]
-        for i, (ma, sa) in enumerate(zip(inside, spans)):
-            for mb, sb in zip(inside[i + 1:], spans[i + 1:]):
+        for i, (ma, sa) in enumerate(zip(inside, spans, strict=True)):
+            for mb, sb in zip(inside[i + 1:], spans[i + 1:], strict=True):
                 if mb[0] < ma[1] or sb[0] < sa[1]:  # overlapping mentions relate to nothing
                     continue
-                between = [m[2] for m, s in zip(inside, spans) if s[0] >= sa[1] and s[1] <= sb[0]]
+                between = [m[2] for m, s in zip(inside, spans, strict=True)
+                           if s[0] >= sa[1] and s[1] <= sb[0]]
                 pairs.append(Pair(ma, mb, pair_features(
                     words, (sa[0], sa[1], ma[2]), (sb[0], sb[1], mb[2]), between),
                     (s_start, s_end)))
@@ -365,7 +366,8 @@ def predict_relations(text: str, mentions: Sequence[Mention],
     model = model or load_model()
     out: list[dict[str, Any]] = []
     pairs = candidate_pairs(text, mentions, sentences)
-    for pair, (label, confidence) in zip(pairs, model.classify(pairs, schema_only, relation_types)):
+    labels = model.classify(pairs, schema_only, relation_types)  # one per pair
+    for pair, (label, confidence) in zip(pairs, labels, strict=True):
         decoded = decode(pair, label)
         if decoded is None:
             continue

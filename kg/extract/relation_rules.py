@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from itertools import pairwise
 from typing import Any
 
 from spacy.language import Language
@@ -186,7 +187,7 @@ def _sentence_relations(text: str, s0: int, s1: int,
     yield from _outperforms(text, s0, s1, ms, sent)
     yield from _compared(text, s0, s1, ms, sent)
     yield from _evaluated_and_trained(text, s0, ms, sent)
-    for a, b in zip(ms, ms[1:]):
+    for a, b in pairwise(ms):
         gap = text[a[1]:b[0]]
         if b[2] == "Task" and a[2] == "Dataset" and _BENCHMARK_GAP.match(gap):
             yield _rel("BENCHMARK_FOR", a, b, 0.85, "benchmark_for", sent)
@@ -233,7 +234,7 @@ def _compared(text: str, s0: int, s1: int, ms: list[Mention],
                 continue
         for tail in _objects(text, ms, t.end(), s1, "Method"):
             yield _rel("COMPARED_WITH", head, tail, 0.75, "compared_with", sent)
-    for a, b in zip(ms, ms[1:]):
+    for a, b in pairwise(ms):
         if a[2] == b[2] == "Method" and _VERSUS.match(text[a[1]:b[0]]):
             yield _rel("COMPARED_WITH", a, b, 0.8, "versus", sent)
 

@@ -66,7 +66,8 @@ class TaggedEntities:
         tags = [doc.vocab.strings[i] for i in ids.tolist()]
         doc.set_ents([Span(doc, s, e, label=lab) for s, e, lab in decode_tags(tags, self.strict)],
                      default="outside")
-        doc.from_array([TAG], numpy.zeros_like(ids))  # tag "" everywhere
+        # spaCy's stub wants thinc's Ints2d; at runtime it takes the (uint64) array to_array gave.
+        doc.from_array([TAG], numpy.zeros_like(ids))  # type: ignore[arg-type]  # tag "" everywhere
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:

@@ -11,15 +11,16 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
 import neo4j
+import networkx as nx
 from neo4j import exceptions as neo4j_errors
 
 from kg.errors import KgError, StoreError
 from kg.schema import NODE_TYPES, RELATION_TYPES, split_node_id
+from kg.store.settings import DEFAULT_BATCH_SIZE, DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Settings
 
 __all__ = [
     "DEFAULT_URI", "DEFAULT_USER", "DEFAULT_DATABASE", "DEFAULT_BATCH_SIZE",
@@ -29,9 +30,6 @@ __all__ = [
     "relationship_rows", "apply_constraints", "load_graph", "wipe", "count_graph", "run_query",
     "to_plain",
 ]
-
-from kg.store.settings import (  # noqa: E402  (re-exported: the loader's public names)
-    DEFAULT_BATCH_SIZE, DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Settings)
 
 Row = dict[str, Any]
 RelGroup = tuple[str, str, str]  # (relationship type, head label, tail label)
@@ -60,7 +58,8 @@ def store_error(exc: Exception, settings: Settings) -> KgError:
             return StoreError(f"{where} has no database {settings.database!r}")
         if code.startswith("Neo.ClientError.Security."):
             return StoreError(f"{where} refused user {settings.user!r}: {_first_line(exc.message or code)}")
-        if code in ("Neo.ClientError.Statement.AccessMode", "Neo.ClientError.Transaction.ForbiddenDueToTransactionType") \
+        if code in ("Neo.ClientError.Statement.AccessMode",
+                    "Neo.ClientError.Transaction.ForbiddenDueToTransactionType") \
                 or "read access mode" in (exc.message or ""):
             return QueryError("the query writes, but queries run read-only; add --write to allow it")
         return QueryError(f"Neo4j refused the query: {_first_line(exc.message or code)}")
