@@ -1,6 +1,6 @@
-"""Text that is valid but absurd (issue 18): a 309-digit number (item 8, the extraction side) and
-a sentence glued to the next one after a URL (item 13: "webpage.https://… and pairs.F1 scores"
-gave "pairs.F1")."""
+"""Text that is valid but absurd (issue 18): a 309-digit number (item 8, the extraction side), a
+megabyte abstract (item 10: refused with a documented limit, --max-chars), and a sentence glued
+to the next one after a URL (item 13: "webpage.https://… and pairs.F1 scores" gave "pairs.F1")."""
 
 from __future__ import annotations
 
@@ -73,6 +73,43 @@ def test_a_result_cannot_hold_inf_or_nan(field: str, bad: float) -> None:
         Result.model_validate({**ok, field: bad})
     with pytest.raises(ValidationError):  # nor from JSON: 1e999 parses to inf
         Result.model_validate_json(json.dumps({**ok, field: 1.5}).replace("1.5", "1e999"))
+
+
+# -- item 10: over-long records are refused, with a documented limit -----------------------------
+
+SENTENCE = "We propose Met$^2$Net, a transformer that reaches 84.2% top-1 accuracy on ImageNet. "
+MEGABYTE = (SENTENCE * (2**20 // len(SENTENCE) + 1))[: 2**20]
+
+
+def test_a_megabyte_abstract_is_refused_in_one_line(tmp_path: Path) -> None:
+    """Memory grew ~2 GB per MB of abstract, with no cap: now a record over --max-chars (title and
+    abstract together, 200,000 by default) is refused before any extraction, naming its line."""
+    src = _write(tmp_path / "in.jsonl", {"id": "ok", "title": "Small", "abstract": SENTENCE},
+                 {"id": "big", "title": "One Megabyte", "abstract": MEGABYTE})
+    for cmd, out in (("extract", "ex.jsonl"), ("build", "g.json")):
+        r = _run([cmd, "-q", "--model", "none", str(src), "-o", str(tmp_path / out)])
+        assert r.exit_code == 2, r.output
+        line = r.output.strip()
+        assert "\n" not in line and "Traceback" not in line
+        chars = len("One Megabyte") + len(MEGABYTE.strip())
+        assert f"{src}:2:" in line and f"{chars:,} characters" in line, line
+        assert "over the limit of 200,000" in line and "--max-chars" in line, line
+        assert not (tmp_path / out).exists()
+
+
+def test_skip_invalid_skips_an_over_long_record_and_the_limit_is_a_flag(tmp_path: Path) -> None:
+    src = _write(tmp_path / "in.jsonl", {"id": "ok", "title": "Small", "abstract": SENTENCE},
+                 {"id": "big", "title": "One Megabyte", "abstract": MEGABYTE})
+    out = tmp_path / "ex.jsonl"
+    r = _run(["extract", "-q", "--model", "none", "--skip-invalid", str(src), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "warning" in r.output and f"{src}:2:" in r.output and "(skipped)" in r.output
+    assert [row["paper"]["id"] for row in _strict_rows(out)] == ["ok"]
+    # the flag lowers (or, with 0, lifts) the limit
+    r = _run(["extract", "-q", "--model", "none", "--max-chars", "50", str(src), "-o", str(out)])
+    assert r.exit_code == 2 and f"{src}:1:" in r.output and "over the limit of 50" in r.output, r.output
+    r = _run(["extract", "--help"])
+    assert "--max-chars" in r.output and "200,000" in r.output
 
 
 # -- item 13: a sentence glued to the next one -----------------------------------------------------

@@ -55,6 +55,15 @@ def input_options(f):
     f = click.option(
         "--skip-invalid", is_flag=True, help="Warn about each bad record and go on, instead of stopping at the first."
     )(f)
+    f = click.option(
+        "--max-chars",
+        type=click.IntRange(min=0),
+        default=None,
+        metavar="N",
+        help="Refuse (with --skip-invalid: skip) an input record whose title and abstract hold more than N "
+        "characters together; extraction needs ~2 GB of memory per million characters "
+        "(default: 200,000; 0: no limit).",
+    )(f)
     return f
 
 
@@ -100,10 +109,12 @@ def _warn(err: InputError) -> None:
     click.echo(f"kg: warning: {err} (skipped)", err=True)
 
 
-def _papers(files, fmt, skip_invalid):
-    from kg.read import read_papers
+def _papers(files, fmt, skip_invalid, max_chars=None):
+    from kg.read import DEFAULT_MAX_CHARS, read_papers, within_length
 
-    return read_papers(files, fmt, on_error=_warn if skip_invalid else None)
+    on_error = _warn if skip_invalid else None
+    limit = DEFAULT_MAX_CHARS if max_chars is None else max_chars
+    return within_length(read_papers(files, fmt, on_error=on_error), limit, on_error=on_error)
 
 
 def _check_model(model: str) -> None:
@@ -116,18 +127,23 @@ def _check_model(model: str) -> None:
         raise UsageError(f"--model {model}: {err}") from None
 
 
-def _with_progress(stream: Iterable, files, fmt, shown: bool) -> Iterator:
+def _with_progress(stream: Iterable, files, fmt, shown: bool, max_chars=None) -> Iterator:
     """Papers/s and ETA on a terminal. Counting the papers first is cheap next to extracting them."""
     if not (shown and on_terminal()):
         yield from stream
         return
-    from kg.read import read_papers
+    from kg.read import DEFAULT_MAX_CHARS, read_papers, within_length
 
-    total = sum(1 for _ in read_papers(files, fmt, on_error=lambda err: None))
+    limit = DEFAULT_MAX_CHARS if max_chars is None else max_chars
+    total = sum(1 for _ in within_length(read_papers(files, fmt, on_error=_ignore), limit, on_error=_ignore))
     with progress(total, "extracting", "papers") as advance:
         for item in stream:
             advance(1)
             yield item
+
+
+def _ignore(err: InputError) -> None:
+    pass
 
 
 def _extractions(
@@ -141,13 +157,14 @@ def _extractions(
     min_confidence,
     only: Callable[[Iterable], Iterator] | None = None,
     as_lines=False,
+    max_chars=None,
 ):
     """Extractions of the papers in ``files``; ``only`` filters the papers before extraction
     (and hides the progress bar, whose total would be wrong)."""
     from kg.extract.run import default_workers, extract_stream
 
     _check_model(model)
-    papers = _papers(files, fmt, skip_invalid)
+    papers = _papers(files, fmt, skip_invalid, max_chars)
     if only is not None:
         papers = only(papers)
     threshold = {} if min_confidence is None else {"min_confidence": min_confidence}
@@ -159,7 +176,7 @@ def _extractions(
         as_lines=as_lines,
         **threshold,
     )
-    return _with_progress(stream, files, fmt, shown=not quiet and only is None)
+    return _with_progress(stream, files, fmt, shown=not quiet and only is None, max_chars=max_chars)
 
 
 @click.command(cls=KgCommand)
@@ -174,7 +191,7 @@ def _extractions(
 )
 @input_options
 @extract_options
-def extract(inputs, output, fmt, skip_invalid, shard, min_confidence, workers, batch_size, model, quiet):
+def extract(inputs, output, fmt, skip_invalid, max_chars, shard, min_confidence, workers, batch_size, model, quiet):
     """Extract entities, relations and results: one JSON line per paper.
 
     \b
@@ -185,7 +202,16 @@ def extract(inputs, output, fmt, skip_invalid, shard, min_confidence, workers, b
 
     t0 = time.perf_counter()
     stream = _extractions(
-        _files(inputs, shard), fmt, skip_invalid, quiet, model, workers, batch_size, min_confidence, as_lines=True
+        _files(inputs, shard),
+        fmt,
+        skip_invalid,
+        quiet,
+        model,
+        workers,
+        batch_size,
+        min_confidence,
+        as_lines=True,
+        max_chars=max_chars,
     )
     n = ents = rels = 0
 
@@ -243,7 +269,19 @@ def _finite(x: float) -> bool:
 @input_options
 @extract_options
 def build(
-    inputs, output, graph_format, update, fmt, skip_invalid, shard, min_confidence, workers, batch_size, model, quiet
+    inputs,
+    output,
+    graph_format,
+    update,
+    fmt,
+    skip_invalid,
+    max_chars,
+    shard,
+    min_confidence,
+    workers,
+    batch_size,
+    model,
+    quiet,
 ):
     """Build the knowledge graph from inputs (or from `kg extract` JSONL).
 
@@ -278,6 +316,7 @@ def build(
                 batch_size,
                 min_confidence,
                 only=todo.new_papers if todo.filters else None,
+                max_chars=max_chars,
             )
         g = todo.build(_finite_results(stream))
         write_graph(g, output, graph_format)
