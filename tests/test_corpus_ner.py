@@ -74,12 +74,12 @@ def test_shipped_model_has_a_disabled_scierc_head_that_leaves_doc_ents_alone():
 @needs_model
 def test_extraction_does_not_load_the_scierc_head_and_eval_does():
     from kg.extract.pipeline import build_nlp
-    nlp = build_nlp()
+    nlp = build_nlp("fast")
     assert "scierc_ner" not in nlp.component_names
     assert "scierc" not in nlp(SCIERC_STYLE).spans
     assert [(e.start, e.end) for e in nlp(SCIERC_STYLE).ents] == [
         (e.start, e.end) for e in spacy.load(MODEL)(SCIERC_STYLE).ents]
-    evaluating = build_nlp(rules=False, corpus_heads=True)
+    evaluating = build_nlp("fast", rules=False, corpus_heads=True)
     assert corpus_heads(evaluating) == {"scierc": "scierc_ner"} and "scierc_ner" in evaluating.disabled
 
 

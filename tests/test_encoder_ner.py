@@ -152,15 +152,15 @@ def test_numpy_and_jax_run_the_same_network(head):
 # --- the shipped head ---
 
 def test_shipped_head_is_disabled_and_not_loaded_for_extraction():
-    assert "scierc_ner" not in build_nlp(rules=False).component_names
-    nlp = build_nlp(rules=False, corpus_heads=True)
+    assert "scierc_ner" not in build_nlp("fast", rules=False).component_names
+    nlp = build_nlp("fast", rules=False, corpus_heads=True)
     assert corpus_heads(nlp) == {"scierc": "scierc_ner"} and "scierc_ner" in nlp.disabled
     assert isinstance(nlp.get_pipe("scierc_ner"), EncoderSpanRecognizer)
     assert nlp.get_pipe_meta("scierc_ner").factory == encoder_ner.FACTORY
 
 
 def test_shipped_head_finds_scierc_style_mentions_and_keeps_doc_ents():
-    nlp = build_nlp(rules=False, corpus_heads=True)
+    nlp = build_nlp("fast", rules=False, corpus_heads=True)
     text = ("We present a statistical machine translation system that uses a phrase-based model "
             "and report BLEU on the Europarl corpus.")
     without = [(e.text, e.label_) for e in nlp(text).ents]
