@@ -24,7 +24,6 @@ KG = Path(__file__).resolve().parents[1] / "kg"
 MAX_LINES = 400
 
 # The lead removes this once issue 16's restructure lands.
-IN_PROGRESS = pytest.mark.xfail(strict=False, reason="issue 16 restructure in progress")
 
 
 def module_name(path: Path) -> str:
@@ -121,13 +120,11 @@ def describe_cycles(graph: nx.DiGraph) -> list[str]:
     return lines
 
 
-@IN_PROGRESS
 def test_no_import_cycles():
     cycles = describe_cycles(import_graph())
     assert not cycles, "import cycles in kg/ (import-time imports only):\n  " + "\n  ".join(cycles)
 
 
-@IN_PROGRESS
 def test_no_import_cycles_through_deferred_imports():
     """Stricter: a function-level import that closes a cycle hides it from the import machinery,
     not from the design (issue 16: the worker pool imports ``run``, which imports the pool)."""
@@ -135,7 +132,6 @@ def test_no_import_cycles_through_deferred_imports():
     assert not cycles, "import cycles in kg/ (deferred imports included):\n  " + "\n  ".join(cycles)
 
 
-@IN_PROGRESS
 def test_no_module_over_400_lines():
     sizes = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in kg_modules().items()}
     over = {name: n for name, n in sorted(sizes.items()) if n > MAX_LINES}
