@@ -30,8 +30,9 @@ import numpy as np  # noqa: E402
 
 from kg.eval.relations import (CORPUS_RELATION_TYPES, RelationDoc, evaluate_relations,  # noqa: E402
                                format_relation_table, predicted_mentions, read_relation_corpus)
+from kg.extract.relation_features import hash_features  # noqa: E402
 from kg.extract.relation_model import (MODEL_DIR, RelationModel, candidate_pairs,  # noqa: E402
-                                       hash_features, label_set, pair_label)
+                                       label_set, pair_label)
 
 Example = tuple[np.ndarray, int, np.ndarray]  # feature indices, label index, allowed labels
 Mentions = list[list[tuple[int, int, str]]]  # per dev doc: the NER's char-offset mentions

@@ -18,7 +18,6 @@ import ast
 from pathlib import Path
 
 import networkx as nx
-import pytest
 
 KG = Path(__file__).resolve().parents[1] / "kg"
 MAX_LINES = 400
