@@ -135,3 +135,19 @@ def test_the_splitter_splits_a_glued_boundary_as_the_sentencizer_does() -> None:
     text = "It improves pairs.F1 scores by 3 points on our webpage.https://a.org/x. Node.js and e.g.BERT stay."
     assert [text[s:e] for s, e in split_sentences(text)] == [
         "It improves pairs.", "F1 scores by 3 points on our webpage.https://a.org/x.", "Node.js and e.g.BERT stay."]
+
+
+# -- found by the whole-path fuzz ----------------------------------------------------------------
+
+def test_titles_without_letters_or_digits_get_ids_of_their_own(tmp_path: Path) -> None:
+    """Every title that normalises to nothing ("\\x00", "???", "—") hashed to one id, so two such
+    papers were one paper with two texts: refused, or with --skip-invalid the second dropped."""
+    from kg.read.ids import title_id
+    assert len({title_id(t) for t in ("\x00", "???", "—", "\x1b[31m")}) == 4
+    assert title_id("CLIP: Learning") == title_id("clip learning")  # normalising still merges these
+    src = _write(tmp_path / "in.jsonl", {"title": "\x00", "abstract": "We use BERT."},
+                 {"title": "???", "abstract": "We use GPT-2."})
+    r = _run(["build", "-q", "--model", "none", str(src), "-o", str(tmp_path / "g.json")])
+    assert r.exit_code == 0, r.output
+    data = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
+    assert len([n for n in data["nodes"] if n["type"] == "Paper"]) == 2

@@ -16,4 +16,7 @@ def normalize_title(title: str) -> str:
 
 
 def title_id(title: str) -> str:
-    return hashlib.sha1(normalize_title(title).encode("utf-8")).hexdigest()[:16]
+    # a title without letters or digits ("???", "\x00") normalises to nothing: hash it as written,
+    # or every such title would be one paper
+    key = normalize_title(title) or "\x00raw:" + unicodedata.normalize("NFKC", title).strip()
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
