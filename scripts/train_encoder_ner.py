@@ -229,6 +229,21 @@ def main_training_data(limit: int | None) -> list[tuple[NerExample, frozenset[st
     return data
 
 
+def adapt_training_data(repeats: int, keep: int, seed: int) -> list[tuple[NerExample, frozenset[str]]]:
+    """For ``--data adapt``: our annotated samples (the convention the graph is judged by, the
+    GUIDELINES), ``repeats`` times, plus ``keep`` examples of each corpus so the head does not
+    forget what the corpora taught it."""
+    rng = random.Random(seed)
+    full = main_training_data(None)
+    by_corpus: dict[str, list[tuple[NerExample, frozenset[str]]]] = {}
+    for item in full:
+        by_corpus.setdefault(item[0].dataset, []).append(item)
+    data = by_corpus.pop("sample", []) * repeats
+    for items in by_corpus.values():
+        data += rng.sample(items, min(keep, len(items)))
+    return data
+
+
 DEV_SETS = ("scier", "tdmsci")  # the main head is chosen on the mean of their micro-F1
 
 
@@ -359,8 +374,9 @@ def train(args: argparse.Namespace) -> dict:
     import jax.numpy as jnp
 
     rng = random.Random(args.seed)
-    if args.data == "main":
-        train_data = main_training_data(args.limit)
+    if args.data in ("main", "adapt"):
+        train_data = (main_training_data(args.limit) if args.data == "main"
+                      else adapt_training_data(args.adapt_repeats, args.adapt_keep, args.seed))
         train_ex = [ex for ex, _ in train_data]
         dev: DevSets | None = DevSets({name: read_corpus(name, "dev")[:args.limit] for name in DEV_SETS})
         dev_ex = [ex for examples in dev.sets.values() for ex in examples]
@@ -372,7 +388,13 @@ def train(args: argparse.Namespace) -> dict:
         dev_ex = read_corpus("scierc", "dev", args.dev)[:args.limit]
         test_ex = read_corpus("scierc", "test", args.test)[:args.limit] if args.test_too else []
 
-    if args.encoder == "tiny":
+    init = SpanEncoder.load(Path(args.init)) if args.init else None
+    if init is not None:  # go on from a trained head (--adapt): its encoder, vocabulary and span layers
+        vocab = init.wordpiece.vocab
+        params = {k: v for k, v in init.params.items() if not k.startswith("span.")}
+        n_layers, n_heads = init.cfg["n_layers"], init.cfg["n_heads"]
+        source = f"{init.cfg['encoder']}; then adapted from {args.init}"
+    elif args.encoder == "tiny":
         vocab = sorted({p for ex in train_ex + dev_ex for w in ex.words for p in _pieces(w)})
         vocab = [PAD, UNK, CLS, SEP] + vocab
         params, n_layers, n_heads = tiny_encoder(vocab, args.seed)
@@ -398,9 +420,11 @@ def train(args: argparse.Namespace) -> dict:
     print(f"encoder: {source}", flush=True)
     wp = WordPiece(vocab)
     hidden = params["emb.word"].shape[1]
-    other = args.other or args.data == "main"
+    other = args.other or args.data in ("main", "adapt")
     classes = LABELS + [OTHER] if other else LABELS
     params.update(span_head(hidden, args.width_dim, args.ffn, args.max_width, len(classes) + 1, args.seed))
+    if init is not None:
+        params.update({k: v for k, v in init.params.items() if k.startswith("span.")})
     cfg = {"labels": classes, "n_layers": n_layers, "n_heads": n_heads, "max_width": args.max_width,
            "encoder": source}
     if other:
@@ -611,10 +635,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ffn", type=int, default=256)
     ap.add_argument("--common-words", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--data", choices=("scierc", "main"), default="scierc",
+    ap.add_argument("--init", help="start from this trained head (a model directory) instead of --encoder")
+    ap.add_argument("--adapt-repeats", type=int, default=3, help="--data adapt: times our samples are seen per epoch")
+    ap.add_argument("--adapt-keep", type=int, default=150, help="--data adapt: examples kept of each corpus")
+    ap.add_argument("--data", choices=("scierc", "main", "adapt"), default="scierc",
                     help="scierc: the SciERC-convention head (SciERC train, chosen on its dev); main: the "
                          "extraction head (SciER + TDMSci + SciERC + our annotated samples, chosen on SciER "
-                         "and TDMSci dev)")
+                         "and TDMSci dev); adapt: go on from --init on our annotated samples with a "
+                         "slice of each corpus")
     ap.add_argument("--other", action="store_true",
                     help="learn SciERC's OtherScientificTerm/Generic spans as a hidden class")
     ap.add_argument("--package", type=Path, metavar="DIR",

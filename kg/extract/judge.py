@@ -29,6 +29,9 @@ class NerConfidences:
     lowercase_method_needs_repeat: bool = True  # ... kept only when repeated (Judgement.needs_repeat)
     not_one_thing: float = 0.45  # a coordination, a title clause, a quality called a metric
     fragment: float = 0.4       # cut after a modifier, a single lowercase word, a kind of data
+    # the types for which a single lowercase word is a fragment ("augmentation", "robustness"):
+    # the transformer also says "generation" or "vision" is a Task
+    single_word_types: tuple[str, ...] = ("Method", "Metric", "Dataset")
 
 
 NER = NerConfidences()
@@ -97,7 +100,7 @@ def judge_ner(text: str, label: str, sentence: str = "", conf: NerConfidences = 
         # Dataset names carry capitals or digits ("a multi-object dataset" describes one);
         # a capitalised ordinary word ("Russian") is a language, not a corpus
         return Judgement(label, conf.fragment)
-    if len(words) == 1 and not _name_like(text) and label in ("Method", "Metric", "Dataset"):
+    if len(words) == 1 and not _name_like(text) and label in conf.single_word_types:
         return Judgement(label, conf.fragment)
     if label == "Method" and not _name_like(text):
         return Judgement(label, conf.lowercase_method, needs_repeat=conf.lowercase_method_needs_repeat)
