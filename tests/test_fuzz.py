@@ -21,7 +21,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -219,7 +218,6 @@ PATH_FUZZ = settings(max_examples=PATH_EXAMPLES, deadline=None, derandomize="KG_
                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@pytest.mark.slow
 @PATH_FUZZ
 @given(first=st.lists(paper_records, min_size=1, max_size=3), second=st.lists(paper_records, max_size=2),
        update_fmt=st.sampled_from(["json", "graphml", "gexf"]), skip=st.booleans())
