@@ -1,9 +1,9 @@
 """paper-kg: machine-learning paper abstracts in, knowledge graph out.
 
-    import kg
-    extractions = kg.extract_papers([{"id": "1", "title": "…", "abstract": "…"}])
-    graph = kg.build_graph(extractions)          # a networkx.MultiDiGraph
-    kg.render(graph, "graph.html")
+import kg
+extractions = kg.extract_papers([{"id": "1", "title": "…", "abstract": "…"}])
+graph = kg.build_graph(extractions)          # a networkx.MultiDiGraph
+kg.render(graph, "graph.html")
 """
 
 __version__ = "0.1.0"
@@ -16,17 +16,22 @@ def __getattr__(name: str):
     # Lazy: `import kg` stays cheap for the CLI's --help.
     if name == "extract_papers":
         from kg.api import extract
+
         return extract
     if name == "extract":  # the subpackage, for `import kg; kg.extract.build_nlp()`
         import importlib
+
         return importlib.import_module("kg.extract")
     if name in ("build_graph", "render"):
         from kg import api
+
         return getattr(api, name)
     if name == "read_papers":
         from kg.read import read_papers
+
         return read_papers
     if name in ("read_graph", "write_graph"):
         from kg.graph import formats
+
         return getattr(formats, name)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

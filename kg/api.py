@@ -26,18 +26,26 @@ def as_paper(item: Any, n: int = 0) -> Paper:
         return Paper(id=title_id(item), title=title, abstract=abstract)
     if isinstance(item, dict):
         from kg.read.jsonl import to_paper
+
         return to_paper(item, "<python>", n + 1)
     raise TypeError(f"cannot read a paper from {type(item).__name__}")
 
 
-def extract(items: Iterable[Any] | str, *, model: Any = "default", min_confidence: float | None = None,
-            workers: int = 1) -> list[Extraction]:
+def extract(
+    items: Iterable[Any] | str, *, model: Any = "default", min_confidence: float | None = None, workers: int = 1
+) -> list[Extraction]:
     """Extract entities, relations and results from texts, dicts or Paper records."""
     if isinstance(items, (str, dict, Paper)):
         items = [items]
     papers = (as_paper(x, i) for i, x in enumerate(items))
-    return list(_extractions(papers, model=model, workers=workers,
-                             min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence))
+    return list(
+        _extractions(
+            papers,
+            model=model,
+            workers=workers,
+            min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence,
+        )
+    )
 
 
 def _extractions(papers: Iterable[Paper], **kwargs: Any) -> Iterator[Extraction]:
@@ -50,6 +58,7 @@ def build_graph(source: Iterable[Any] | str | Path, **kwargs: Any) -> nx.MultiDi
     """A graph from Extractions, from records/texts (extracted first), or from input paths."""
     if isinstance(source, (str, Path)) and Path(source).exists():
         from kg.read import read_papers
+
         return _build_graph(_extractions(read_papers([source]), **kwargs))
     if isinstance(source, Path):  # a str that names no file is a text; a Path must exist
         raise FileNotFoundError(f"no such file or directory: {source}")
@@ -63,5 +72,6 @@ def render(graph: nx.MultiDiGraph | str | Path, path: str | Path, **options: Any
     """Write the HTML page for a graph (or a graph file); options as ``kg render``."""
     from kg.graph.formats import read_graph
     from kg.render.html import render_html
+
     g = read_graph(graph) if isinstance(graph, (str, Path)) else graph
     return render_html(g, path, **options)

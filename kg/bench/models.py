@@ -56,8 +56,9 @@ def _run(cmd: list[str]) -> dict[str, float]:
     return {"wall_s": wall, "cpu_s": sum(cpu.values()), "peak_rss_mb": peak / 2**20}
 
 
-def bench_models(papers: int | None, repeats: int, workers: int | None, models: tuple[str, ...] = MODELS
-                 ) -> dict[str, Any]:
+def bench_models(
+    papers: int | None, repeats: int, workers: int | None, models: tuple[str, ...] = MODELS
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "papers.jsonl"
         # the sample listings repeat a few papers; extraction refuses a repeated id
@@ -66,8 +67,18 @@ def bench_models(papers: int | None, repeats: int, workers: int | None, models: 
         runs: dict[str, list[dict[str, float]]] = {m: [] for m in models}
         for _ in range(repeats):
             for model in models:  # interleaved: both see the same machine
-                cmd = [sys.executable, "-m", "kg", "extract", str(source), "-o", str(Path(tmp) / "out.jsonl"),
-                       "--model", model, "-q"]
+                cmd = [
+                    sys.executable,
+                    "-m",
+                    "kg",
+                    "extract",
+                    str(source),
+                    "-o",
+                    str(Path(tmp) / "out.jsonl"),
+                    "--model",
+                    model,
+                    "-q",
+                ]
                 if workers:
                     cmd += ["--workers", str(workers)]
                 runs[model].append(_run(cmd))
@@ -75,21 +86,29 @@ def bench_models(papers: int | None, repeats: int, workers: int | None, models: 
     table = {}
     for model, rs in runs.items():
         best = min(r["wall_s"] for r in rs)
-        table[model] = {"papers": n, "papers_per_s_best": n / best,
-                        "papers_per_s_median": n / statistics.median(r["wall_s"] for r in rs),
-                        "papers_per_cpu_s": n / min(r["cpu_s"] for r in rs),
-                        "peak_rss_mb": max(r["peak_rss_mb"] for r in rs), "runs": rs}
+        table[model] = {
+            "papers": n,
+            "papers_per_s_best": n / best,
+            "papers_per_s_median": n / statistics.median(r["wall_s"] for r in rs),
+            "papers_per_cpu_s": n / min(r["cpu_s"] for r in rs),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),
+            "runs": rs,
+        }
     return {"host": host_info(), "workers": workers or "default", "models": table}
 
 
 def format_models(r: dict[str, Any]) -> str:
-    lines = [f"`kg extract` of {next(iter(r['models'].values()))['papers']} papers, workers {r['workers']}, "
-             f"{r['host'].get('cpus')} CPUs, load {r['host'].get('loadavg')}",
-             "| model | papers/s (best) | papers/s (median) | papers per CPU-second | peak RSS, all processes |",
-             "|---|---:|---:|---:|---:|"]
+    lines = [
+        f"`kg extract` of {next(iter(r['models'].values()))['papers']} papers, workers {r['workers']}, "
+        f"{r['host'].get('cpus')} CPUs, load {r['host'].get('loadavg')}",
+        "| model | papers/s (best) | papers/s (median) | papers per CPU-second | peak RSS, all processes |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for model, s in r["models"].items():
-        lines.append(f"| `--model {model}` | {s['papers_per_s_best']:.1f} | {s['papers_per_s_median']:.1f} | "
-                     f"{s['papers_per_cpu_s']:.1f} | {s['peak_rss_mb']:.0f} MB |")
+        lines.append(
+            f"| `--model {model}` | {s['papers_per_s_best']:.1f} | {s['papers_per_s_median']:.1f} | "
+            f"{s['papers_per_cpu_s']:.1f} | {s['peak_rss_mb']:.0f} MB |"
+        )
     return "\n".join(lines)
 
 

@@ -20,8 +20,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["ANNOTATED_LABELS", "DATASETS", "NerExample", "corpus_path", "flat_spans", "read_corpus",
-           "read_scier", "read_scierc", "read_tdmsci", "shared_dir"]
+__all__ = [
+    "ANNOTATED_LABELS",
+    "DATASETS",
+    "NerExample",
+    "corpus_path",
+    "flat_spans",
+    "read_corpus",
+    "read_scier",
+    "read_scierc",
+    "read_tdmsci",
+    "shared_dir",
+]
 
 SCI_LABELS: tuple[str, ...] = ("Method", "Dataset", "Metric", "Task")
 
@@ -32,15 +42,13 @@ ANNOTATED_LABELS: dict[str, frozenset[str]] = {
 }
 DATASETS: tuple[str, ...] = tuple(ANNOTATED_LABELS)
 
-SCIERC_LABELS: dict[str, str] = {"Method": "Method", "Task": "Task", "Metric": "Metric",
-                                 "Material": "Dataset"}
+SCIERC_LABELS: dict[str, str] = {"Method": "Method", "Task": "Task", "Metric": "Metric", "Material": "Dataset"}
 SCIER_LABELS: dict[str, str] = {"Method": "Method", "Task": "Task", "Dataset": "Dataset"}
 TDMSCI_LABELS: dict[str, str] = {"TASK": "Task", "DATASET": "Dataset", "METRIC": "Metric"}
 # TDMSci ships one file (train); every TDMSCI_DEV_EVERY-th sentence is our dev slice, the rest train.
 TDMSCI_DEV_EVERY = 10
 
-PTB_BRACKETS: dict[str, str] = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]",
-                                "-LCB-": "{", "-RCB-": "}"}
+PTB_BRACKETS: dict[str, str] = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}"}
 
 
 @dataclass
@@ -110,8 +118,9 @@ def read_scier(path: Path, join_numbers: bool = True) -> Iterator[NerExample]:
     counts: dict[str, int] = defaultdict(int)
     for rec in jsonl_records(path):
         words = rec["sentence"].split()
-        spans = _locate(words, [(text.split(), SCIER_LABELS[label])
-                                for text, label in rec["ner"] if label in SCIER_LABELS])
+        spans = _locate(
+            words, [(text.split(), SCIER_LABELS[label]) for text, label in rec["ner"] if label in SCIER_LABELS]
+        )
         if join_numbers:
             words, spans = _join_split_numbers(words, spans)
         n = counts[rec["doc_id"]]
@@ -175,15 +184,16 @@ def _locate(words: list[str], entities: list[tuple[list[str], str]]) -> list[tup
     for ent_words, label in sorted(unique, key=lambda e: -len(e[0])):
         n = len(ent_words)
         for i in range(len(words) - n + 1):
-            if tuple(words[i:i + n]) == ent_words and not any(taken[i:i + n]):
+            if tuple(words[i : i + n]) == ent_words and not any(taken[i : i + n]):
                 spans.append((i, i + n, label))
                 for j in range(i, i + n):
                     taken[j] = True
     return sorted(spans)
 
 
-def _join_split_numbers(words: list[str], spans: list[tuple[int, int, str]]
-                        ) -> tuple[list[str], list[tuple[int, int, str]]]:
+def _join_split_numbers(
+    words: list[str], spans: list[tuple[int, int, str]]
+) -> tuple[list[str], list[tuple[int, int, str]]]:
     """Glue runs of single digits (and a decimal point between digits) into one token.
 
     A run never crosses a span boundary, so every span maps onto whole new tokens.
@@ -197,9 +207,15 @@ def _join_split_numbers(words: list[str], spans: list[tuple[int, int, str]]
     new_index: list[int] = []  # old token index -> new token index
     for i, w in enumerate(words):
         last = new_words[-1] if new_words else ""
-        joins = i > 0 and i not in boundaries and len(words[i - 1]) == 1 and (
-            (digit(i) and re.fullmatch(r"\d+(\.\d*)?", last) is not None)
-            or (w == "." and last.isdigit() and digit(i + 1) and i + 1 not in boundaries))
+        joins = (
+            i > 0
+            and i not in boundaries
+            and len(words[i - 1]) == 1
+            and (
+                (digit(i) and re.fullmatch(r"\d+(\.\d*)?", last) is not None)
+                or (w == "." and last.isdigit() and digit(i + 1) and i + 1 not in boundaries)
+            )
+        )
         if joins:
             new_words[-1] += w
         else:

@@ -23,16 +23,25 @@ from spacy.tokens import Doc
 
 from kg.eval.corpora import ANNOTATED_LABELS, SCI_LABELS, NerExample, read_corpus
 
-__all__ = ["HEADS", "describe_head", "entity_reader", "evaluate_ner", "format_scores", "predict_spans",
-           "score_spans", "scored_head"]
+__all__ = [
+    "HEADS",
+    "describe_head",
+    "entity_reader",
+    "evaluate_ner",
+    "format_scores",
+    "predict_spans",
+    "score_spans",
+    "scored_head",
+]
 
 HEADS: tuple[str, ...] = ("auto", "main")
 
 Span = tuple[int, int, str]
 
 
-def score_spans(gold: Iterable[Iterable[Span]], predicted: Iterable[Iterable[Span]],
-                labels: Iterable[str] = SCI_LABELS) -> dict[str, dict[str, float]]:
+def score_spans(
+    gold: Iterable[Iterable[Span]], predicted: Iterable[Iterable[Span]], labels: Iterable[str] = SCI_LABELS
+) -> dict[str, dict[str, float]]:
     """Exact-match P/R/F1 per label and ``micro`` over ``labels``, from parallel span lists."""
     labels = tuple(labels)
     counts = {label: [0, 0, 0] for label in labels}  # tp, fp, fn
@@ -59,6 +68,7 @@ def scored_head(nlp: Language, dataset: str, head: str = "auto") -> str | None:
     if head not in HEADS:
         raise ValueError(f"unknown head {head!r}; expected one of {HEADS}")
     from kg.extract.corpus_ner import corpus_heads
+
     return corpus_heads(nlp).get(dataset) if head == "auto" else None
 
 
@@ -68,8 +78,7 @@ def describe_head(nlp: Language, dataset: str, head: str = "auto") -> str:
 
 
 @contextmanager
-def entity_reader(nlp: Language, dataset: str, head: str = "auto"
-                  ) -> Iterator[Callable[[Doc], Iterable[Any]]]:
+def entity_reader(nlp: Language, dataset: str, head: str = "auto") -> Iterator[Callable[[Doc], Iterable[Any]]]:
     """A function doc → the entity spans to score for ``dataset``, with the selected corpus
     head (:func:`scored_head`) enabled for the duration."""
     name = scored_head(nlp, dataset, head)
@@ -86,17 +95,20 @@ def entity_reader(nlp: Language, dataset: str, head: str = "auto"
             nlp.disable_pipe(name)
 
 
-def predict_spans(nlp: Language, examples: list[NerExample], batch_size: int = 64,
-                  entities: Callable[[Doc], Iterable[Any]] = lambda doc: doc.ents
-                  ) -> list[list[Span]]:
+def predict_spans(
+    nlp: Language,
+    examples: list[NerExample],
+    batch_size: int = 64,
+    entities: Callable[[Doc], Iterable[Any]] = lambda doc: doc.ents,
+) -> list[list[Span]]:
     """Run ``nlp`` on each example's gold words; return ``entities(doc)`` as token spans."""
     docs = (Doc(nlp.vocab, words=ex.words) for ex in examples)
-    return [[(e.start, e.end, e.label_) for e in entities(doc)]
-            for doc in nlp.pipe(docs, batch_size=batch_size)]
+    return [[(e.start, e.end, e.label_) for e in entities(doc)] for doc in nlp.pipe(docs, batch_size=batch_size)]
 
 
-def evaluate_ner(nlp: Language, dataset: str, split: str, path: Path | None = None,
-                 limit: int | None = None, head: str = "auto") -> dict[str, dict[str, float]]:
+def evaluate_ner(
+    nlp: Language, dataset: str, split: str, path: Path | None = None, limit: int | None = None, head: str = "auto"
+) -> dict[str, dict[str, float]]:
     """Score ``nlp`` on ``dataset`` ("scierc" | "scier") ``split`` ("train" | "dev" | "test").
 
     ``path`` overrides the JSONL file (default ``../shared/data/<dataset>/<split>.jsonl``);

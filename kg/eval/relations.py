@@ -37,9 +37,17 @@ from kg.extract.relation_model import (
     predict_relations,
 )
 
-__all__ = ["CORPUS_RELATION_TYPES", "RelationDoc", "arguments_found", "evaluate_relations",
-           "format_relation_table", "predicted_mentions", "read_relation_corpus",
-           "read_scier_relations", "read_scierc_relations"]
+__all__ = [
+    "CORPUS_RELATION_TYPES",
+    "RelationDoc",
+    "arguments_found",
+    "evaluate_relations",
+    "format_relation_table",
+    "predicted_mentions",
+    "read_relation_corpus",
+    "read_scier_relations",
+    "read_scierc_relations",
+]
 
 CORPUS_RELATION_TYPES: dict[str, frozenset[str]] = {
     "scierc": frozenset(SCIERC_RELATIONS.values()),
@@ -88,9 +96,12 @@ class RelationDoc:
 
     def token_span(self, char_span: tuple[int, int]) -> TokenSpan:
         import bisect
+
         self.char_start(0)
-        return (bisect.bisect_right(self._offsets, char_span[0]) - 1,
-                bisect.bisect_left(self._offsets, char_span[1] + 1))
+        return (
+            bisect.bisect_right(self._offsets, char_span[0]) - 1,
+            bisect.bisect_left(self._offsets, char_span[1] + 1),
+        )
 
 
 def read_scierc_relations(path: Path, keep_other_types: bool = False) -> Iterator[RelationDoc]:
@@ -112,9 +123,12 @@ def read_scierc_relations(path: Path, keep_other_types: bool = False) -> Iterato
                     types[(s, e + 1)] = SCIERC_LABELS[label]
                 elif keep_other_types:
                     types[(s, e + 1)] = label
-        relations = [((hs, he + 1), (ts, te + 1), SCIERC_RELATIONS[r])
-                     for sent_rels in doc["relations"] for hs, he, ts, te, r in sent_rels
-                     if (hs, he + 1) in types and (ts, te + 1) in types]
+        relations = [
+            ((hs, he + 1), (ts, te + 1), SCIERC_RELATIONS[r])
+            for sent_rels in doc["relations"]
+            for hs, he, ts, te, r in sent_rels
+            if (hs, he + 1) in types and (ts, te + 1) in types
+        ]
         entities = sorted((s, e, t) for (s, e), t in types.items())
         yield RelationDoc(doc["doc_key"], words, sentences, entities, relations, "scierc")
 
@@ -132,26 +146,29 @@ def read_scier_relations(path: Path) -> Iterator[RelationDoc]:
         first: dict[str, TokenSpan] = {}
         taken = [False] * len(words)
         entities: list[tuple[int, int, str]] = []
-        for text, label in sorted({(t, lab) for t, lab in rec["ner"] if lab in SCIER_LABELS},
-                                  key=lambda e: -len(e[0].split())):
+        for text, label in sorted(
+            {(t, lab) for t, lab in rec["ner"] if lab in SCIER_LABELS}, key=lambda e: -len(e[0].split())
+        ):
             ent = text.split()
             n = len(ent)
             for i in range(len(words) - n + 1):
-                if words[i:i + n] == ent and not any(taken[i:i + n]):
+                if words[i : i + n] == ent and not any(taken[i : i + n]):
                     entities.append((i, i + n, SCIER_LABELS[label]))
                     first.setdefault(text, (i, i + n))
-                    taken[i:i + n] = [True] * n
-        relations = [(first[h], first[t], SCIER_RELATIONS[r]) for h, r, t in rec["rel"]
-                     if r in SCIER_RELATIONS and h in first and t in first
-                     and first[h] != first[t]]
+                    taken[i : i + n] = [True] * n
+        relations = [
+            (first[h], first[t], SCIER_RELATIONS[r])
+            for h, r, t in rec["rel"]
+            if r in SCIER_RELATIONS and h in first and t in first and first[h] != first[t]
+        ]
         n_seen = counts[rec["doc_id"]]
         counts[rec["doc_id"]] += 1
-        yield RelationDoc(f"{rec['doc_id']}#{n_seen}", words, [(0, len(words))],
-                          sorted(entities), relations, "scier")
+        yield RelationDoc(f"{rec['doc_id']}#{n_seen}", words, [(0, len(words))], sorted(entities), relations, "scier")
 
 
-def read_relation_corpus(dataset: str, split: str, path: Path | None = None,
-                         keep_other_types: bool = False) -> list[RelationDoc]:
+def read_relation_corpus(
+    dataset: str, split: str, path: Path | None = None, keep_other_types: bool = False
+) -> list[RelationDoc]:
     """Read ``dataset`` ("scierc" | "scier") ``split`` from ``path`` or the shared directory."""
     path = path or corpus_path(dataset, split)
     if not path.exists():
@@ -179,8 +196,9 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
     return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "tp": tp, "fp": fp, "fn": fn}
 
 
-def score_triples(gold: Sequence[set[Triple]], pred: Sequence[set[Triple]], typed: bool = True,
-                  directed_symmetric: bool = False) -> dict[str, Any]:
+def score_triples(
+    gold: Sequence[set[Triple]], pred: Sequence[set[Triple]], typed: bool = True, directed_symmetric: bool = False
+) -> dict[str, Any]:
     """Micro and per-type P/R/F1 of predicted against gold triples, document by document."""
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
@@ -193,8 +211,10 @@ def score_triples(gold: Sequence[set[Triple]], pred: Sequence[set[Triple]], type
         for k in g - p:
             fn[k[0]] += 1
     types = sorted(set(tp) | set(fp) | set(fn))
-    return {"micro": _prf(sum(tp.values()), sum(fp.values()), sum(fn.values())),
-            "per_type": {t: _prf(tp[t], fp[t], fn[t]) for t in types}}
+    return {
+        "micro": _prf(sum(tp.values()), sum(fp.values()), sum(fn.values())),
+        "per_type": {t: _prf(tp[t], fp[t], fn[t]) for t in types},
+    }
 
 
 def gold_triples(doc: RelationDoc) -> set[Triple]:
@@ -202,49 +222,57 @@ def gold_triples(doc: RelationDoc) -> set[Triple]:
     return {(h, types[h], t, types[t], r) for h, t, r in doc.relations}
 
 
-def predicted_triples(doc: RelationDoc, mentions: Sequence[tuple[int, int, str]],
-                      model: RelationModel, relation_types: frozenset[str] | None) -> set[Triple]:
+def predicted_triples(
+    doc: RelationDoc,
+    mentions: Sequence[tuple[int, int, str]],
+    model: RelationModel,
+    relation_types: frozenset[str] | None,
+) -> set[Triple]:
     """Relations the model finds among char-offset ``mentions`` of ``doc.text``, as token spans."""
     out: set[Triple] = set()
-    for r in predict_relations(doc.text, mentions, doc.char_sentences(), model,
-                               relation_types=relation_types):
-        out.add((doc.token_span(r["head"]), r["head_label"], doc.token_span(r["tail"]),
-                 r["tail_label"], r["type"]))
+    for r in predict_relations(doc.text, mentions, doc.char_sentences(), model, relation_types=relation_types):
+        out.add((doc.token_span(r["head"]), r["head_label"], doc.token_span(r["tail"]), r["tail_label"], r["type"]))
     return out
 
 
-def ner_mentions(doc: RelationDoc, nlp: Any, entities: Any = lambda d: d.ents
-                 ) -> list[tuple[int, int, str]]:
+def ner_mentions(doc: RelationDoc, nlp: Any, entities: Any = lambda d: d.ents) -> list[tuple[int, int, str]]:
     """Entities the NER pipeline finds on the gold tokenization, as char-offset mentions
     (``entities(doc)``: see :func:`kg.eval.ner.entity_reader`)."""
     from spacy.tokens import Doc
+
     sent_starts: list[bool | int | None] = [False] * len(doc.words)  # Doc's parameter type
     for s, _ in doc.sentences:
         if s < len(sent_starts):
             sent_starts[s] = True
-    spacy_doc = Doc(nlp.vocab, words=doc.words, spaces=[True] * (len(doc.words) - 1) + [False],
-                    sent_starts=sent_starts)
+    spacy_doc = Doc(nlp.vocab, words=doc.words, spaces=[True] * (len(doc.words) - 1) + [False], sent_starts=sent_starts)
     for _, proc in nlp.pipeline:
         spacy_doc = proc(spacy_doc)
     return [(e.start_char, e.end_char, e.label_) for e in entities(spacy_doc)]
 
 
-def predicted_mentions(docs: Sequence[RelationDoc], nlp: Any, dataset: str, head: str = "auto"
-                       ) -> list[list[tuple[int, int, str]]]:
+def predicted_mentions(
+    docs: Sequence[RelationDoc], nlp: Any, dataset: str, head: str = "auto"
+) -> list[list[tuple[int, int, str]]]:
     """Per doc, the char-offset mentions of the NER pipeline ``nlp`` (the ``rel+`` input),
     with ``head`` picking its entities as in :func:`kg.eval.ner.entity_reader`."""
     from kg.eval.ner import entity_reader
+
     with entity_reader(nlp, dataset, head) as entities:
         return [ner_mentions(d, nlp, entities) for d in docs]
 
 
-def evaluate_relations(dataset: str = "scierc", split: str = "test", path: Path | None = None,
-                       nlp: Any = None, setting: str = "rel", model: RelationModel | None = None,
-                       directed_symmetric: bool = False,
-                       docs: Sequence[RelationDoc] | None = None,
-                       head: str = "auto",
-                       mentions: Sequence[Sequence[tuple[int, int, str]]] | None = None
-                       ) -> dict[str, Any]:
+def evaluate_relations(
+    dataset: str = "scierc",
+    split: str = "test",
+    path: Path | None = None,
+    nlp: Any = None,
+    setting: str = "rel",
+    model: RelationModel | None = None,
+    directed_symmetric: bool = False,
+    docs: Sequence[RelationDoc] | None = None,
+    head: str = "auto",
+    mentions: Sequence[Sequence[tuple[int, int, str]]] | None = None,
+) -> dict[str, Any]:
     """Score the relation model on a corpus split; see the module docstring for the settings.
 
     ``nlp`` (``rel+`` only) is the NER pipeline; when None, ``kg/models/sci_ner`` is loaded;
@@ -263,6 +291,7 @@ def evaluate_relations(dataset: str = "scierc", split: str = "test", path: Path 
     elif mentions is None:
         if nlp is None:
             import spacy
+
             if not DEFAULT_NER.exists():
                 raise FileNotFoundError(f"no NER pipeline at {DEFAULT_NER}; pass nlp=")
             nlp = spacy.load(DEFAULT_NER)
@@ -275,17 +304,21 @@ def evaluate_relations(dataset: str = "scierc", split: str = "test", path: Path 
         if setting == "rel+":
             for key, n in arguments_found(d, ms, g).items():
                 found[key] += n
-    result: dict[str, Any] = {"dataset": dataset, "split": split, "setting": setting,
-                              "docs": len(docs), "gold": sum(len(g) for g in gold),
-                              **score_triples(gold, pred, True, directed_symmetric)}
+    result: dict[str, Any] = {
+        "dataset": dataset,
+        "split": split,
+        "setting": setting,
+        "docs": len(docs),
+        "gold": sum(len(g) for g in gold),
+        **score_triples(gold, pred, True, directed_symmetric),
+    }
     if setting == "rel+":
         result["boundaries"] = score_triples(gold, pred, False, directed_symmetric)["micro"]
         result["arguments_found"] = found
     return result
 
 
-def arguments_found(doc: RelationDoc, mentions: Sequence[tuple[int, int, str]],
-                    gold: set[Triple]) -> dict[str, int]:
+def arguments_found(doc: RelationDoc, mentions: Sequence[tuple[int, int, str]], gold: set[Triple]) -> dict[str, int]:
     """How many gold relations have both arguments among ``mentions``: with their types
     (``typed``) and as spans only (``boundaries``). End to end, no relation classifier can
     recall more than these, so they tell NER misses from classifier misses."""
@@ -297,18 +330,21 @@ def arguments_found(doc: RelationDoc, mentions: Sequence[tuple[int, int, str]],
 
 def format_relation_table(result: dict[str, Any]) -> str:
     """A plain-text table of a result of :func:`evaluate_relations`."""
-    lines = [f"{result['dataset']} {result['split']} relations, setting {result['setting']} "
-             f"({result['docs']} docs, {result['gold']} gold)",
-             f"{'type':<16}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"]
+    lines = [
+        f"{result['dataset']} {result['split']} relations, setting {result['setting']} "
+        f"({result['docs']} docs, {result['gold']} gold)",
+        f"{'type':<16}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}",
+    ]
     rows = list(result["per_type"].items()) + [("micro", result["micro"])]
     if "boundaries" in result:
         rows.append(("micro (bounds)", result["boundaries"]))
     for name, s in rows:
-        lines.append(f"{name:<16}{s['p']:>8.3f}{s['r']:>8.3f}{s['f1']:>8.3f}"
-                     f"{s['tp']:>6}{s['fp']:>6}{s['fn']:>6}")
+        lines.append(f"{name:<16}{s['p']:>8.3f}{s['r']:>8.3f}{s['f1']:>8.3f}{s['tp']:>6}{s['fp']:>6}{s['fn']:>6}")
     if "arguments_found" in result and result["gold"]:
         found, total = result["arguments_found"], result["gold"]
-        lines.append(f"gold relations whose two arguments the NER found: {found['typed']} of {total} "
-                     f"({found['typed'] / total:.3f}) with types, {found['boundaries']} "
-                     f"({found['boundaries'] / total:.3f}) as spans: the recall ceiling end to end")
+        lines.append(
+            f"gold relations whose two arguments the NER found: {found['typed']} of {total} "
+            f"({found['typed'] / total:.3f}) with types, {found['boundaries']} "
+            f"({found['boundaries'] / total:.3f}) as spans: the recall ceiling end to end"
+        )
     return "\n".join(lines)

@@ -16,15 +16,19 @@ class EvalReport:
     text: str  # the table otherwise
 
 
-def evaluate_corpus(dataset: str, split: str, data: Path | None, *, relations: bool, setting: str,
-                    model: str, head: str) -> EvalReport:
+def evaluate_corpus(
+    dataset: str, split: str, data: Path | None, *, relations: bool, setting: str, model: str, head: str
+) -> EvalReport:
     """NER (or, with ``relations``, relation) scores on a public corpus split."""
     from kg.eval.corpora import corpus_path
     from kg.extract.pipeline import build_nlp
 
     if data is None and not corpus_path(dataset, split).exists():
-        raise InputError(str(corpus_path(dataset, split)), None,
-                         "corpus file not found; pass --data PATH or put the data in ../shared")
+        raise InputError(
+            str(corpus_path(dataset, split)),
+            None,
+            "corpus file not found; pass --data PATH or put the data in ../shared",
+        )
     check_corpus(dataset, data or corpus_path(dataset, split))
     if relations:
         from kg.eval.relations import evaluate_relations, format_relation_table
@@ -38,8 +42,7 @@ def evaluate_corpus(dataset: str, split: str, data: Path | None, *, relations: b
     nlp = build_nlp(model, rules=False, corpus_heads=True)
     scored = describe_head(nlp, dataset, head)
     scores = evaluate_ner(nlp, dataset, split, data, head=head)
-    return EvalReport(scores, format_scores(scores, f"{dataset} {split}: mention level, exact span match, "
-                                                    f"{scored}"))
+    return EvalReport(scores, format_scores(scores, f"{dataset} {split}: mention level, exact span match, {scored}"))
 
 
 # What each corpus's reader takes from a record (kg.eval.corpora): a file of another corpus fails
@@ -65,14 +68,16 @@ def check_corpus(dataset: str, path: Path) -> None:
                     raise InputError(str(path), number, f"invalid JSON ({err})") from None
                 missing = [k for k in wanted if not isinstance(record, dict) or k not in record]
                 if missing:
-                    raise InputError(str(path), number, f"not a {dataset} record (no {', '.join(map(repr, missing))}; "
-                                                        f"it has {', '.join(wanted)})")
+                    raise InputError(
+                        str(path),
+                        number,
+                        f"not a {dataset} record (no {', '.join(map(repr, missing))}; it has {', '.join(wanted)})",
+                    )
     except UnicodeDecodeError:
         raise InputError(str(path), None, "not UTF-8 text") from None
 
 
-def evaluate_gold(gold: Path, predictions: Path | None, *, model: str,
-                  min_confidence: float | None) -> EvalReport:
+def evaluate_gold(gold: Path, predictions: Path | None, *, model: str, min_confidence: float | None) -> EvalReport:
     """Our gold set against a ``kg extract`` JSONL, or against extracting its sources now."""
     from kg.eval.gold import load_gold, normalize_title, score_gold
 
@@ -91,9 +96,13 @@ def evaluate_gold(gold: Path, predictions: Path | None, *, model: str,
         wanted = {normalize_title(g["title"]) for g in gold_records}
         # only the gold's papers: the transformer would spend minutes on the rest of the sources
         papers = (p for p in read_papers(files) if normalize_title(p.title) in wanted)
-        stream = extract_stream(papers, model=None if model == "none" else model, workers=1,
-                                batch_size=64,
-                                min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence)
+        stream = extract_stream(
+            papers,
+            model=None if model == "none" else model,
+            workers=1,
+            batch_size=64,
+            min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence,
+        )
         # Extractions (no as_lines); the cast goes once extract_stream is overloaded on as_lines.
         preds = [ex.model_dump(mode="json") for ex in cast(Iterator[Extraction], stream)]
     report = score_gold(gold, preds)
@@ -111,8 +120,11 @@ def side_by_side(reports: dict[str, EvalReport]) -> EvalReport:
     sub = f"{'':24}" + "".join(f" {'P':>6} {'R':>6} {'F1':>6}" for _ in names)
     lines = [head, sub]
     for label, by_model in rows.items():
-        cells = "".join(" " + (" ".join(f"{v:6.3f}" if v == v else f"{'':6}" for v in by_model[n])
-                               if n in by_model else f"{'-':>20}") for n in names)
+        cells = "".join(
+            " "
+            + (" ".join(f"{v:6.3f}" if v == v else f"{'':6}" for v in by_model[n]) if n in by_model else f"{'-':>20}")
+            for n in names
+        )
         lines.append(f"{label[:24]:24}{cells}")
     first = next(iter(reports.values())).text.splitlines()
     title = first[0] if first and ":" in first[0] and "P" not in first[0].split() else ""
@@ -123,10 +135,17 @@ def _score_rows(data: dict[str, Any]) -> list[tuple[str, tuple[float, float, flo
     """(label, (P, R, F1)) rows of a gold report's or a corpus report's data."""
     if "entities" in data:  # a gold report (GoldReport.as_dict)
         rows = [(t, c) for t, c in data["entities"].items()]
-        rows += [("micro", data["micro"]), ("proposed Method", data["proposed_methods"]),
-                 ("EVALUATES_ON", data["evaluates_on"]), ("result (metric, value)", data["results"])]
+        rows += [
+            ("micro", data["micro"]),
+            ("proposed Method", data["proposed_methods"]),
+            ("EVALUATES_ON", data["evaluates_on"]),
+            ("result (metric, value)", data["results"]),
+        ]
         out = [(label, (c["precision"], c["recall"], c["f1"])) for label, c in rows]
         named = data["named_method_recall"]
         return out + [("named Method recall", (float("nan"), named["recall"], float("nan")))]
-    return [(label, (s["p"], s["r"], s["f"])) for label, s in data.items()
-            if isinstance(s, dict) and {"p", "r", "f"} <= set(s)]
+    return [
+        (label, (s["p"], s["r"], s["f"]))
+        for label, s in data.items()
+        if isinstance(s, dict) and {"p", "r", "f"} <= set(s)
+    ]

@@ -16,8 +16,10 @@ __all__ = ["Extractor", "build_nlp"]
 def __getattr__(name: str) -> Any:
     if name == "build_nlp":
         from kg.extract.pipeline import build_nlp
+
         return build_nlp
     if name == "Extractor":
         from kg.extract.run import Extractor
+
         return Extractor
     raise AttributeError(f"module 'kg.extract' has no attribute {name!r}")

@@ -37,8 +37,13 @@ class Abbreviation:
 
 def is_short_form(s: str) -> bool:
     words = s.split()
-    return (2 <= len(s) <= 12 and len(words) <= 2 and s[0].isalnum()
-            and any(c.isalpha() for c in s) and any(c.isupper() for c in s))
+    return (
+        2 <= len(s) <= 12
+        and len(words) <= 2
+        and s[0].isalnum()
+        and any(c.isalpha() for c in s)
+        and any(c.isupper() for c in s)
+    )
 
 
 def best_long_form(short: str, candidate: str) -> int | None:
@@ -49,8 +54,9 @@ def best_long_form(short: str, candidate: str) -> int | None:
         if not c.isalnum():
             s_index -= 1
             continue
-        while l_index >= 0 and (candidate[l_index].lower() != c or
-                                (s_index == 0 and l_index > 0 and candidate[l_index - 1].isalnum())):
+        while l_index >= 0 and (
+            candidate[l_index].lower() != c or (s_index == 0 and l_index > 0 and candidate[l_index - 1].isalnum())
+        ):
             l_index -= 1
         if l_index < 0:
             return None
@@ -119,8 +125,7 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
     return out
 
 
-@rule_component(EXTRACTOR, priority=1, default_config={"confidence": 0.7},
-                assigns=["doc._.kg_abbreviations"])
+@rule_component(EXTRACTOR, priority=1, default_config={"confidence": 0.7}, assigns=["doc._.kg_abbreviations"])
 def make_abbreviations(nlp: Language, name: str, confidence: float):
     def kg_abbreviations(doc: Doc) -> Doc:
         doc._.kg_abbreviations = [
@@ -128,4 +133,5 @@ def make_abbreviations(nlp: Language, name: str, confidence: float):
             for a in find_abbreviations(text_of(doc))
         ]
         return doc
+
     return kg_abbreviations

@@ -46,9 +46,13 @@ class Resolution:
     sents: dict[str, SentenceIndex]
 
 
-def _raw_mentions(paper: Paper, docs: dict[str, Doc], sents: dict[str, SentenceIndex], ranks: dict[str, int],
-                  judging: NerConfidences = NER_JUDGING
-                  ) -> tuple[list[PaperMention], list[tuple[PaperMention, PaperMention]]]:
+def _raw_mentions(
+    paper: Paper,
+    docs: dict[str, Doc],
+    sents: dict[str, SentenceIndex],
+    ranks: dict[str, int],
+    judging: NerConfidences = NER_JUDGING,
+) -> tuple[list[PaperMention], list[tuple[PaperMention, PaperMention]]]:
     mentions: list[PaperMention] = []
     pairs: list[tuple[PaperMention, PaperMention]] = []
     pair_rank = ranks.get(ABBREVIATIONS, UNRANKED)
@@ -57,30 +61,62 @@ def _raw_mentions(paper: Paper, docs: dict[str, Doc], sents: dict[str, SentenceI
         for ent in doc.ents:
             if ent.label_ in SCIENTIFIC_TYPES:
                 j = judge_ner(ent.text, ent.label_, sents[fld].at(ent.start_char)[0], judging)
-                mentions.append(PaperMention(fld, ent.start_char, ent.end_char, ent.text,
-                                             type_of_mention(ent.text, j.type), NER,
-                                             j.confidence, priority=ranks[NER], needs_repeat=j.needs_repeat))
+                mentions.append(
+                    PaperMention(
+                        fld,
+                        ent.start_char,
+                        ent.end_char,
+                        ent.text,
+                        type_of_mention(ent.text, j.type),
+                        NER,
+                        j.confidence,
+                        priority=ranks[NER],
+                        needs_repeat=j.needs_repeat,
+                    )
+                )
         for c in candidates(doc):
-            name = text[c["start"]:c["end"]]
+            name = text[c["start"] : c["end"]]
             support = c.get("confirm_in")
             # A claim the component could not make alone ("Towards Better Alignment:" names a
             # method only if the abstract uses it too) stands when that field repeats the name.
             if support and not re.search(rf"\b{re.escape(name)}\b", paper.text(support)):
                 continue
-            mentions.append(PaperMention(fld, c["start"], c["end"], name, type_of_mention(name, c["label"]),
-                                         c["extractor"], float(c["confidence"]), bool(c.get("proposed")),
-                                         c.get("canonical"), c.get("key"), c.get("url"),
-                                         ranks.get(c["extractor"], UNRANKED)))
+            mentions.append(
+                PaperMention(
+                    fld,
+                    c["start"],
+                    c["end"],
+                    name,
+                    type_of_mention(name, c["label"]),
+                    c["extractor"],
+                    float(c["confidence"]),
+                    bool(c.get("proposed")),
+                    c.get("canonical"),
+                    c.get("key"),
+                    c.get("url"),
+                    ranks.get(c["extractor"], UNRANKED),
+                )
+            )
         for a in doc._.kg_abbreviations or []:
             (ss, se), (ls, le) = a["short"], a["long"]
             conf = a["confidence"]
-            pairs.append((PaperMention(fld, ss, se, text[ss:se], "", ABBREVIATIONS, conf, priority=pair_rank),
-                          PaperMention(fld, ls, le, text[ls:le], "", ABBREVIATIONS, conf, priority=pair_rank)))
+            pairs.append(
+                (
+                    PaperMention(fld, ss, se, text[ss:se], "", ABBREVIATIONS, conf, priority=pair_rank),
+                    PaperMention(fld, ls, le, text[ls:le], "", ABBREVIATIONS, conf, priority=pair_rank),
+                )
+            )
     return mentions, pairs
 
 
-def resolve(paper: Paper, docs: dict[str, Doc], *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-            ranks: dict[str, int] | None = None, judging: NerConfidences = NER_JUDGING) -> Resolution:
+def resolve(
+    paper: Paper,
+    docs: dict[str, Doc],
+    *,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    ranks: dict[str, int] | None = None,
+    judging: NerConfidences = NER_JUDGING,
+) -> Resolution:
     """Step 1: the paper's entities and paper-level relations from the candidates on its Docs;
     writes the kept mentions to each Doc (``doc._.kg_mentions``). ``ranks``: extractor priority
     by the name candidates carry (registry.instance_priorities); by default by factory name.
@@ -99,13 +135,15 @@ def resolve(paper: Paper, docs: dict[str, Doc], *, min_confidence: float = DEFAU
     found = paper_entities(paper, groups, sents, min_confidence)
     etype = {e.id: e.type for e in found.entities}
     for fld, doc in docs.items():
-        set_mentions(doc, sorted((s, e, etype[eid], eid) for (f, s, e), eid in found.mention_entity.items()
-                                 if f == fld))
+        set_mentions(
+            doc, sorted((s, e, etype[eid], eid) for (f, s, e), eid in found.mention_entity.items() if f == fld)
+        )
     return Resolution(found, sents)
 
 
 def assemble(paper: Paper, docs: dict[str, Doc], resolution: Resolution) -> Extraction:
     """Step 2's output attached: the paper's Extraction."""
     results = attach(paper, docs, resolution.found)
-    return Extraction.model_construct(paper=paper, entities=resolution.found.entities,
-                                      relations=resolution.found.relations, results=results)
+    return Extraction.model_construct(
+        paper=paper, entities=resolution.found.entities, relations=resolution.found.relations, results=results
+    )

@@ -35,9 +35,15 @@ class SentenceContext:
     text: str
 
     def evidence(self, head: Any, tail: Any, extractor: str, confidence: float) -> Evidence:
-        return Evidence.model_construct(field=self.field, sentence=self.text, sentence_start=self.start,
-                                        head=None if head is None else (head[0], head[1]),
-                                        tail=(tail[0], tail[1]), extractor=extractor, confidence=confidence)
+        return Evidence.model_construct(
+            field=self.field,
+            sentence=self.text,
+            sentence_start=self.start,
+            head=None if head is None else (head[0], head[1]),
+            tail=(tail[0], tail[1]),
+            extractor=extractor,
+            confidence=confidence,
+        )
 
 
 @dataclass
@@ -64,9 +70,14 @@ class Attacher:
         if not allowed(r["type"], self.etype[h], self.etype[t]):
             return
         self.seen_relations.add((r["type"], h, t))
-        self.found.relations.append(Relation.model_construct(
-            type=r["type"], head=h, tail=t,
-            evidence=ctx.evidence(r["head"], r["tail"], r["extractor"], round(float(r["confidence"]), 3))))
+        self.found.relations.append(
+            Relation.model_construct(
+                type=r["type"],
+                head=h,
+                tail=t,
+                evidence=ctx.evidence(r["head"], r["tail"], r["extractor"], round(float(r["confidence"]), 3)),
+            )
+        )
 
     def result(self, ctx: SentenceContext, r: dict[str, Any]) -> None:
         ms, me = r["metric"]
@@ -79,22 +90,36 @@ class Attacher:
         dataset, method = self.entity_at(ctx.field, r.get("dataset")), self.entity_at(ctx.field, r.get("method"))
         dataset = dataset if dataset and self.etype.get(dataset) == "Dataset" else None
         method = method if method and self.etype.get(method) == "Method" else None
-        digest = hashlib.sha1(json.dumps([self.paper.id, metric_id, r["value"], r.get("unit"), r["kind"],
-                                          dataset, method], sort_keys=True).encode()).hexdigest()[:16]
+        digest = hashlib.sha1(
+            json.dumps(
+                [self.paper.id, metric_id, r["value"], r.get("unit"), r["kind"], dataset, method], sort_keys=True
+            ).encode()
+        ).hexdigest()[:16]
         rid = node_id("Result", digest)
         if rid in self.seen_results:
             return
         self.seen_results.add(rid)
         value_span = r.get("value_span") or r["metric"]
-        self.results.append(Result.model_construct(
-            id=rid, metric=metric_id, metric_name=self._text(ctx, r["metric"]),  # as the paper writes it
-            value=float(r["value"]), value_text=r["value_text"], unit=r.get("unit"), kind=r["kind"],
-            direction=r.get("direction"), range_high=r.get("range_high"), dataset=dataset, method=method,
-            evidence=ctx.evidence((ms, me), value_span, RESULTS, confidence)))
+        self.results.append(
+            Result.model_construct(
+                id=rid,
+                metric=metric_id,
+                metric_name=self._text(ctx, r["metric"]),  # as the paper writes it
+                value=float(r["value"]),
+                value_text=r["value_text"],
+                unit=r.get("unit"),
+                kind=r["kind"],
+                direction=r.get("direction"),
+                range_high=r.get("range_high"),
+                dataset=dataset,
+                method=method,
+                evidence=ctx.evidence((ms, me), value_span, RESULTS, confidence),
+            )
+        )
 
     @staticmethod
     def _text(ctx: SentenceContext, span: Any) -> str:
-        return ctx.text[span[0] - ctx.start:span[1] - ctx.start]
+        return ctx.text[span[0] - ctx.start : span[1] - ctx.start]
 
     def _metric_entity(self, ctx: SentenceContext, r: dict[str, Any], confidence: float) -> str | None:
         """A Metric named only by the result ("reaches 64.38% mAP"): an entity of its own."""
@@ -106,15 +131,28 @@ class Attacher:
         metric_id = node_id("Metric", key)
         if metric_id not in self.etype:
             ms, me = r["metric"]
-            self.found.entities.append(Entity.model_construct(
-                id=metric_id, type="Metric", name=metric_name, key=key,
-                mentions=[Mention.model_construct(text=written, start=ms, end=me, field=ctx.field,
-                                                  extractor=RESULTS)],
-                confidence=confidence, extractors=[RESULTS]))
+            self.found.entities.append(
+                Entity.model_construct(
+                    id=metric_id,
+                    type="Metric",
+                    name=metric_name,
+                    key=key,
+                    mentions=[
+                        Mention.model_construct(text=written, start=ms, end=me, field=ctx.field, extractor=RESULTS)
+                    ],
+                    confidence=confidence,
+                    extractors=[RESULTS],
+                )
+            )
             self.etype[metric_id] = "Metric"
-            self.found.relations.append(Relation.model_construct(
-                type="MEASURES", head=node_id("Paper", self.paper.id), tail=metric_id,
-                evidence=ctx.evidence(None, (ms, me), RESULTS, confidence)))
+            self.found.relations.append(
+                Relation.model_construct(
+                    type="MEASURES",
+                    head=node_id("Paper", self.paper.id),
+                    tail=metric_id,
+                    evidence=ctx.evidence(None, (ms, me), RESULTS, confidence),
+                )
+            )
         return metric_id
 
 
@@ -128,7 +166,7 @@ def attach(paper: Paper, docs: dict[str, Doc], found: PaperEntities) -> list[Res
         for r in doc._.kg_results or []:
             by_sentence[tuple(r["sentence"])][1].append(r)
         text = text_of(doc)
-        for (s0, s1) in sorted(by_sentence):  # stable within a sentence: rules before the model
+        for s0, s1 in sorted(by_sentence):  # stable within a sentence: rules before the model
             ctx = SentenceContext(fld, s0, text[s0:s1])
             relations, results = by_sentence[(s0, s1)]
             for r in relations:

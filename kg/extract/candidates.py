@@ -35,12 +35,12 @@ def text_of(doc: Doc) -> str:
     return text
 
 
-def add_candidate(doc: Doc, start: int, end: int, label: str, extractor: str,
-                  confidence: float, **extra: Any) -> None:
+def add_candidate(doc: Doc, start: int, end: int, label: str, extractor: str, confidence: float, **extra: Any) -> None:
     if doc._.kg_candidates is None:
         doc._.kg_candidates = []
-    doc._.kg_candidates.append({"start": start, "end": end, "label": label,
-                                "extractor": extractor, "confidence": confidence, **extra})
+    doc._.kg_candidates.append(
+        {"start": start, "end": end, "label": label, "extractor": extractor, "confidence": confidence, **extra}
+    )
 
 
 def extend(doc: Doc, extension: str, items: list[dict[str, Any]]) -> None:

@@ -40,8 +40,14 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
 
-__all__ = ["FACTORY", "HEAD_FACTORIES", "CorpusEntityRecognizer", "corpus_heads", "make_corpus_ner",
-           "score_corpus_ents"]
+__all__ = [
+    "FACTORY",
+    "HEAD_FACTORIES",
+    "CorpusEntityRecognizer",
+    "corpus_heads",
+    "make_corpus_ner",
+    "score_corpus_ents",
+]
 
 FACTORY = "kg_corpus_ner"
 # Factories whose components are corpus heads (a ``spans_key`` attribute, output in doc.spans);
@@ -102,15 +108,28 @@ def make_corpus_ents_scorer() -> Callable[..., dict[str, Any]]:
     },
     default_score_weights={"scierc_ents_f": 1.0, "scierc_ents_p": 0.0, "scierc_ents_r": 0.0},
 )
-def make_corpus_ner(nlp: Language, name: str, model: Any, spans_key: str, moves: Any,
-                    update_with_oracle_cut_size: int, incorrect_spans_key: str | None,
-                    scorer: Callable[..., dict[str, Any]] | None) -> CorpusEntityRecognizer:
+def make_corpus_ner(
+    nlp: Language,
+    name: str,
+    model: Any,
+    spans_key: str,
+    moves: Any,
+    update_with_oracle_cut_size: int,
+    incorrect_spans_key: str | None,
+    scorer: Callable[..., dict[str, Any]] | None,
+) -> CorpusEntityRecognizer:
     # a partial, not a closure: the pipeline must pickle (nlp.pipe(n_process=...), multiprocessing)
     bound = partial(scorer, spans_key=spans_key) if scorer is not None else None
-    return CorpusEntityRecognizer(nlp.vocab, model, name=name, moves=moves,
-                                  update_with_oracle_cut_size=update_with_oracle_cut_size,
-                                  incorrect_spans_key=incorrect_spans_key, scorer=bound,
-                                  spans_key=spans_key)
+    return CorpusEntityRecognizer(
+        nlp.vocab,
+        model,
+        name=name,
+        moves=moves,
+        update_with_oracle_cut_size=update_with_oracle_cut_size,
+        incorrect_spans_key=incorrect_spans_key,
+        scorer=bound,
+        spans_key=spans_key,
+    )
 
 
 class CorpusHead(Protocol):
@@ -122,5 +141,8 @@ class CorpusHead(Protocol):
 def corpus_heads(nlp: Language) -> dict[str, str]:
     """``{spans_key: component name}`` of the corpus heads in ``nlp``, enabled or not."""
     # nlp.components types each as a Doc -> Doc callable; the factory says it is a CorpusHead.
-    return {cast(CorpusHead, proc).spans_key: name for name, proc in nlp.components
-            if nlp.get_pipe_meta(name).factory in HEAD_FACTORIES}
+    return {
+        cast(CorpusHead, proc).spans_key: name
+        for name, proc in nlp.components
+        if nlp.get_pipe_meta(name).factory in HEAD_FACTORIES
+    }

@@ -97,7 +97,7 @@ def find_dataset_mentions(doc: Doc) -> list[Mention]:
 
     # "evaluated on X and Y", "experiments on UCF101 and HMDB51" (no cue noun after the list).
     for on_i in [i for i, h in enumerate(lower_ids) if h in _ON_IDS and i > 0]:
-        if not any(h in _TRIGGER_IDS for h in lower_ids[max(0, on_i - 4):on_i]):
+        if not any(h in _TRIGGER_IDS for h in lower_ids[max(0, on_i - 4) : on_i]):
             continue
         start = on_i + 1
         if start < len(doc) and lower_ids[start] == _THE_ID:
@@ -108,8 +108,7 @@ def find_dataset_mentions(doc: Doc) -> list[Mention]:
             continue  # the cue loop has it
         if after < len(doc) and doc[after].lower_ in GENERIC_HEADS:
             continue  # "on HQ data", "on XMC tasks": a kind of data, not a name
-        chunks = [(s, e) for s, e in chunks if not _overlaps(others, s, e)
-                  and not MODEL_SIZE.search(doc[s:e].text)]
+        chunks = [(s, e) for s, e in chunks if not _overlaps(others, s, e) and not MODEL_SIZE.search(doc[s:e].text)]
         # One chunk with a digit or a lexicon hit vouches for its list ("MMLU, Hellaswag, and ARC").
         if not any(_has_digit(doc, s, e) or _overlaps(known, s, e) for s, e in chunks):
             chunks = [(s, e) for s, e in chunks if _mixed_case(doc, s, e)]
@@ -173,8 +172,13 @@ def _chunk_end(doc: Doc, name: _NameFlags, i: int) -> int:
     j = i + 1
     while j < len(doc):
         prev = doc[j - 1]
-        if doc[j].text in ("-", "/") and not prev.whitespace_ and j + 1 < len(doc) \
-                and not doc[j].whitespace_ and doc[j + 1].is_alpha | name[j + 1]:
+        if (
+            doc[j].text in ("-", "/")
+            and not prev.whitespace_
+            and j + 1 < len(doc)
+            and not doc[j].whitespace_
+            and doc[j + 1].is_alpha | name[j + 1]
+        ):
             j += 2
         elif name[j] or (doc[j].like_num and not doc[j].text.startswith("(")):
             j += 1
@@ -207,8 +211,13 @@ def _list_ending_at(doc: Doc, name: _NameFlags, end: int) -> list[tuple[int, int
             start -= 1
         if start == end:
             break
-        while start >= 2 and doc[start - 1].text in ("-", "/") and not doc[start - 1].whitespace_ \
-                and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha | name[start - 2]:
+        while (
+            start >= 2
+            and doc[start - 1].text in ("-", "/")
+            and not doc[start - 1].whitespace_
+            and not doc[start - 2].whitespace_
+            and doc[start - 2].is_alpha | name[start - 2]
+        ):
             start -= 2  # "NYUD-v2", "CodeTask-CL": the glued head belongs to the name
         chunks.insert(0, (start, end))
         k = start
@@ -221,7 +230,7 @@ def _list_ending_at(doc: Doc, name: _NameFlags, end: int) -> list[tuple[int, int
 
 
 def _apposition_before(doc: Doc, name: _NameFlags, cue: int) -> list[tuple[int, int]]:
-    """"X, a/the … dataset": at most eight words between the article and the cue."""
+    """ "X, a/the … dataset": at most eight words between the article and the cue."""
     for det in range(cue - 1, max(0, cue - 10), -1):
         if doc[det].lower_ in ("a", "an", "the") and det >= 2 and doc[det - 1].text == ",":
             chunks = _list_ending_at(doc, name, det - 1)
@@ -244,8 +253,9 @@ def _overlaps(tokens: set[int], start: int, end: int) -> bool:
 
 
 # It reads kg_lexicon's candidates (known names vouch for a list), so it comes after kg_lexicon.
-@rule_component(EXTRACTOR, priority=3, default_config={}, assigns=["doc._.kg_candidates"],
-                requires=["doc._.kg_candidates"])
+@rule_component(
+    EXTRACTOR, priority=3, default_config={}, assigns=["doc._.kg_candidates"], requires=["doc._.kg_candidates"]
+)
 def make_dataset_cues(nlp: Language, name: str) -> DatasetCues:
     return DatasetCues()
 

@@ -36,8 +36,18 @@ from spacy.training import Example
 from kg.extract.corpus_ner import HEAD_FACTORIES
 from kg.extract.wordpiece import WordPiece
 
-__all__ = ["FACTORY", "EncoderSpanRecognizer", "SpanEncoder", "decode_spans", "dequantize", "encode",
-           "enumerate_spans", "piece_windows", "quantize", "span_logits"]
+__all__ = [
+    "FACTORY",
+    "EncoderSpanRecognizer",
+    "SpanEncoder",
+    "decode_spans",
+    "dequantize",
+    "encode",
+    "enumerate_spans",
+    "piece_windows",
+    "quantize",
+    "span_logits",
+]
 
 FACTORY = "kg_encoder_ner"
 HEAD_FACTORIES.add(FACTORY)
@@ -45,6 +55,7 @@ MAX_PIECES = 512  # position embeddings of BERT-style encoders
 
 
 # --- the network: plain functions of (xp, params), shared by numpy inference and JAX training ---
+
 
 def layer_norm(xp: Any, x: Any, g: Any, b: Any, eps: float = 1e-12) -> Any:
     mu = x.mean(-1, keepdims=True)
@@ -66,8 +77,15 @@ def _identity(x: Any) -> Any:
     return x
 
 
-def encode(xp: Any, p: dict[str, Any], ids: Any, mask: Any, n_layers: int, n_heads: int,
-           dropout: Callable[[Any], Any] = _identity) -> Any:
+def encode(
+    xp: Any,
+    p: dict[str, Any],
+    ids: Any,
+    mask: Any,
+    n_layers: int,
+    n_heads: int,
+    dropout: Callable[[Any], Any] = _identity,
+) -> Any:
     """BERT encoder: piece ids [B, T] and mask [B, T] (1 = real) → states [B, T, H]."""
     B, T = ids.shape
     x = p["emb.word"][ids] + p["emb.pos"][:T][None] + p["emb.type"][0]
@@ -83,18 +101,23 @@ def encode(xp: Any, p: dict[str, Any], ids: Any, mask: Any, n_layers: int, n_hea
         q = heads(x @ p[f"l{i}.q.w"] + p[f"l{i}.q.b"])
         k = heads(x @ p[f"l{i}.k.w"] + p[f"l{i}.k.b"])
         v = heads(x @ p[f"l{i}.v.w"] + p[f"l{i}.v.b"])
-        att = dropout(softmax(xp, q @ k.transpose(0, 1, 3, 2) / (D ** 0.5) + bias))
+        att = dropout(softmax(xp, q @ k.transpose(0, 1, 3, 2) / (D**0.5) + bias))
         ctx = (att @ v).transpose(0, 2, 1, 3).reshape(B, T, H)
-        x = layer_norm(xp, x + dropout(ctx @ p[f"l{i}.o.w"] + p[f"l{i}.o.b"]),
-                       p[f"l{i}.ln1.g"], p[f"l{i}.ln1.b"])
+        x = layer_norm(xp, x + dropout(ctx @ p[f"l{i}.o.w"] + p[f"l{i}.o.b"]), p[f"l{i}.ln1.g"], p[f"l{i}.ln1.b"])
         h = gelu(xp, x @ p[f"l{i}.i.w"] + p[f"l{i}.i.b"])
-        x = layer_norm(xp, x + dropout(h @ p[f"l{i}.f.w"] + p[f"l{i}.f.b"]),
-                       p[f"l{i}.ln2.g"], p[f"l{i}.ln2.b"])
+        x = layer_norm(xp, x + dropout(h @ p[f"l{i}.f.w"] + p[f"l{i}.f.b"]), p[f"l{i}.ln2.g"], p[f"l{i}.ln2.b"])
     return x
 
 
-def span_logits(xp: Any, p: dict[str, Any], states: Any, first: Any, starts: Any, ends: Any,
-                dropout: Callable[[Any], Any] = _identity) -> Any:
+def span_logits(
+    xp: Any,
+    p: dict[str, Any],
+    states: Any,
+    first: Any,
+    starts: Any,
+    ends: Any,
+    dropout: Callable[[Any], Any] = _identity,
+) -> Any:
     """Class scores [B, S, 1 + labels] of word spans ``starts``..``ends`` (inclusive, [B, S]).
 
     ``first`` [B, W]: the piece index of each word's first piece; a word is its first piece's
@@ -112,20 +135,20 @@ def enumerate_spans(n_words: int, max_width: int) -> list[tuple[int, int]]:
     return [(i, j) for i in range(n_words) for j in range(i, min(n_words, i + max_width))]
 
 
-def decode_spans(spans: Sequence[tuple[int, int]], probs: Any, none_threshold: float = 0.5
-                 ) -> list[tuple[int, int, int]]:
+def decode_spans(
+    spans: Sequence[tuple[int, int]], probs: Any, none_threshold: float = 0.5
+) -> list[tuple[int, int, int]]:
     """(start, end exclusive, label index ≥ 1) of the spans whose "none" probability is below
     ``none_threshold``, each with its most probable label; the most confident first, skipping
     any span that overlaps one already taken (output is flat). The training script tunes the
     threshold on dev (it trades precision for recall)."""
     labels = probs[:, 1:].argmax(-1) + 1
-    found = [(float(probs[k, 0]), spans[k], int(labels[k]))
-             for k in range(len(spans)) if probs[k, 0] < none_threshold]
+    found = [(float(probs[k, 0]), spans[k], int(labels[k])) for k in range(len(spans)) if probs[k, 0] < none_threshold]
     taken = numpy.zeros(max((e for _, (_, e), _ in found), default=-1) + 1, dtype=bool)
     out: list[tuple[int, int, int]] = []
     for _, (s, e), label in sorted(found, key=lambda f: f[0]):
-        if not taken[s:e + 1].any():
-            taken[s:e + 1] = True
+        if not taken[s : e + 1].any():
+            taken[s : e + 1] = True
             out.append((s, e + 1, label))
     return sorted(out)
 
@@ -139,7 +162,7 @@ def piece_windows(wp: WordPiece, words: Sequence[str]) -> list[tuple[list[int], 
     first: list[int] = []
     start = 0
     for w, pieces in enumerate(wp.encode_words(words)):
-        pieces = pieces[:MAX_PIECES - 2]
+        pieces = pieces[: MAX_PIECES - 2]
         if len(ids) + len(pieces) + 1 > MAX_PIECES:
             windows.append((ids + [wp.sep_id], first, start))
             ids, first, start = [wp.cls_id], [], w
@@ -150,6 +173,7 @@ def piece_windows(wp: WordPiece, words: Sequence[str]) -> list[tuple[list[int], 
 
 
 # --- storage: int8 weights, one scale per output column ---
+
 
 def quantize(params: dict[str, numpy.ndarray]) -> dict[str, numpy.ndarray]:
     """Matrices (2-d) → int8 plus ``{name}@scale``; vectors stay float32."""
@@ -220,8 +244,14 @@ class SpanEncoder:
             if not first:
                 continue
             arr = numpy.asarray([ids])
-            states = encode(numpy, self.params, arr, numpy.ones_like(arr, dtype=numpy.float32),
-                            self.cfg["n_layers"], self.cfg["n_heads"])
+            states = encode(
+                numpy,
+                self.params,
+                arr,
+                numpy.ones_like(arr, dtype=numpy.float32),
+                self.cfg["n_layers"],
+                self.cfg["n_heads"],
+            )
             spans = enumerate_spans(len(first), self.cfg["max_width"])
             st = numpy.asarray([[s for s, _ in spans]])
             en = numpy.asarray([[e for _, e in spans]])
@@ -229,15 +259,18 @@ class SpanEncoder:
             out.append((spans, softmax(numpy, logits), offset))
         return out
 
-    def decode(self, windows: Sequence[tuple[list[tuple[int, int]], numpy.ndarray, int]],
-               none_threshold: float | None = None) -> list[tuple[int, int, str]]:
+    def decode(
+        self, windows: Sequence[tuple[list[tuple[int, int]], numpy.ndarray, int]], none_threshold: float | None = None
+    ) -> list[tuple[int, int, str]]:
         """(start, end exclusive, label) word spans of :meth:`span_probs`' output; the
         threshold defaults to the one tuned on dev."""
         threshold = self.cfg.get("none_threshold", 0.5) if none_threshold is None else none_threshold
-        return [(s + offset, e + offset, self.labels[k - 1])
-                for spans, probs, offset in windows
-                for s, e, k in decode_spans(spans, probs, threshold)
-                if self.labels[k - 1] not in self.hidden]
+        return [
+            (s + offset, e + offset, self.labels[k - 1])
+            for spans, probs, offset in windows
+            for s, e, k in decode_spans(spans, probs, threshold)
+            if self.labels[k - 1] not in self.hidden
+        ]
 
     def predict(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
         """(start, end exclusive, label) word spans."""
@@ -260,8 +293,9 @@ class EncoderSpanRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None:
             raise ValueError(f"{self.name}: no encoder weights loaded (from_disk a trained model)")
-        doc.spans[self.spans_key] = [Span(doc, s, e, label=label)
-                                     for s, e, label in self.model.predict([t.text for t in doc])]
+        doc.spans[self.spans_key] = [
+            Span(doc, s, e, label=label) for s, e, label in self.model.predict([t.text for t in doc])
+        ]
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 1) -> Iterable[Doc]:
@@ -284,8 +318,9 @@ class EncoderSpanRecognizer:
         # pickling (nlp.pipe(n_process=...)) carries the weights as they are in memory
         if self.model is None:
             return srsly.msgpack_dumps({})
-        return srsly.msgpack_dumps({"params": self.model.params, "vocab": self.model.wordpiece.vocab,
-                                    "cfg": self.model.cfg})
+        return srsly.msgpack_dumps(
+            {"params": self.model.params, "vocab": self.model.wordpiece.vocab, "cfg": self.model.cfg}
+        )
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> EncoderSpanRecognizer:
         msg = srsly.msgpack_loads(data)
@@ -300,8 +335,7 @@ class EncoderSpanRecognizer:
     default_config={"spans_key": "scierc", "scorer": {"@scorers": "kg.corpus_ents_scorer.v1"}},
     default_score_weights={"scierc_ents_f": 1.0, "scierc_ents_p": 0.0, "scierc_ents_r": 0.0},
 )
-def make_encoder_ner(nlp: Language, name: str, spans_key: str,
-                     scorer: Callable[..., dict[str, Any]] | None) -> EncoderSpanRecognizer:
-    return EncoderSpanRecognizer(name, spans_key,
-                                 partial(scorer, spans_key=spans_key) if scorer is not None else None)
-
+def make_encoder_ner(
+    nlp: Language, name: str, spans_key: str, scorer: Callable[..., dict[str, Any]] | None
+) -> EncoderSpanRecognizer:
+    return EncoderSpanRecognizer(name, spans_key, partial(scorer, spans_key=spans_key) if scorer is not None else None)

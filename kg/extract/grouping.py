@@ -56,8 +56,9 @@ class Group:
         return self.confidence >= min_confidence
 
 
-def type_pairs(mentions: list[PaperMention], pairs: list[tuple[PaperMention, PaperMention]],
-               texts: dict[str, str]) -> list[PaperMention]:
+def type_pairs(
+    mentions: list[PaperMention], pairs: list[tuple[PaperMention, PaperMention]], texts: dict[str, str]
+) -> list[PaperMention]:
     """Give each acronym definition a type: what another extractor says of either form, else
     the long form's head noun; untypable definitions ("out-of-distribution (OOD)") are dropped."""
     typed: list[PaperMention] = []
@@ -97,9 +98,19 @@ def propagate(paper: Paper, mentions: list[PaperMention], acronym_extractor: str
         pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
         for fld in ("title", "abstract"):
             for hit in pattern.finditer(paper.text(fld)):
-                out.append(PaperMention(fld, hit.start(), hit.end(), name, m.type, PROPAGATION,
-                                        min(m.confidence, PROPAGATED_CONFIDENCE), m.proposed,
-                                        priority=PROPAGATION_PRIORITY))
+                out.append(
+                    PaperMention(
+                        fld,
+                        hit.start(),
+                        hit.end(),
+                        name,
+                        m.type,
+                        PROPAGATION,
+                        min(m.confidence, PROPAGATED_CONFIDENCE),
+                        m.proposed,
+                        priority=PROPAGATION_PRIORITY,
+                    )
+                )
     return out
 
 
@@ -107,7 +118,7 @@ PROPAGATION_PRIORITY = 6  # below the rules that name things, above coined-name 
 
 
 def mark_proposed_objects(mentions: list[PaperMention], sents: dict[str, SentenceIndex]) -> None:
-    """"We propose a novel weighted-merge method …": the first Method after the verb is the
+    """ "We propose a novel weighted-merge method …": the first Method after the verb is the
     paper's own, named or not (the name rules only see names)."""
     by_sentence: dict[tuple[str, int], list[PaperMention]] = defaultdict(list)
     for m in mentions:

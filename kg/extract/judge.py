@@ -23,12 +23,12 @@ class NerConfidences:
     its own through a ``ner_confidences`` attribute on its component (:func:`ner_confidences`):
     the CNN head needs the checks that the transformer no longer does."""
 
-    named: float = 0.7          # carries capitals or digits: "Mixture-of-Experts"
-    plain: float = 0.6          # lowercase, nothing against it: "domain generalization" as a Task
+    named: float = 0.7  # carries capitals or digits: "Mixture-of-Experts"
+    plain: float = 0.6  # lowercase, nothing against it: "domain generalization" as a Task
     lowercase_method: float = 0.48  # a lowercase Method
     lowercase_method_needs_repeat: bool = True  # ... kept only when repeated (Judgement.needs_repeat)
     not_one_thing: float = 0.45  # a coordination, a title clause, a quality called a metric
-    fragment: float = 0.4       # cut after a modifier, a single lowercase word, a kind of data
+    fragment: float = 0.4  # cut after a modifier, a single lowercase word, a kind of data
     # the types for which a single lowercase word is a fragment ("augmentation", "robustness"):
     # the transformer also says "generation" or "vision" is a Task
     single_word_types: tuple[str, ...] = ("Method", "Metric", "Dataset")
@@ -65,17 +65,22 @@ def _name_like(text: str) -> bool:
     return any(c.isupper() or c.isdigit() for c in text)
 
 
-_DATASET_CONTEXT = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test set|evaluat\w*|experiments?|"
-                              r"trained on|pre-?trained on|fine-?tuned on|results on|accuracy on)\b",
-                              re.IGNORECASE)
+_DATASET_CONTEXT = re.compile(
+    r"\b(?:datasets?|benchmarks?|corpus|corpora|test set|evaluat\w*|experiments?|"
+    r"trained on|pre-?trained on|fine-?tuned on|results on|accuracy on)\b",
+    re.IGNORECASE,
+)
 _COORDINATION = re.compile(r"\s(?:and|or)\s")
 # "Deep Human Parsing with Active Template Regression": a title clause, not one name
 _PREPOSITION = re.compile(r"\s(?:with|via|using|for|from|by|towards?|through)\s")
 # A mention ends in a noun. A span the NER cut after a modifier ("pixel-wise", "few-shot",
 # "Text-based", "text-to", "storage while") is a fragment of a longer phrase, not a thing.
-_MODIFIER_END = re.compile(r"(?:-(?:wise|based|aware|free|level|label|shot|task|to|subject|like|specific|"
-                           r"agnostic|driven|guided|only|style)|(?:^|\s)(?:while|to|of|and|or|for|with|the|"
-                           r"a|an|by|via|low|high|cross|non|pre|post))$", re.IGNORECASE)
+_MODIFIER_END = re.compile(
+    r"(?:-(?:wise|based|aware|free|level|label|shot|task|to|subject|like|specific|"
+    r"agnostic|driven|guided|only|style)|(?:^|\s)(?:while|to|of|and|or|for|with|the|"
+    r"a|an|by|via|low|high|cross|non|pre|post))$",
+    re.IGNORECASE,
+)
 _PARTICIPLE = re.compile(r"^[A-Za-z]+-[a-z]+ed$")
 
 
@@ -95,8 +100,11 @@ def judge_ner(text: str, label: str, sentence: str = "", conf: NerConfidences = 
         return Judgement(label, conf.fragment)
     if label != "Task" and (_COORDINATION.search(text) or _PARTICIPLE.search(text) or _PREPOSITION.search(text)):
         return Judgement(label, conf.not_one_thing)  # "Russian and Chinese text", "Web-crawled"
-    if label == "Dataset" and (not _name_like(text) or (by_head != "Dataset" and not _DATASET_CONTEXT.search(sentence))
-                               or (len(words) == 1 and text.lower() in common_words())):
+    if label == "Dataset" and (
+        not _name_like(text)
+        or (by_head != "Dataset" and not _DATASET_CONTEXT.search(sentence))
+        or (len(words) == 1 and text.lower() in common_words())
+    ):
         # Dataset names carry capitals or digits ("a multi-object dataset" describes one);
         # a capitalised ordinary word ("Russian") is a language, not a corpus
         return Judgement(label, conf.fragment)

@@ -27,8 +27,7 @@ EXTRACTOR = "kg_lexicon"
 
 # "latency constraints", "accuracy requirements": a metric name modifying one of these nouns
 # names a condition the method must meet, not a measure the paper reports.
-_CONDITION_AFTER = re.compile(r"\s+(?:constraints?|budgets?|requirements?|limits?|bottlenecks?)\b",
-                              re.IGNORECASE)
+_CONDITION_AFTER = re.compile(r"\s+(?:constraints?|budgets?|requirements?|limits?|bottlenecks?)\b", re.IGNORECASE)
 CONDITION_CONFIDENCE = 0.4  # below the default --min-confidence
 LEXICON_PACKAGE = "kg.data.lexicons"
 CURATED_FILE = "curated.jsonl"  # loaded first: its aliases win over generated ones
@@ -60,8 +59,7 @@ def read_entries(lines: Iterable[str]) -> Iterator[LexiconEntry]:
 def packaged_entries(package: str = LEXICON_PACKAGE) -> list[LexiconEntry]:
     """Every entry of the lexicon files shipped in ``package``, curated file first."""
     root = files(package)
-    names = sorted((p.name for p in root.iterdir() if p.name.endswith(".jsonl")),
-                   key=lambda n: (n != CURATED_FILE, n))
+    names = sorted((p.name for p in root.iterdir() if p.name.endswith(".jsonl")), key=lambda n: (n != CURATED_FILE, n))
     return [e for n in names for e in read_entries(root.joinpath(n).read_text("utf-8").splitlines())]
 
 
@@ -125,8 +123,9 @@ class Lexicon:
                 continue
             taken[start:end] = b"\x01" * (end - start)
             entry = self.entries[index]
-            found.append(LexiconMatch(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]),
-                                      entry.type, entry.name, variant))
+            found.append(
+                LexiconMatch(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), entry.type, entry.name, variant)
+            )
         for token in doc:
             # The tokenizer keeps "ResNet-50" and "ImageNet-1K" whole: match their first part.
             if not taken[token.i] and "-" in token.text:
@@ -160,20 +159,32 @@ def _joined_name(doc: Doc, other: int, edge: int) -> bool:
 
 
 @rule_component(
-    EXTRACTOR, priority=2,
+    EXTRACTOR,
+    priority=2,
     # condition_confidence: a metric named as a constraint ("memory budgets"), below the default
     # --min-confidence
     default_config={"confidence": 0.9, "variant_confidence": 0.75, "condition_confidence": 0.4},
     assigns=["doc._.kg_candidates"],
 )
-def make_lexicon_component(nlp: Language, name: str, *, confidence: float, variant_confidence: float,
-                           condition_confidence: float = CONDITION_CONFIDENCE) -> LexiconComponent:
+def make_lexicon_component(
+    nlp: Language,
+    name: str,
+    *,
+    confidence: float,
+    variant_confidence: float,
+    condition_confidence: float = CONDITION_CONFIDENCE,
+) -> LexiconComponent:
     return LexiconComponent(Lexicon.from_package(nlp), confidence, variant_confidence, condition_confidence)
 
 
 class LexiconComponent:
-    def __init__(self, lexicon: Lexicon, confidence: float, variant_confidence: float,
-                 condition_confidence: float = CONDITION_CONFIDENCE) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        confidence: float,
+        variant_confidence: float,
+        condition_confidence: float = CONDITION_CONFIDENCE,
+    ) -> None:
         self.lexicon = lexicon
         self.confidence = confidence
         self.variant_confidence = variant_confidence
@@ -184,10 +195,16 @@ class LexiconComponent:
         for m in self.lexicon.find(doc):
             if m.variant:
                 # The span is the variant as written; the entry it varies goes along for resolve.
-                add_candidate(doc, m.start, m.end, m.type, EXTRACTOR, self.variant_confidence,
-                              variant_of=m.canonical)
+                add_candidate(doc, m.start, m.end, m.type, EXTRACTOR, self.variant_confidence, variant_of=m.canonical)
             else:
                 condition = m.type == "Metric" and _CONDITION_AFTER.match(text, m.end)
-                add_candidate(doc, m.start, m.end, m.type, EXTRACTOR,
-                              self.condition_confidence if condition else self.confidence, canonical=m.canonical)
+                add_candidate(
+                    doc,
+                    m.start,
+                    m.end,
+                    m.type,
+                    EXTRACTOR,
+                    self.condition_confidence if condition else self.confidence,
+                    canonical=m.canonical,
+                )
         return doc

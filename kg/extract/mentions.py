@@ -81,9 +81,16 @@ def sentence_windows(doc: Doc, mentions: list[Mention]) -> Iterator[SentenceWind
 Finder = Callable[[str, list[Mention]], list[dict[str, Any]]]
 
 
-def run_by_sentence(doc: Doc, finder: Finder, span_keys: tuple[str, ...], *, min_mentions: int,
-                    min_confidence: float, use_ents: bool = True, use_candidates: bool = True
-                    ) -> list[dict[str, Any]]:
+def run_by_sentence(
+    doc: Doc,
+    finder: Finder,
+    span_keys: tuple[str, ...],
+    *,
+    min_mentions: int,
+    min_confidence: float,
+    use_ents: bool = True,
+    use_candidates: bool = True,
+) -> list[dict[str, Any]]:
     """``finder(sentence_text, mentions)`` over each sentence with at least ``min_mentions``
     mentions; the dicts' ``span_keys`` are moved to Doc offsets."""
     out: list[dict[str, Any]] = []
@@ -93,6 +100,5 @@ def run_by_sentence(doc: Doc, finder: Finder, span_keys: tuple[str, ...], *, min
         for r in finder(w.text, w.mentions):
             if r["confidence"] < min_confidence:
                 continue
-            out.append({**r, **{k: w.to_doc(r.get(k)) for k in span_keys if k in r},
-                        "sentence": (w.start, w.end)})
+            out.append({**r, **{k: w.to_doc(r.get(k)) for k in span_keys if k in r}, "sentence": (w.start, w.end)})
     return out

@@ -13,14 +13,21 @@ from functools import lru_cache
 from kg.data import read_term_list
 from kg.extract.lexicon import packaged_entries
 
-__all__ = ["find_cost_metrics", "find_metric_names", "lexicon_metric_names", "metric_phrase_after",
-           "metric_phrase_before"]
+__all__ = [
+    "find_cost_metrics",
+    "find_metric_names",
+    "lexicon_metric_names",
+    "metric_phrase_after",
+    "metric_phrase_before",
+]
 
 # The names live in kg/data: one regular-expression alternative a line. Acronyms are
 # case-sensitive ("IS", "AP", "EM" only count in capitals, never as English words), words not.
 _METRIC = re.compile(
     rf"(?<![\w\-@])(?:(?:{'|'.join(read_term_list('metric_acronyms.txt'))})"
-    rf"|(?i:{'|'.join(read_term_list('metric_words.txt'))}))(?![\w\-@]|\.\d)", re.VERBOSE)
+    rf"|(?i:{'|'.join(read_term_list('metric_words.txt'))}))(?![\w\-@]|\.\d)",
+    re.VERBOSE,
+)
 # Generic words a noisy lexicon might list as metrics; never a metric on their own here.
 _TOO_GENERIC = frozenset(read_term_list("metric_too_generic.txt"))
 _LEXICON_TOKEN = re.compile(r"\w(?:[\w@&+\-/.]*\w)?")
@@ -46,8 +53,9 @@ def lexicon_metric_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def find_metric_names(text: str, start: int = 0, end: int | None = None,
-                      lexicon: frozenset[str] | None = None) -> list[tuple[int, int]]:
+def find_metric_names(
+    text: str, start: int = 0, end: int | None = None, lexicon: frozenset[str] | None = None
+) -> list[tuple[int, int]]:
     """Non-overlapping (start, end) spans of metric names in ``text[start:end]``, in order.
 
     Longest match wins. ``lexicon`` defaults to :func:`lexicon_metric_names`; short lexicon
@@ -62,8 +70,7 @@ def find_metric_names(text: str, start: int = 0, end: int | None = None,
     return _longest_first(spans)
 
 
-def _lexicon_spans(text: str, start: int, end: int,
-                   names: frozenset[str]) -> list[tuple[int, int]]:
+def _lexicon_spans(text: str, start: int, end: int, names: frozenset[str]) -> list[tuple[int, int]]:
     tokens = [m.span() for m in _LEXICON_TOKEN.finditer(text, start, end)]
     found: list[tuple[int, int]] = []
     for i in range(len(tokens)):
@@ -90,22 +97,26 @@ def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 # A cost the paper reports saving: a metric only where a change word says so ("35%/52% fewer
 # parameters", "96% reduction in number of trainable parameters", "27.1 times storage savings",
 # "2.5 to 3.7times less decoding compute"); "25x fewer samples" names no cost, so no metric.
-_COST = (r"(?:number\s+of\s+(?:trainable\s+|learnable\s+)?)?(?:(?:trainable|learnable|decoding|training"
-         r"|inference|model|peak|GPU|activation)\s+)?(?:parameters|params|MACs|G?FLOPs|memory"
-         r"(?:\s+(?:usage|footprint|consumption|cost))?|storage|compute|computation|energy"
-         r"(?:\s+consumption)?|KV\s+cache(?:\s+size)?)")
+_COST = (
+    r"(?:number\s+of\s+(?:trainable\s+|learnable\s+)?)?(?:(?:trainable|learnable|decoding|training"
+    r"|inference|model|peak|GPU|activation)\s+)?(?:parameters|params|MACs|G?FLOPs|memory"
+    r"(?:\s+(?:usage|footprint|consumption|cost))?|storage|compute|computation|energy"
+    r"(?:\s+consumption)?|KV\s+cache(?:\s+size)?)"
+)
 _COST_AFTER_CHANGE = re.compile(
     rf"\b(?:fewer|less|lower|smaller|(?:reductions?|savings?|decreases?|cuts?)\s+(?:in|of))\s+(?:the\s+)?"
-    rf"(?P<m>{_COST})(?![\w-])", re.IGNORECASE)
-_COST_BEFORE_CHANGE = re.compile(rf"(?<![\w-])(?P<m>{_COST})\s+(?:savings?|reductions?)\b",
-                                 re.IGNORECASE)
+    rf"(?P<m>{_COST})(?![\w-])",
+    re.IGNORECASE,
+)
+_COST_BEFORE_CHANGE = re.compile(rf"(?<![\w-])(?P<m>{_COST})\s+(?:savings?|reductions?)\b", re.IGNORECASE)
 
 
 def find_cost_metrics(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Spans of costs named as reduced ("fewer parameters", "storage savings"), in order."""
     end = len(text) if end is None else end
-    spans = [m.span("m") for pattern in (_COST_AFTER_CHANGE, _COST_BEFORE_CHANGE)
-             for m in pattern.finditer(text, start, end)]
+    spans = [
+        m.span("m") for pattern in (_COST_AFTER_CHANGE, _COST_BEFORE_CHANGE) for m in pattern.finditer(text, start, end)
+    ]
     return _longest_first(spans)
 
 
@@ -113,17 +124,24 @@ def find_cost_metrics(text: str, start: int = 0, end: int | None = None) -> list
 # rate", "an average Euclidean distance of 0.14", "1.1-2.1x expert forward throughput". Only
 # right next to a number (kg/extract/results.py decides where), and never a setting such as a
 # learning or dropout rate.
-_HEADS = (r"rate|score|error|distance|similarity|accuracy|precision|recall|throughput|latency"
-          r"|speed-?ups?|acceleration|fidelity|consistency|correlation")
-_ALONE = frozenset({"accuracy", "precision", "recall", "throughput", "latency", "speedup",
-                    "speed-up", "speedups", "acceleration"})
-_SETTING = (r"learning|dropout|drop|masking|mask|sampling|warm-?up|decay|label|noise|mixing|teacher"
-            r"|forcing|keep|frame|bit|token|pruning|compression|mutation|sparsity")
-_NOT_MODIFIER = (r"the|a|an|and|or|of|in|on|for|with|to|by|at|from|our|its|their|this|that|these"
-                 r"|which|while|than|as|is|are|was|were|be|been|has|have|it|we|also|only|both"
-                 r"|achieves?|achieving|reaches|reaching|attains?|obtains?|yields?|shows?|gets?"
-                 r"|improves?|improving|reduces?|higher|lower|better|worse|new|up|over|about"
-                 rf"|{_SETTING}")
+_HEADS = (
+    r"rate|score|error|distance|similarity|accuracy|precision|recall|throughput|latency"
+    r"|speed-?ups?|acceleration|fidelity|consistency|correlation"
+)
+_ALONE = frozenset(
+    {"accuracy", "precision", "recall", "throughput", "latency", "speedup", "speed-up", "speedups", "acceleration"}
+)
+_SETTING = (
+    r"learning|dropout|drop|masking|mask|sampling|warm-?up|decay|label|noise|mixing|teacher"
+    r"|forcing|keep|frame|bit|token|pruning|compression|mutation|sparsity"
+)
+_NOT_MODIFIER = (
+    r"the|a|an|and|or|of|in|on|for|with|to|by|at|from|our|its|their|this|that|these"
+    r"|which|while|than|as|is|are|was|were|be|been|has|have|it|we|also|only|both"
+    r"|achieves?|achieving|reaches|reaching|attains?|obtains?|yields?|shows?|gets?"
+    r"|improves?|improving|reduces?|higher|lower|better|worse|new|up|over|about"
+    rf"|{_SETTING}"
+)
 _MODIFIER = rf"(?!(?:{_NOT_MODIFIER})\b)[A-Za-z][\w\-]*"
 _METRIC_PHRASE_AFTER = re.compile(rf"(?:{_MODIFIER}\s+){{0,3}}(?:{_HEADS})(?![\w-])")
 _HEAD = re.compile(rf"(?:{_HEADS})", re.IGNORECASE)

@@ -29,13 +29,14 @@ _INNER_CAP = re.compile(r"^[^\W\d_]*[a-z][^\W\d_]*[A-Z]")  # FuseChat, fMRI, Ess
 _UNITS = re.compile(r"^\d+(?:\.\d+)?(?:[kKmMbBgGtTpP][bB]?|[xX]|D|d|th|st|nd|rd|px|ms|s|h|%|FLOPs?|GPUs?)?$")
 # A sentence glued to the next ("pairs.F1 scores", "framework.The"): the name, if any, starts after the period
 _GLUED_START = re.compile(r"[a-z]{2,}\.(?=[A-Z])")
-_OPENERS = frozenset(".!?:(\"“")  # after these a capital is sentence-initial, not a name
+_OPENERS = frozenset('.!?:("“')  # after these a capital is sentence-initial, not a name
 
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    return frozenset(w.lower() for name in ("common_words.txt", "capitalized_non_names.txt")
-                     for w in read_term_list(name))
+    return frozenset(
+        w.lower() for name in ("common_words.txt", "capitalized_non_names.txt") for w in read_term_list(name)
+    )
 
 
 def _name_score(word: str, sentence_initial: bool, in_title_case: bool) -> float:
@@ -53,8 +54,11 @@ def _name_score(word: str, sentence_initial: bool, in_title_case: bool) -> float
         return 0.0  # short all-caps acronyms: left to the acronym definitions and the lexicon
     if any(_INNER_CAP.match(p) for p in parts) or (has_digit and any(c.isupper() for c in core)):
         return 0.6
-    if len(parts) == 2 and any(len(q) == 1 and q.isalpha() for q in parts) and \
-            any(len(q) >= 2 and q.isupper() for q in parts):
+    if (
+        len(parts) == 2
+        and any(len(q) == 1 and q.isalpha() for q in parts)
+        and any(len(q) >= 2 and q.isupper() for q in parts)
+    ):
         return 0.55  # "β-VAE", "k-WL", "t-SNE": a variable glued to an acronym
     if in_title_case:
         return 0.0  # "Multi-Modal Representation Learning": every word is capitalised
@@ -83,14 +87,15 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
             continue
         glued = _GLUED_START.match(word)
         start = m.start() + (glued.end() if glued else 0)
-        word = word[glued.end():] if glued else word
+        word = word[glued.end() :] if glued else word
         j = start - 1  # the last non-space character before the word (no prefix copies)
         while j >= 0 and text[j].isspace():
             j -= 1
         initial = j < 0 or text[j] in _OPENERS
         # a word inside a run of capitalised words belongs to a Title-Case phrase, not a name
-        in_phrase = (i > 0 and _capitalised(words[i - 1].group(0)) and not initial) or \
-                    (i + 1 < len(words) and _capitalised(words[i + 1].group(0)))
+        in_phrase = (i > 0 and _capitalised(words[i - 1].group(0)) and not initial) or (
+            i + 1 < len(words) and _capitalised(words[i + 1].group(0))
+        )
         score = _name_score(word, initial, title_case or in_phrase)
         if score:
             out.append((start, start + len(word), score))
@@ -103,4 +108,5 @@ def make_names(nlp: Language, name: str, confidence_scale: float):
         for start, end, score in find_names(text_of(doc)):
             add_candidate(doc, start, end, "Method", name, round(score * confidence_scale, 3))
         return doc
+
     return kg_names

@@ -22,17 +22,23 @@ MAX_VALUE = 1e15
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # As written after a number; order matters ("%p" before "%", "times" glued or spaced).
-_UNIT = (r"(?:\s?\\?%\s?p\b|\s(?:percentage|percent)\s+points?\b|\s?\\?%\$?|\s?pp\b|\s?\\times\$?"
-         r"|\s?times\b|times(?=[a-z\s\d])"
-         r"|\s?×|[xX](?![\w])|-?fold\b|\s(?:points?|pts)\b|\s?dB\b"
-         # a measure's own unit, per item or not: "32 ms per frame", "1.2 GB", "3.5 s/image"
-         r"|\s?(?:ms|sec|s(?=\s*(?:per|/)\s*[a-z])|[KMGT]i?B)\b(?:\s*(?:per|/)\s*(?:frame|image|token"
-         r"|sample|step|iteration|query|video|batch|example|second|s)\b)?)")
+_UNIT = (
+    r"(?:\s?\\?%\s?p\b|\s(?:percentage|percent)\s+points?\b|\s?\\?%\$?|\s?pp\b|\s?\\times\$?"
+    r"|\s?times\b|times(?=[a-z\s\d])"
+    r"|\s?×|[xX](?![\w])|-?fold\b|\s(?:points?|pts)\b|\s?dB\b"
+    # a measure's own unit, per item or not: "32 ms per frame", "1.2 GB", "3.5 s/image"
+    r"|\s?(?:ms|sec|s(?=\s*(?:per|/)\s*[a-z])|[KMGT]i?B)\b(?:\s*(?:per|/)\s*(?:frame|image|token"
+    r"|sample|step|iteration|query|video|batch|example|second|s)\b)?)"
+)
 _VALUE = re.compile(
     rf"(?:(?<![\w.])(?P<sign>[+−±~]|-(?=\d))|(?<![\w.\-]))(?P<num>{_NUM})(?P<unit1>{_UNIT})?"
-    rf"(?:\s*(?P<sep>-|–|—|~|\bto\b|\bsim\b)\s*[+]?(?P<num2>{_NUM})(?P<unit2>{_UNIT})?)?")
-_BETWEEN = re.compile(rf"\bbetween\s+(?P<num>{_NUM})(?P<unit1>{_UNIT})?\s+and\s+"
-                      rf"(?P<num2>{_NUM})(?P<unit2>{_UNIT})?", re.IGNORECASE)
+    rf"(?:\s*(?P<sep>-|–|—|~|\bto\b|\bsim\b)\s*[+]?(?P<num2>{_NUM})(?P<unit2>{_UNIT})?)?"
+)
+_BETWEEN = re.compile(
+    rf"\bbetween\s+(?P<num>{_NUM})(?P<unit1>{_UNIT})?\s+and\s+"
+    rf"(?P<num2>{_NUM})(?P<unit2>{_UNIT})?",
+    re.IGNORECASE,
+)
 
 # What a number is when it is not a result.
 _COUNT_NOUN = re.compile(
@@ -42,10 +48,14 @@ _COUNT_NOUN = re.compile(
     r"|seconds?|models?|agents?|frames?|pairs?|words?|documents?|queries|questions?|subjects?"
     r"|domains?|participants?|annotators?|bits?|shots?|hops?|nodes?|users?|videos?|clips?"
     r"|times\s+(?:fewer|less|more|smaller|larger)\s+(?:parameters|data|tokens|samples))\b",
-    re.IGNORECASE)
-_REFERENCE_BEFORE = re.compile(r"(?:\b(?:Sec(?:tion)?|Table|Tab|Fig(?:ure)?|Eq|Appendix|arXiv"
-                               r"|Chapter|Algorithm|Theorem|Lemma|Version|v)\.?\s*[:~]?\s*"
-                               r"|\[[\d,\s–-]*)$", re.IGNORECASE)
+    re.IGNORECASE,
+)
+_REFERENCE_BEFORE = re.compile(
+    r"(?:\b(?:Sec(?:tion)?|Table|Tab|Fig(?:ure)?|Eq|Appendix|arXiv"
+    r"|Chapter|Algorithm|Theorem|Lemma|Version|v)\.?\s*[:~]?\s*"
+    r"|\[[\d,\s–-]*)$",
+    re.IGNORECASE,
+)
 _DIMENSIONS_AFTER = re.compile(r"\s*(?:\\?times\$?|×|x|X)\s*\d")
 _TIMES_UNIT = re.compile(r"\\?times|×|[xX]|fold")
 
@@ -80,7 +90,8 @@ def read_values(text: str, s0: int, s1: int) -> list[Value]:
         if m.start() < skip_to or any(b.start() <= m.start() < b.end() for b in between):
             continue
         if _DIMENSIONS_AFTER.match(text, m.end("num")) or (
-                m.group("unit1") and _DIMENSIONS_AFTER.match(text, m.start("unit1"))):
+            m.group("unit1") and _DIMENSIONS_AFTER.match(text, m.start("unit1"))
+        ):
             skip_to = m.end() + 12  # "256 times 256": the second side is not a result either
             continue
         if not _is_result_like(text, m, s0, s1):
@@ -97,11 +108,10 @@ def _plausible(v: Value) -> bool:
 def _is_result_like(text: str, m: re.Match[str], s0: int, s1: int) -> bool:
     end = m.end()
     unit = m.group("unit2") or m.group("unit1")
-    nxt = text[end:end + 2]
+    nxt = text[end : end + 2]
     if nxt[:1].isalpha() or (nxt[:1] == "-" and nxt[1:2].isalpha()):
         return False  # "7B", "8TB", "4-bit", "3-hop"
-    if _COUNT_NOUN.match(text, end) and not (
-            unit and metric_phrase_after(text, end + 1, s1, False) is not None):
+    if _COUNT_NOUN.match(text, end) and not (unit and metric_phrase_after(text, end + 1, s1, False) is not None):
         return False  # "15 datasets", but "1.1-2.1x expert forward throughput" is a measure
     if _REFERENCE_BEFORE.search(text, max(s0, m.start() - 12), m.start()):
         return False
@@ -109,7 +119,7 @@ def _is_result_like(text: str, m: re.Match[str], s0: int, s1: int) -> bool:
     if unit is None and m.group("num2") is None and "." not in num:
         if 1900 <= int(num.replace(",", "")) <= 2099:
             return False  # a year
-        if text[m.start() - 1:m.start()] == "(" and text[end:end + 1] == ")":
+        if text[m.start() - 1 : m.start()] == "(" and text[end : end + 1] == ")":
             return False  # "(1)" enumerations
     return True
 
@@ -119,12 +129,19 @@ def _value_from_match(text: str, m: re.Match[str], start: int) -> Value:
     num2 = float(m.group("num2").replace(",", "")) if m.group("num2") else None
     unit = _unit(m.group("unit2") or m.group("unit1"))
     sign = (m.groupdict().get("sign") or "").replace("−", "-")
-    if num2 is not None and m.groupdict().get("sep") == "to" and _FROM_BEFORE.search(
-            text, max(0, start - 12), start):
+    if num2 is not None and m.groupdict().get("sep") == "to" and _FROM_BEFORE.search(text, max(0, start - 12), start):
         return Value(start, m.end(), m.start("num2"), num2, None, unit, sign, from_value=num)
     if num2 is not None:
-        return Value(start, m.end(), start, min(num, num2), max(num, num2), unit, sign,
-                     high_start=m.start("num2") if num2 >= num else start)
+        return Value(
+            start,
+            m.end(),
+            start,
+            min(num, num2),
+            max(num, num2),
+            unit,
+            sign,
+            high_start=m.start("num2") if num2 >= num else start,
+        )
     return Value(start, m.end(), start, num, None, unit, sign)
 
 

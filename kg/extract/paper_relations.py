@@ -12,12 +12,20 @@ from kg.extract.spans import PaperMention
 from kg.model import Entity, Evidence, Mention, Paper, Relation
 from kg.schema import node_id
 
-_PAPER_RELATION = {"Method": "USES", "Dataset": "EVALUATES_ON", "Task": "ADDRESSES",
-                   "Metric": "MEASURES", "Repository": "HAS_CODE", "Website": "HAS_PAGE"}
-_EVAL_CUE = re.compile(r"\b(?:evaluat\w*|experiment\w*|benchmark\w*|results?|achiev\w*|outperform\w*|"
-                       r"surpass\w*|accuracy|performance|scores?|test\w*|state-of-the-art|sota)\b", re.IGNORECASE)
-_TRAIN_CUE = re.compile(r"\b(?:pre-?train\w*|train\w*|fine-?tun\w*|constructed|collected|curated)\b",
-                        re.IGNORECASE)
+_PAPER_RELATION = {
+    "Method": "USES",
+    "Dataset": "EVALUATES_ON",
+    "Task": "ADDRESSES",
+    "Metric": "MEASURES",
+    "Repository": "HAS_CODE",
+    "Website": "HAS_PAGE",
+}
+_EVAL_CUE = re.compile(
+    r"\b(?:evaluat\w*|experiment\w*|benchmark\w*|results?|achiev\w*|outperform\w*|"
+    r"surpass\w*|accuracy|performance|scores?|test\w*|state-of-the-art|sota)\b",
+    re.IGNORECASE,
+)
+_TRAIN_CUE = re.compile(r"\b(?:pre-?train\w*|train\w*|fine-?tun\w*|constructed|collected|curated)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -32,9 +40,15 @@ class PaperEntities:
 
 def evidence(m: PaperMention, sents: dict[str, SentenceIndex], confidence: float) -> Evidence:
     sentence, s0 = sents[m.field].at(m.start)
-    return Evidence.model_construct(field=m.field, sentence=sentence, sentence_start=s0,
-                                    head=None, tail=(m.start, m.end), extractor=m.extractor,
-                                    confidence=confidence)
+    return Evidence.model_construct(
+        field=m.field,
+        sentence=sentence,
+        sentence_start=s0,
+        head=None,
+        tail=(m.start, m.end),
+        extractor=m.extractor,
+        confidence=confidence,
+    )
 
 
 def _dataset_role(ms: list[PaperMention], sents: dict[str, SentenceIndex]) -> tuple[PaperMention, str]:
@@ -50,8 +64,9 @@ def _dataset_role(ms: list[PaperMention], sents: dict[str, SentenceIndex]) -> tu
     return (trained, "USES") if trained else (ms[0], "EVALUATES_ON")
 
 
-def paper_entities(paper: Paper, groups: list[Group], sents: dict[str, SentenceIndex],
-                   min_confidence: float) -> PaperEntities:
+def paper_entities(
+    paper: Paper, groups: list[Group], sents: dict[str, SentenceIndex], min_confidence: float
+) -> PaperEntities:
     out = PaperEntities()
     paper_nid = node_id("Paper", paper.id)
     for g in sorted(groups, key=lambda g: (g.mentions[0].field != "title", g.mentions[0].start)):
@@ -64,23 +79,36 @@ def paper_entities(paper: Paper, groups: list[Group], sents: dict[str, SentenceI
         aliases = sorted({m.text for m in ms if m.text != name})
         proposed = any(m.proposed for m in ms) and g.type in ("Method", "Dataset")
         url = next((m.url for m in ms if m.url), None)
-        out.entities.append(Entity.model_construct(
-            id=eid, type=g.type, name=name, key=g.key, aliases=aliases,
-            mentions=[Mention.model_construct(text=m.text, start=m.start, end=m.end, field=m.field,
-                                              extractor=m.extractor) for m in ms],
-            confidence=conf, proposed=proposed,
-            extractors=sorted({m.extractor for m in ms}), url=url))
+        out.entities.append(
+            Entity.model_construct(
+                id=eid,
+                type=g.type,
+                name=name,
+                key=g.key,
+                aliases=aliases,
+                mentions=[
+                    Mention.model_construct(text=m.text, start=m.start, end=m.end, field=m.field, extractor=m.extractor)
+                    for m in ms
+                ],
+                confidence=conf,
+                proposed=proposed,
+                extractors=sorted({m.extractor for m in ms}),
+                url=url,
+            )
+        )
         for m in ms:
             out.mention_entity[(m.field, m.start, m.end)] = eid
         first = ms[0]
         if proposed:
             src = next((m for m in ms if m.proposed), first)
-            out.relations.append(Relation.model_construct(type="PROPOSES", head=paper_nid, tail=eid,
-                                                          evidence=evidence(src, sents, conf)))
+            out.relations.append(
+                Relation.model_construct(type="PROPOSES", head=paper_nid, tail=eid, evidence=evidence(src, sents, conf))
+            )
         rel = _PAPER_RELATION[g.type]
         if g.type == "Dataset":
             first, rel = _dataset_role(ms, sents)
         if not (proposed and g.type == "Method"):
-            out.relations.append(Relation.model_construct(type=rel, head=paper_nid, tail=eid,
-                                                          evidence=evidence(first, sents, conf)))
+            out.relations.append(
+                Relation.model_construct(type=rel, head=paper_nid, tail=eid, evidence=evidence(first, sents, conf))
+            )
     return out

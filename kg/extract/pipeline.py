@@ -41,8 +41,14 @@ from kg.extract import (  # noqa: F401
 # registry.rule_component, giving its priority) and its factory name here, in pipeline order;
 # build_nlp imports kg.extract.X for a factory not registered yet. The order is checked by
 # nlp.analyze_pipes() through the components' assigns/requires (kg_dataset_cues after kg_lexicon).
-RULE_COMPONENTS: tuple[str, ...] = ("kg_urls", "kg_abbreviations", "kg_proposals", "kg_lexicon",
-                                    "kg_dataset_cues", "kg_names")
+RULE_COMPONENTS: tuple[str, ...] = (
+    "kg_urls",
+    "kg_abbreviations",
+    "kg_proposals",
+    "kg_lexicon",
+    "kg_dataset_cues",
+    "kg_names",
+)
 # Run on the paper's final mentions; relations before results (that is the output order too).
 SENTENCE_COMPONENTS: tuple[str, ...] = ("kg_relation_rules", "kg_relation_model", "kg_results")
 
@@ -74,13 +80,14 @@ def resolve_model(model: str | Path | None) -> Path | None:
         return path
     path = Path(model)
     if not (path / "config.cfg").is_file():
-        raise KgError(f"{path}: not a spaCy pipeline directory (no config.cfg); --model takes "
-                      f"{', '.join(map(repr, PACKAGED_MODELS))}, {NO_MODEL!r} or a path")
+        raise KgError(
+            f"{path}: not a spaCy pipeline directory (no config.cfg); --model takes "
+            f"{', '.join(map(repr, PACKAGED_MODELS))}, {NO_MODEL!r} or a path"
+        )
     return path
 
 
-def build_nlp(model: str | Path | None = "default", *, rules: bool = True,
-              corpus_heads: bool = False) -> Language:
+def build_nlp(model: str | Path | None = "default", *, rules: bool = True, corpus_heads: bool = False) -> Language:
     """The extraction pipeline. ``model``: "default" (the shipped transformer NER), "fast" (the
     shipped CNN), a path to a trained pipeline, or None / "none" (rules only).
     ``rules``: add the rule and sentence-level components (both stages); without, the NER only.
@@ -110,14 +117,16 @@ def build_nlp(model: str | Path | None = "default", *, rules: bool = True,
 def _corpus_head_names(path: Path) -> list[str]:
     """Names of the corpus heads in the pipeline at ``path``, read from its config."""
     config = spacy.util.load_config(path / "config.cfg", interpolate=False)
-    return [name for name, block in config.get("components", {}).items()
-            if block.get("factory") in corpus_ner.HEAD_FACTORIES]
+    return [
+        name
+        for name, block in config.get("components", {}).items()
+        if block.get("factory") in corpus_ner.HEAD_FACTORIES
+    ]
 
 
 def sentence_component_names(nlp: Language) -> list[str]:
     """The instances of ``nlp`` that belong to stage 2, by factory (a renamed one included)."""
-    return [name for name in nlp.component_names
-            if nlp.get_pipe_meta(name).factory in SENTENCE_COMPONENTS]
+    return [name for name in nlp.component_names if nlp.get_pipe_meta(name).factory in SENTENCE_COMPONENTS]
 
 
 def _register(factory: str) -> None:

@@ -89,8 +89,7 @@ class WorkerPool:
         try:
             for _ in range(workers):
                 parent, child = self._ctx.Pipe(duplex=True)
-                proc = self._ctx.Process(target=_serve, args=(child, factory), daemon=True,
-                                         name="kg-extract")
+                proc = self._ctx.Process(target=_serve, args=(child, factory), daemon=True, name="kg-extract")
                 self._conns.append(parent)
                 proc.start()
                 self._procs.append(proc)

@@ -22,7 +22,8 @@ from kg.extract.registry import rule_component
 _NAME = r"(?:[A-Za-z0-9][\w$^{}\\.+'-]*[\w$}+]|[A-Z][a-z]?)"
 _NAME_SEQ = rf"{_NAME}(?:\s{_NAME}){{0,2}}"
 _NAMING = re.compile(
-    rf"\b(?:called|named|dubbed|termed|coined|term\s+(?:it|this\s+\w+|our\s+\w+))\s+(?P<name>{_NAME_SEQ})")
+    rf"\b(?:called|named|dubbed|termed|coined|term\s+(?:it|this\s+\w+|our\s+\w+))\s+(?P<name>{_NAME_SEQ})"
+)
 # "We propose", "This paper introduces", "Here, we present": the paper's own contribution
 # follows. The one statement of it, for the name rule below and grouping.mark_proposed_objects.
 PROPOSE_SUBJECT = r"\b(?:[Ww]e|[Tt]his\s+(?:paper|work)|[Hh]ere,?\s+we)\s+"
@@ -32,14 +33,37 @@ PROPOSE_VERB = rf"{PROPOSE_SUBJECT}(?:\w+\s+)?{PROPOSE_VERBS}"
 # method after "we build on …" or "we create a …" is not the paper's own ("Transformer").
 _MAKE_VERBS = r"(?:release|build|create)s?"
 _PROPOSE = re.compile(
-    rf"{PROPOSE_SUBJECT}(?:first\s+|also\s+|further\s+)?(?:{PROPOSE_VERBS}|{_MAKE_VERBS})\s+(?P<name>{_NAME_SEQ})(?=\s*[,:(]|\s+(?:as|which|that|to|for)\b)")
+    rf"{PROPOSE_SUBJECT}(?:first\s+|also\s+|further\s+)?(?:{PROPOSE_VERBS}|{_MAKE_VERBS})\s+(?P<name>{_NAME_SEQ})(?=\s*[,:(]|\s+(?:as|which|that|to|for)\b)"
+)
 _COLON_NAME = re.compile(
     rf"\b(?P<noun>method|model|framework|approach|architecture|algorithm|dataset|benchmark|"
-    rf"technique|strategy|module|network|system|pipeline|corpus|suite)s?\s*[:,]\s+(?P<name>{_NAME})(?=[\s.,;]|$)")
+    rf"technique|strategy|module|network|system|pipeline|corpus|suite)s?\s*[:,]\s+(?P<name>{_NAME})(?=[\s.,;]|$)"
+)
 _DATASET_NOUN = re.compile(r"\b(dataset|benchmark|corpus|suite|test ?bed)s?\b", re.IGNORECASE)
 _TITLE_PREFIX = re.compile(r"^(?P<name>[^:]{1,60}?)\s*:\s*\S")
-_STOP_WORDS = frozenset({"a", "an", "the", "this", "that", "these", "our", "its", "their", "it",
-                         "we", "two", "three", "new", "novel", "simple", "both", "several", "multiple"})
+_STOP_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "our",
+        "its",
+        "their",
+        "it",
+        "we",
+        "two",
+        "three",
+        "new",
+        "novel",
+        "simple",
+        "both",
+        "several",
+        "multiple",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +102,7 @@ def _title_type(rest: str) -> str:
 
 def _type_after(text: str, end: int) -> str:
     """Dataset when the name is directly called one: "X, a new benchmark", "X dataset"."""
-    return "Dataset" if _DATASET_NOUN.search(text[end:end + 25].split(".")[0]) else "Method"
+    return "Dataset" if _DATASET_NOUN.search(text[end : end + 25].split(".")[0]) else "Method"
 
 
 def find_proposals(text: str, *, title: bool = False) -> list[Proposal]:
@@ -90,14 +114,15 @@ def find_proposals(text: str, *, title: bool = False) -> list[Proposal]:
             words = name.split()
             if len(words) <= 3 and is_name_like(name) or (len(words) == 1 and _is_capitalised_name(name)):
                 conf = TITLE_NAME_CONFIDENCE if is_name_like(name) else 0.75
-                typ = _title_type(text[m.end() - 1:])
+                typ = _title_type(text[m.end() - 1 :])
                 out.append(Proposal(0, len(name), typ, conf))
         return out
     for m in _NAMING.finditer(text):
         name = m.group("name")
         if is_name_like(name) or _is_capitalised_name(name):
-            out.append(Proposal(m.start("name"), m.start("name") + len(_first_name(name)),
-                                _type_after(text, m.end()), 0.85))
+            out.append(
+                Proposal(m.start("name"), m.start("name") + len(_first_name(name)), _type_after(text, m.end()), 0.85)
+            )
     for m in _PROPOSE.finditer(text):
         name = m.group("name")
         if is_name_like(name) or _is_capitalised_name(name) and name.split()[0].lower() not in _STOP_WORDS:
@@ -108,7 +133,7 @@ def find_proposals(text: str, *, title: bool = False) -> list[Proposal]:
         if is_name_like(name) or text[m.start("name")].isupper() or any(c.isupper() for c in name):
             typ = "Dataset" if m.group("noun") in ("dataset", "benchmark", "corpus", "suite") else "Method"
             out.append(Proposal(m.start("name"), m.end("name"), typ, 0.8))
-    return [p for p in out if not _DERIVED.search(text[p.start:p.end])]
+    return [p for p in out if not _DERIVED.search(text[p.start : p.end])]
 
 
 # "a ResNet-like architecture", "Transformer-based", "CLIP-style": built after X, not X itself
@@ -142,6 +167,7 @@ def make_proposals(nlp: Language, name: str, title: bool):
     with ``title=True``) also the prefix "X: …"; a plain-word prefix ("Towards Better
     Alignment:") is a name only if the abstract uses it too, which the paper-level resolution
     checks (``confirm_in``)."""
+
     def kg_proposals(doc: Doc) -> Doc:
         text = text_of(doc)
         for p in find_proposals(text):
@@ -151,4 +177,5 @@ def make_proposals(nlp: Language, name: str, title: bool):
                 support = {} if p.confidence >= TITLE_NAME_CONFIDENCE else {"confirm_in": "abstract"}
                 add_candidate(doc, p.start, p.end, p.type, name, p.confidence, proposed=True, **support)
         return doc
+
     return kg_proposals

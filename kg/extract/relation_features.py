@@ -13,11 +13,52 @@ __all__ = ["hash_features", "normalize_word", "pair_features", "tokenize"]
 
 _TOKEN_RE = re.compile(r"[^\W_]+|\S")
 _MARKERS: tuple[str, ...] = (
-    "of", "for", "on", "in", "with", "by", "to", "from", "as", "and", "or", "than", "using",
-    "such as", "including", "based on", "compared to", "compared with", "over", "via", "into",
-    "is", "are", "outperform", "outperforms", "achieve", "achieves", "evaluate", "evaluated",
-    "trained", "train", "apply", "applied", "use", "used", "uses", "like", "between", "(", ",",
-    ";", ":", "e . g", "i . e", "which", "between",
+    "of",
+    "for",
+    "on",
+    "in",
+    "with",
+    "by",
+    "to",
+    "from",
+    "as",
+    "and",
+    "or",
+    "than",
+    "using",
+    "such as",
+    "including",
+    "based on",
+    "compared to",
+    "compared with",
+    "over",
+    "via",
+    "into",
+    "is",
+    "are",
+    "outperform",
+    "outperforms",
+    "achieve",
+    "achieves",
+    "evaluate",
+    "evaluated",
+    "trained",
+    "train",
+    "apply",
+    "applied",
+    "use",
+    "used",
+    "uses",
+    "like",
+    "between",
+    "(",
+    ",",
+    ";",
+    ":",
+    "e . g",
+    "i . e",
+    "which",
+    "between",
 )
 _DIST_BUCKETS = (0, 1, 2, 3, 5, 8, 12, 20)
 
@@ -39,8 +80,9 @@ def _bucket(n: int) -> str:
     return "0"
 
 
-def pair_features(words: Sequence[str], a: tuple[int, int, str], b: tuple[int, int, str],
-                  between_types: Sequence[str]) -> list[str]:
+def pair_features(
+    words: Sequence[str], a: tuple[int, int, str], b: tuple[int, int, str], between_types: Sequence[str]
+) -> list[str]:
     """Feature strings of the pair A (earlier) and B; ``a``/``b`` are (start, end, type) tokens.
 
     ``words`` are already normalized (:func:`normalize_word`); ``between_types`` are the types of the
@@ -51,18 +93,27 @@ def pair_features(words: Sequence[str], a: tuple[int, int, str], b: tuple[int, i
     gap = words[e1:s2]
     n = len(gap)
     d = _bucket(n)
-    f = ["bias", "tp=" + tp, "d=" + d, f"d={d}|{tp}",
-         f"nb={min(len(between_types), 3)}|{tp}", "bt=" + "-".join(between_types[:3]) + "|" + tp,
-         "la=" + _bucket(e1 - s1), "lb=" + _bucket(e2 - s2)]
+    f = [
+        "bias",
+        "tp=" + tp,
+        "d=" + d,
+        f"d={d}|{tp}",
+        f"nb={min(len(between_types), 3)}|{tp}",
+        "bt=" + "-".join(between_types[:3]) + "|" + tp,
+        "la=" + _bucket(e1 - s1),
+        "lb=" + _bucket(e2 - s2),
+    ]
     aw, bw = words[s1:e1], words[s2:e2]
     f += ["ah=" + aw[-1], "bh=" + bw[-1], f"ah={aw[-1]}|{tb}", f"bh={bw[-1]}|{ta}"]
     f += ["aw=" + w for w in aw] + ["bw=" + w for w in bw]
-    f += ["a-1=" + (words[s1 - 1] if s1 >= 1 else "<s>"),
-          "a-2=" + (words[s1 - 2] if s1 >= 2 else "<s>"),
-          "b+1=" + (words[e2] if e2 < len(words) else "</s>"),
-          "b+2=" + (words[e2 + 1] if e2 + 1 < len(words) else "</s>"),
-          "a+1=" + (words[e1] if e1 < len(words) else "</s>"),
-          "b-1=" + (words[s2 - 1] if s2 >= 1 else "<s>")]
+    f += [
+        "a-1=" + (words[s1 - 1] if s1 >= 1 else "<s>"),
+        "a-2=" + (words[s1 - 2] if s1 >= 2 else "<s>"),
+        "b+1=" + (words[e2] if e2 < len(words) else "</s>"),
+        "b+2=" + (words[e2 + 1] if e2 + 1 < len(words) else "</s>"),
+        "a+1=" + (words[e1] if e1 < len(words) else "</s>"),
+        "b-1=" + (words[s2 - 1] if s2 >= 1 else "<s>"),
+    ]
     if n == 0:
         f.append("adjacent|" + tp)
     else:
@@ -95,5 +146,3 @@ def hash_features(features: Iterable[str], bits: int) -> np.ndarray:
                 _HASH_CACHE[feat] = h
         out.add(h & mask)
     return np.fromiter(sorted(out), dtype=np.int64, count=len(out))
-
-

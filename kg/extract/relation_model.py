@@ -54,23 +54,44 @@ from kg.extract.relation_features import normalize_word, pair_features, tokenize
 from kg.extract.sentences import split_sentences
 from kg.schema import allowed
 
-__all__ = ["EXTRACTOR", "MODEL_DIR", "SCIER_RELATIONS", "SCIERC_RELATIONS", "SYMMETRIC",
-           "Pair", "RelationModel", "candidate_pairs", "label_set", "load_model",
-           "make_relation_component", "pair_features", "predict_relations", "split_sentences",
-           "tokenize"]
+__all__ = [
+    "EXTRACTOR",
+    "MODEL_DIR",
+    "SCIER_RELATIONS",
+    "SCIERC_RELATIONS",
+    "SYMMETRIC",
+    "Pair",
+    "RelationModel",
+    "candidate_pairs",
+    "label_set",
+    "load_model",
+    "make_relation_component",
+    "pair_features",
+    "predict_relations",
+    "split_sentences",
+    "tokenize",
+]
 
 EXTRACTOR = "kg_relation_model"
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "relations"
 
 SCIERC_RELATIONS: dict[str, str] = {
-    "USED-FOR": "USED_FOR", "FEATURE-OF": "FEATURE_OF", "HYPONYM-OF": "HYPONYM_OF",
-    "PART-OF": "PART_OF", "COMPARE": "COMPARED_WITH", "CONJUNCTION": "CONJUNCTION",
+    "USED-FOR": "USED_FOR",
+    "FEATURE-OF": "FEATURE_OF",
+    "HYPONYM-OF": "HYPONYM_OF",
+    "PART-OF": "PART_OF",
+    "COMPARE": "COMPARED_WITH",
+    "CONJUNCTION": "CONJUNCTION",
     "EVALUATE-FOR": "EVALUATE_FOR",
 }
 SCIER_RELATIONS: dict[str, str] = {
-    "Used-For": "USED_FOR", "Part-Of": "PART_OF", "SubTask-Of": "PART_OF",
-    "SubClass-Of": "HYPONYM_OF", "Compare-With": "COMPARED_WITH",
-    "Evaluated-With": "EVALUATED_ON", "Trained-With": "TRAINED_WITH",
+    "Used-For": "USED_FOR",
+    "Part-Of": "PART_OF",
+    "SubTask-Of": "PART_OF",
+    "SubClass-Of": "HYPONYM_OF",
+    "Compare-With": "COMPARED_WITH",
+    "Evaluated-With": "EVALUATED_ON",
+    "Trained-With": "TRAINED_WITH",
     "Benchmark-For": "BENCHMARK_FOR",
 }
 SYMMETRIC: frozenset[str] = frozenset({"COMPARED_WITH", "CONJUNCTION"})
@@ -101,8 +122,9 @@ class Pair:
     sentence: tuple[int, int] = (0, 0)  # character span of the sentence holding both
 
 
-def candidate_pairs(text: str, mentions: Sequence[Mention],
-                    sentences: Sequence[tuple[int, int]] | None = None) -> list[Pair]:
+def candidate_pairs(
+    text: str, mentions: Sequence[Mention], sentences: Sequence[tuple[int, int]] | None = None
+) -> list[Pair]:
     """All pairs of non-overlapping mentions that lie in one sentence, with their features."""
     sentences = split_sentences(text) if sentences is None else sentences
     ordered = sorted(set(mentions))
@@ -119,14 +141,18 @@ def candidate_pairs(text: str, mentions: Sequence[Mention],
         ends = [e for _, e in toks]
         spans = [_token_span(starts, ends, m) for m in inside]
         for i, (ma, sa) in enumerate(zip(inside, spans, strict=True)):
-            for mb, sb in zip(inside[i + 1:], spans[i + 1:], strict=True):
+            for mb, sb in zip(inside[i + 1 :], spans[i + 1 :], strict=True):
                 if mb[0] < ma[1] or sb[0] < sa[1]:  # overlapping mentions relate to nothing
                     continue
-                between = [m[2] for m, s in zip(inside, spans, strict=True)
-                           if s[0] >= sa[1] and s[1] <= sb[0]]
-                pairs.append(Pair(ma, mb, pair_features(
-                    words, (sa[0], sa[1], ma[2]), (sb[0], sb[1], mb[2]), between),
-                    (s_start, s_end)))
+                between = [m[2] for m, s in zip(inside, spans, strict=True) if s[0] >= sa[1] and s[1] <= sb[0]]
+                pairs.append(
+                    Pair(
+                        ma,
+                        mb,
+                        pair_features(words, (sa[0], sa[1], ma[2]), (sb[0], sb[1], mb[2]), between),
+                        (s_start, s_end),
+                    )
+                )
     return pairs
 
 
@@ -139,15 +165,22 @@ def _token_span(starts: list[int], ends: list[int], m: Mention) -> tuple[int, in
 class RelationModel:
     """Weights of the linear classifier: a compact row table plus a hash → row index."""
 
-    def __init__(self, labels: Sequence[str], bits: int, rows: np.ndarray, weights: np.ndarray,
-                 bias: np.ndarray, none_offset: float = 0.0, meta: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        labels: Sequence[str],
+        bits: int,
+        rows: np.ndarray,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        none_offset: float = 0.0,
+        meta: dict[str, Any] | None = None,
+    ):
         self.labels = list(labels)
         self.bits = bits
         self.row_of = np.full(1 << bits, -1, dtype=np.int32)
         self.row_of[rows] = np.arange(len(rows), dtype=np.int32)
         # A zero row at the end: hashed features never seen in training point there.
-        self.weights = np.vstack([weights.astype(np.float32),
-                                  np.zeros((1, len(self.labels)), np.float32)])
+        self.weights = np.vstack([weights.astype(np.float32), np.zeros((1, len(self.labels)), np.float32)])
         self.row_of[self.row_of < 0] = len(rows)
         self.bias = bias.astype(np.float32)
         self.none_offset = none_offset  # added to NONE's score: tuned on dev for F1
@@ -170,8 +203,9 @@ class RelationModel:
         out.sort()  # a fixed summation order: the same pair scores the same in every process
         return out
 
-    def mask(self, type_a: str, type_b: str, schema_only: bool = True,
-             relation_types: frozenset[str] | None = None) -> np.ndarray:
+    def mask(
+        self, type_a: str, type_b: str, schema_only: bool = True, relation_types: frozenset[str] | None = None
+    ) -> np.ndarray:
         """Labels allowed between mentions of these types (NONE always).
 
         ``schema_only``: those :func:`kg.schema.allowed` accepts; ``relation_types``: only
@@ -195,8 +229,9 @@ class RelationModel:
             self._masks[key] = np.array(ok)
         return self._masks[key]
 
-    def classify(self, pairs: Sequence[Pair], schema_only: bool = True,
-                 relation_types: frozenset[str] | None = None) -> list[tuple[str, float]]:
+    def classify(
+        self, pairs: Sequence[Pair], schema_only: bool = True, relation_types: frozenset[str] | None = None
+    ) -> list[tuple[str, float]]:
         """The best label of each pair among the allowed ones (see :meth:`mask`), with its
         probability. One batched numpy pass for all pairs: per-pair numpy calls cost more
         than the arithmetic."""
@@ -214,8 +249,7 @@ class RelationModel:
         summed[empty] = 0.0
         s = summed + self.bias
         s[:, 0] += self.none_offset
-        allowed_labels = np.array([self.mask(p.a[2], p.b[2], schema_only, relation_types)
-                                   for p in pairs])
+        allowed_labels = np.array([self.mask(p.a[2], p.b[2], schema_only, relation_types) for p in pairs])
         s = np.where(allowed_labels, s, -np.inf)
         p = np.exp(s - s.max(axis=1, keepdims=True))
         p /= p.sum(axis=1, keepdims=True)
@@ -226,10 +260,13 @@ class RelationModel:
         directory.mkdir(parents=True, exist_ok=True)
         rows = np.flatnonzero(self.row_of != len(self.weights) - 1)
         rows = rows[np.argsort(self.row_of[rows])]
-        np.savez_compressed(directory / "weights.npz", rows=rows.astype(np.int32),
-                            weights=self.weights[:-1].astype(np.float16), bias=self.bias)
-        meta = {**self.meta, "labels": self.labels, "bits": self.bits,
-                "none_offset": self.none_offset}
+        np.savez_compressed(
+            directory / "weights.npz",
+            rows=rows.astype(np.int32),
+            weights=self.weights[:-1].astype(np.float16),
+            bias=self.bias,
+        )
+        meta = {**self.meta, "labels": self.labels, "bits": self.bits, "none_offset": self.none_offset}
         (directory / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
@@ -237,8 +274,7 @@ class RelationModel:
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
         with np.load(directory / "weights.npz", allow_pickle=False) as z:
             rows, weights, bias = z["rows"], z["weights"], z["bias"]
-        return cls(meta["labels"], meta["bits"], rows, weights, bias,
-                   meta.get("none_offset", 0.0), meta)
+        return cls(meta["labels"], meta["bits"], rows, weights, bias, meta.get("none_offset", 0.0), meta)
 
 
 _LOADED: dict[Path, RelationModel] = {}
@@ -263,11 +299,14 @@ def decode(pair: Pair, label: str) -> tuple[Mention, Mention, str] | None:
     return pair.a, pair.b, label.rstrip(">")
 
 
-def predict_relations(text: str, mentions: Sequence[Mention],
-                      sentences: Sequence[tuple[int, int]] | None = None,
-                      model: RelationModel | None = None,
-                      schema_only: bool = True,
-                      relation_types: frozenset[str] | None = None) -> list[dict[str, Any]]:
+def predict_relations(
+    text: str,
+    mentions: Sequence[Mention],
+    sentences: Sequence[tuple[int, int]] | None = None,
+    model: RelationModel | None = None,
+    schema_only: bool = True,
+    relation_types: frozenset[str] | None = None,
+) -> list[dict[str, Any]]:
     """Typed relations between mentions (char offsets, label) that share a sentence.
 
     Each is a plain dict: type, head, tail (char spans), head_label, tail_label, sentence
@@ -286,20 +325,30 @@ def predict_relations(text: str, mentions: Sequence[Mention],
         if decoded is None:
             continue
         head, tail, rel_type = decoded
-        out.append({"type": rel_type, "head": (head[0], head[1]), "tail": (tail[0], tail[1]),
-                    "head_label": head[2], "tail_label": tail[2], "sentence": pair.sentence,
-                    "confidence": round(confidence, 4), "extractor": EXTRACTOR})
+        out.append(
+            {
+                "type": rel_type,
+                "head": (head[0], head[1]),
+                "tail": (tail[0], tail[1]),
+                "head_label": head[2],
+                "tail_label": tail[2],
+                "sentence": pair.sentence,
+                "confidence": round(confidence, 4),
+                "extractor": EXTRACTOR,
+            }
+        )
     return out
 
 
 @Language.factory(
     "kg_relation_model",
-    default_config={"model_dir": "", "use_ents": True, "use_candidates": True,
-                    "min_confidence": 0.0},
-    assigns=["doc._.kg_relations"], requires=["doc._.kg_candidates"],
+    default_config={"model_dir": "", "use_ents": True, "use_candidates": True, "min_confidence": 0.0},
+    assigns=["doc._.kg_relations"],
+    requires=["doc._.kg_candidates"],
 )
-def make_relation_component(nlp: Language, name: str, model_dir: str, use_ents: bool,
-                            use_candidates: bool, min_confidence: float) -> Callable[[Doc], Doc]:
+def make_relation_component(
+    nlp: Language, name: str, model_dir: str, use_ents: bool, use_candidates: bool, min_confidence: float
+) -> Callable[[Doc], Doc]:
     """Relations between the Doc's mentions (kg/extract/mentions.py: the final ones, else ents
     and kg candidates), appended as plain dicts to ``doc._.kg_relations``."""
     model = load_model(model_dir or None)
@@ -308,9 +357,19 @@ def make_relation_component(nlp: Language, name: str, model_dir: str, use_ents: 
         return predict_relations(sentence, mentions, model=model)
 
     def kg_relation_model(doc: Doc) -> Doc:
-        extend(doc, "kg_relations", run_by_sentence(doc, find, ("head", "tail"), min_mentions=2,
-                                                    min_confidence=min_confidence, use_ents=use_ents,
-                                                    use_candidates=use_candidates))
+        extend(
+            doc,
+            "kg_relations",
+            run_by_sentence(
+                doc,
+                find,
+                ("head", "tail"),
+                min_mentions=2,
+                min_confidence=min_confidence,
+                use_ents=use_ents,
+                use_candidates=use_candidates,
+            ),
+        )
         return doc
 
     return kg_relation_model

@@ -12,17 +12,36 @@ from kg.extract.numbers import Value
 
 __all__ = ["measured_on", "respectively_datasets"]
 
-_ON_AFTER = re.compile(r"\s*(?:\)\s*)?(?:,\s*)?(?:respectively\s+)?(?:on|in|across|over|for)\s+"
-                       r"(?:the\s+)?", re.IGNORECASE)
+_ON_AFTER = re.compile(
+    r"\s*(?:\)\s*)?(?:,\s*)?(?:respectively\s+)?(?:on|in|across|over|for)\s+"
+    r"(?:the\s+)?",
+    re.IGNORECASE,
+)
 _ON_BEFORE = re.compile(r"\b(?:on|in|across|over)\s+(?:the\s+)?$", re.IGNORECASE)
 _NAME_AFTER_ON = re.compile(r"[A-Z][\w\-.]*\w(?:\s+(?:[A-Z][\w\-.]*\w|\d+(?![\w.])))*")
-_NOT_A_DATASET = frozenset({"GPU", "GPUs", "CPU", "CPUs", "TPU", "TPUs", "A100", "H100",
-                            "Average", "All", "Both", "This", "These", "The", "Our", "It"})
+_NOT_A_DATASET = frozenset(
+    {
+        "GPU",
+        "GPUs",
+        "CPU",
+        "CPUs",
+        "TPU",
+        "TPUs",
+        "A100",
+        "H100",
+        "Average",
+        "All",
+        "Both",
+        "This",
+        "These",
+        "The",
+        "Our",
+        "It",
+    }
+)
 
 
-
-def measured_on(text: str, start: int, anchor: int, s0: int, s1: int,
-             ms: list[Mention]) -> Span | None:
+def measured_on(text: str, start: int, anchor: int, s0: int, s1: int, ms: list[Mention]) -> Span | None:
     """The dataset a value was measured on: "… on D" right after it, else "on D, …" before."""
     on = _ON_AFTER.match(text, anchor, s1)
     if on is not None:
@@ -35,22 +54,22 @@ def measured_on(text: str, start: int, anchor: int, s0: int, s1: int,
             name = _NAME_AFTER_ON.match(text, on.end(), s1)
             if name is not None and name.group(0).split()[0] not in _NOT_A_DATASET:
                 return name.span()
-    before = [m for m in ms if m[2] == "Dataset" and m[1] <= start
-              and _ON_BEFORE.search(text, max(s0, m[0] - 16), m[0])]
+    before = [
+        m for m in ms if m[2] == "Dataset" and m[1] <= start and _ON_BEFORE.search(text, max(s0, m[0] - 16), m[0])
+    ]
     if before:
         return (before[-1][0], before[-1][1])
     paren = text.rfind("(", s0, start)
     if paren >= 0 and ")" not in text[paren:start]:  # "PASCAL VOC (+3.6%, +1.5% mIoU)"
-        d = next((m for m in ms if m[2] == "Dataset" and not text[m[1]:paren].strip()), None)
+        d = next((m for m in ms if m[2] == "Dataset" and not text[m[1] : paren].strip()), None)
         if d is not None:
             return (d[0], d[1])
     return None
 
 
-def respectively_datasets(text: str, s1: int, values: list[Value],
-                           ms: list[Mention]) -> dict[int, Span]:
-    """"+0.3% accuracy, +1.7 mIoU and +0.9 AP on ImageNet-1K, ADE20K and COCO respectively"."""
-    if len(values) < 2 or "respectively" not in text[values[0].start:s1]:
+def respectively_datasets(text: str, s1: int, values: list[Value], ms: list[Mention]) -> dict[int, Span]:
+    """ "+0.3% accuracy, +1.7 mIoU and +0.9 AP on ImageNet-1K, ADE20K and COCO respectively"."""
+    if len(values) < 2 or "respectively" not in text[values[0].start : s1]:
         return {}
     tail = max(values[-1].end, values[-1].metric[1] if values[-1].metric else 0)
     datasets = [(m[0], m[1]) for m in ms if m[2] == "Dataset" and m[0] >= tail]

@@ -31,47 +31,78 @@ _DIGIT = re.compile(r"\d")
 
 
 # Words allowed between a number and the metric that follows it ("17.52% absolute gains on F1@3").
-_FILLER = re.compile(r"\s*(?:absolute|relative|overall|average|avg\.?|mean|higher|lower|better"
-                     r"|improvements?|gains?|increases?|reductions?|drops?|declines?|decreases?"
-                     r"|boosts?|uplifts?|savings?|degradations?|in|on|for|the|total|faster"
-                     r"|of|training|inference|computational|compute|fewer|less|smaller"
-                     r"|an?|\})(?![\w-])", re.IGNORECASE)
+_FILLER = re.compile(
+    r"\s*(?:absolute|relative|overall|average|avg\.?|mean|higher|lower|better"
+    r"|improvements?|gains?|increases?|reductions?|drops?|declines?|decreases?"
+    r"|boosts?|uplifts?|savings?|degradations?|in|on|for|the|total|faster"
+    r"|of|training|inference|computational|compute|fewer|less|smaller"
+    r"|an?|\})(?![\w-])",
+    re.IGNORECASE,
+)
 # Between a metric and the number that follows it ("FID of 1.28", "F1-score reaches 64.38%").
 _METRIC_TO_VALUE = re.compile(
     r"\s*\)?\s*(?:(?:scores?|values?|results?|of|:|=|is|was|are|were|reaches|reached|reaching"
     r"|achieves|achieved|achieving|attains|attained|obtains|to|at|from|≈|<|>|≤|≥|around"
     r"|approximately|approx\.?|about|nearly|only|just|up\s+to|over|more\s+than|less\s+than"
     r"|under|below|above|between|~|record-low|record-high|new|an?|the|gains?|improvements?"
-    r"|drops?|reductions?|increases?|\{)\s*)*", re.IGNORECASE)
-_BY_BEFORE = re.compile(r"\bby\s+(?:(?:up\s+to|over|more\s+than|as\s+much\s+as|about|approximately|approx\.?"
-                        r"|around|nearly|roughly|almost|at\s+least|an?\s+average\s+of|average"
-                        r"|an?\s+(?:large\s+)?margin\s+of|~)\s*)*$", re.IGNORECASE)
+    r"|drops?|reductions?|increases?|\{)\s*)*",
+    re.IGNORECASE,
+)
+_BY_BEFORE = re.compile(
+    r"\bby\s+(?:(?:up\s+to|over|more\s+than|as\s+much\s+as|about|approximately|approx\.?"
+    r"|around|nearly|roughly|almost|at\s+least|an?\s+average\s+of|average"
+    r"|an?\s+(?:large\s+)?margin\s+of|~)\s*)*$",
+    re.IGNORECASE,
+)
 # "reduces over 37% FLOPs": a change verb right before the number makes it a change.
 _CHANGE_VERB_BEFORE = re.compile(
     r"\b(?:reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat)\w*\s+(?:(?:over|up\s+to"
-    r"|more\s+than|about|approximately|around|nearly|roughly|almost)\s+)?$", re.IGNORECASE)
+    r"|more\s+than|about|approximately|around|nearly|roughly|almost)\s+)?$",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK = re.compile(r"[;:()]|,\s|\b(?:while|whereas|but|which)\b", re.IGNORECASE)
 _COORDINATED = re.compile(r"^\s*\)?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/)\s*\(?$")
 _FASTER_AFTER = re.compile(r"\s*(?:faster|quicker|speed-?ups?|acceleration)\b", re.IGNORECASE)
 # "20 FPS …, being 158x faster than X": a rate such as FPS is no speed-up's metric
 _SPEED_METRIC = re.compile(r"speed|throughput|latency", re.IGNORECASE)
 _SPEEDUP = re.compile(r"speed-?ups?", re.IGNORECASE)
-_UP_NOUN = re.compile(r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:improvements?|gains?"
-                      r"|increases?|boosts?|uplifts?|higher|better|faster|more|speed-?ups?"
-                      r"|acceleration)\b", re.IGNORECASE)
-_DOWN_NOUN = re.compile(r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:reductions?|drops?"
-                        r"|declines?|decreases?|degradations?|savings?|lower|fewer|less|smaller)\b",
-                        re.IGNORECASE)
-_UP_VERB = re.compile(r"\b(?:improv|increas|boost|rais|lift|outperform|surpass|exceed|beat"
-                      r"|enhanc|accelerat|speed|gain)\w*", re.IGNORECASE)
-_DOWN_VERB = re.compile(r"\b(?:reduc|decreas|lower|cut|drop|declin|degrad|shrink|compress"
-                        r"|sav)\w*", re.IGNORECASE)
-_CONFIDENCE = {"value_metric": 0.85, "metric_value": 0.85, "from_to": 0.85, "by_value": 0.8,
-               "coordinated": 0.7, "faster": 0.7, "compared": 0.7, "phrase": 0.7, "parallel": 0.7}
+_UP_NOUN = re.compile(
+    r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:improvements?|gains?"
+    r"|increases?|boosts?|uplifts?|higher|better|faster|more|speed-?ups?"
+    r"|acceleration)\b",
+    re.IGNORECASE,
+)
+_DOWN_NOUN = re.compile(
+    r"\s*(?:absolute\s+|relative\s+|average\s+)?(?:reductions?|drops?"
+    r"|declines?|decreases?|degradations?|savings?|lower|fewer|less|smaller)\b",
+    re.IGNORECASE,
+)
+_UP_VERB = re.compile(
+    r"\b(?:improv|increas|boost|rais|lift|outperform|surpass|exceed|beat"
+    r"|enhanc|accelerat|speed|gain)\w*",
+    re.IGNORECASE,
+)
+_DOWN_VERB = re.compile(
+    r"\b(?:reduc|decreas|lower|cut|drop|declin|degrad|shrink|compress"
+    r"|sav)\w*",
+    re.IGNORECASE,
+)
+_CONFIDENCE = {
+    "value_metric": 0.85,
+    "metric_value": 0.85,
+    "from_to": 0.85,
+    "by_value": 0.8,
+    "coordinated": 0.7,
+    "faster": 0.7,
+    "compared": 0.7,
+    "phrase": 0.7,
+    "parallel": 0.7,
+}
 
 
-def find_results(text: str, mentions: Sequence[Mention], *,
-                 sentences: Sequence[Span] | None = None) -> list[dict[str, Any]]:
+def find_results(
+    text: str, mentions: Sequence[Mention], *, sentences: Sequence[Span] | None = None
+) -> list[dict[str, Any]]:
     """Numeric results stated in ``text``, in text order.
 
     ``mentions`` are typed (start, end, type) spans of ``text``; ``sentences`` (start, end)
@@ -82,7 +113,7 @@ def find_results(text: str, mentions: Sequence[Mention], *,
     """
     ms = sorted((m for m in mentions if m[1] > m[0]), key=lambda m: (m[0], -m[1]))
     out: list[dict[str, Any]] = []
-    for s0, s1 in (split_sentences(text) if sentences is None else sentences):
+    for s0, s1 in split_sentences(text) if sentences is None else sentences:
         if not _DIGIT.search(text, s0, s1):
             continue
         inside = [m for m in ms if m[0] >= s0 and m[1] <= s1]
@@ -93,13 +124,19 @@ def find_results(text: str, mentions: Sequence[Mention], *,
 def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[dict[str, Any]]:
     metric_mentions = [(m[0], m[1]) for m in ms if m[2] == "Metric"]
     others = [(m[0], m[1]) for m in ms if m[2] != "Metric"]
-    metrics = sorted(metric_mentions + [
-        n for n in find_metric_names(text, s0, s1)
-        if not any(n[0] < e and s < n[1] for s, e in metric_mentions + others)])
-    metrics = sorted(metrics + [n for n in find_cost_metrics(text, s0, s1)
-                                if not any(n[0] < e and s < n[1] for s, e in metrics + others)])
-    values = [v for v in read_values(text, s0, s1)
-              if not any(v.start < e and s < v.end for s, e in metrics + others)]
+    metrics = sorted(
+        metric_mentions
+        + [
+            n
+            for n in find_metric_names(text, s0, s1)
+            if not any(n[0] < e and s < n[1] for s, e in metric_mentions + others)
+        ]
+    )
+    metrics = sorted(
+        metrics
+        + [n for n in find_cost_metrics(text, s0, s1) if not any(n[0] < e and s < n[1] for s, e in metrics + others)]
+    )
+    values = [v for v in read_values(text, s0, s1) if not any(v.start < e and s < v.end for s, e in metrics + others)]
     if not values:
         return []
     for i, v in enumerate(values):
@@ -119,8 +156,7 @@ def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[di
     datasets = respectively_datasets(text, s1, linked, ms)
     out: list[dict[str, Any]] = []
     for v in linked:
-        out.extend(_result_dicts(text, v, s0, s1, ms, datasets.get(v.start),
-                                 v.metric in metric_mentions))
+        out.extend(_result_dicts(text, v, s0, s1, ms, datasets.get(v.start), v.metric in metric_mentions))
     return out
 
 
@@ -139,8 +175,7 @@ def _link(text: str, v: Value, metrics: list[Span], prev_end: int, s0: int) -> N
             return
     by = _BY_BEFORE.search(text, max(prev_end, v.start - 60), v.start)
     if by is not None:
-        clause_start = max([prev_end] + [b.end() for b in _CLAUSE_BREAK.finditer(
-            text, max(s0, prev_end), by.start())])
+        clause_start = max([prev_end] + [b.end() for b in _CLAUSE_BREAK.finditer(text, max(s0, prev_end), by.start())])
         inside = [m for m in metrics if m[0] >= clause_start and m[1] <= by.start()]
         if inside:
             v.metric, v.pattern = inside[-1], "by_value"
@@ -197,8 +232,7 @@ def _link_phrase(text: str, v: Value, prev_end: int, s0: int, s1: int, taken: li
     inner = [e for s, e in taken if span[0] <= s < span[1] or span[0] < e <= span[1]]
     if inner:
         start = max(inner)
-        while start < span[1] and (not text[start].isalnum() or text[start - 1].isalnum()
-                                   or text[start - 1] == "-"):
+        while start < span[1] and (not text[start].isalnum() or text[start - 1].isalnum() or text[start - 1] == "-"):
             start += 1  # to the next whole word: a mention ending inside "zero-shot" cuts no word
         if start >= span[1] or any(s < span[1] and span[1] <= e for s, e in taken):
             return
@@ -212,11 +246,11 @@ _COMPARED_BEFORE = re.compile(
     r"\b(?:(?:than|compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:the\s+|only\s+|just\s+)?"
     # "surpassing Spikformer (74.81%, 66.34M)": the baseline's own score
     r"|(?:surpass|outperform|exceed|beat)\w*\s+(?:[\w\-.+/]+\s+){0,2}[\w\-.+/]+\s*\(\s*)$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _COMPARE_VERB = re.compile(r"\b(?:surpass|outperform|exceed|beat)\w*", re.IGNORECASE)
 # "SVT-H-S reaches 84.2% top-1 accuracy, while SVT-H-B reaches 85.2%": the same verb, the same metric
-_PARALLEL_VERB = re.compile(r"\b(reach|achiev|attain|obtain|scor)\w*\s+(?:an?\s+|only\s+)?$",
-                            re.IGNORECASE)
+_PARALLEL_VERB = re.compile(r"\b(reach|achiev|attain|obtain|scor)\w*\s+(?:an?\s+|only\s+)?$", re.IGNORECASE)
 _OTHER_CLAUSE = re.compile(r";|\b(?:while|whereas|but|which)\b", re.IGNORECASE)
 _SAME_SCALE = {"%": ("%", "pp", "%p", "points"), None: (None, "points")}
 
@@ -229,16 +263,22 @@ def _link_compared(text: str, values: list[Value]) -> None:
     for i, v in enumerate(values):
         if v.metric is not None:
             continue
-        prev = next((p for p in reversed(values[:i]) if p.metric is not None
-                     and p.pattern not in ("compared", "parallel")), None)
+        prev = next(
+            (p for p in reversed(values[:i]) if p.metric is not None and p.pattern not in ("compared", "parallel")),
+            None,
+        )
         if prev is None or v.unit not in _SAME_SCALE.get(prev.unit, (prev.unit,)):
             continue
-        between = text[prev.end:v.start]
+        between = text[prev.end : v.start]
         if _COMPARED_BEFORE.search(text, max(0, v.start - 60), v.start) and (
-                prev.unit == v.unit or "(" not in text[v.start - 3:v.start]):
+            prev.unit == v.unit or "(" not in text[v.start - 3 : v.start]
+        ):
             v.metric, v.pattern, v.source = prev.metric, "compared", prev
-        elif (_BY_BEFORE.search(text, max(0, v.start - 40), v.start) and _COMPARE_VERB.search(between)
-              and not _OTHER_CLAUSE.search(between)):
+        elif (
+            _BY_BEFORE.search(text, max(0, v.start - 40), v.start)
+            and _COMPARE_VERB.search(between)
+            and not _OTHER_CLAUSE.search(between)
+        ):
             v.metric, v.pattern, v.source = prev.metric, "compared", prev
         else:
             here = _PARALLEL_VERB.search(text, max(0, v.start - 30), v.start)
@@ -248,10 +288,10 @@ def _link_compared(text: str, values: list[Value]) -> None:
 
 
 def _link_coordinated(text: str, values: list[Value]) -> None:
-    """"by 28.82% and 23.39%", "(+3.6%, +1.5%, +1.2% mIoU)": one metric for the whole list."""
+    """ "by 28.82% and 23.39%", "(+3.6%, +1.5%, +1.2% mIoU)": one metric for the whole list."""
     groups: list[list[Value]] = []
     for v in values:
-        if groups and _COORDINATED.match(text[groups[-1][-1].end:v.start]):
+        if groups and _COORDINATED.match(text[groups[-1][-1].end : v.start]):
             groups[-1].append(v)
         else:
             groups.append([v])
@@ -259,8 +299,13 @@ def _link_coordinated(text: str, values: list[Value]) -> None:
         if len(group) < 2:
             continue
         first, last = group[0], group[-1]
-        source = (last if last.pattern == "value_metric"
-                  else first if first.pattern in ("metric_value", "by_value", "from_to") else None)
+        source = (
+            last
+            if last.pattern == "value_metric"
+            else first
+            if first.pattern in ("metric_value", "by_value", "from_to")
+            else None
+        )
         if source is None:
             continue
         for v in group:
@@ -281,12 +326,14 @@ def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
     if gap is not None:
         ups += [m.end() for m in _UP_NOUN.finditer(text, *gap)]
         downs += [m.end() for m in _DOWN_NOUN.finditer(text, *gap)]
-    by = (_BY_BEFORE.search(text, max(s0, group_start - 60), group_start) is not None
-          or _CHANGE_VERB_BEFORE.search(text, max(s0, group_start - 40), group_start) is not None)
-    speedup = v.unit == "x" and (_FASTER_AFTER.match(text, lead.end) is not None
-                                 or _SPEEDUP.fullmatch(text[lead.metric[0]:lead.metric[1]]))
-    if not (v.sign in ("+", "-") or by or ups or downs or speedup
-            or v.unit in ("pp", "%p", "points", "x")):
+    by = (
+        _BY_BEFORE.search(text, max(s0, group_start - 60), group_start) is not None
+        or _CHANGE_VERB_BEFORE.search(text, max(s0, group_start - 40), group_start) is not None
+    )
+    speedup = v.unit == "x" and (
+        _FASTER_AFTER.match(text, lead.end) is not None or _SPEEDUP.fullmatch(text[lead.metric[0] : lead.metric[1]])
+    )
+    if not (v.sign in ("+", "-") or by or ups or downs or speedup or v.unit in ("pp", "%p", "points", "x")):
         return "absolute", None
     if v.sign in ("+", "-"):
         return "relative", "up" if v.sign == "+" else "down"
@@ -294,17 +341,17 @@ def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
         return "relative", "up" if max(ups, default=-1) > max(downs, default=-1) else "down"
     if speedup:
         return "relative", "up"
-    window = text[max(s0, group_start - 120):group_start]
+    window = text[max(s0, group_start - 120) : group_start]
     up_verbs = [m.end() for m in _UP_VERB.finditer(window)]
     down_verbs = [m.end() for m in _DOWN_VERB.finditer(window)]
     if up_verbs or down_verbs:
-        return "relative", ("up" if max(up_verbs, default=-1) > max(down_verbs, default=-1)
-                            else "down")
+        return "relative", ("up" if max(up_verbs, default=-1) > max(down_verbs, default=-1) else "down")
     return "relative", None
 
 
-def _result_dicts(text: str, v: Value, s0: int, s1: int, ms: list[Mention],
-                  dataset: Span | None, metric_mention: bool) -> list[dict[str, Any]]:
+def _result_dicts(
+    text: str, v: Value, s0: int, s1: int, ms: list[Mention], dataset: Span | None, metric_mention: bool
+) -> list[dict[str, Any]]:
     assert v.metric is not None
     kind, direction = _kind_direction(text, v, s0)
     anchor = max(v.end, v.metric[1]) if v.metric[0] >= v.start else v.end
@@ -312,32 +359,57 @@ def _result_dicts(text: str, v: Value, s0: int, s1: int, ms: list[Mention],
         dataset = measured_on(text, v.start, anchor, s0, s1, ms)
     method = clause_subject(text, ms, v.start, s0)
     if v.pattern == "compared":  # "surpassing Spikformer (74.81%)": the score is Spikformer's
-        method = next((m for m in ms if m[2] == "Method" and re.fullmatch(
-            r"\s*\(\s*", text[m[1]:v.start])), method)
+        method = next((m for m in ms if m[2] == "Method" and re.fullmatch(r"\s*\(\s*", text[m[1] : v.start])), method)
     base: dict[str, Any] = {
-        "metric": v.metric, "metric_name": text[v.metric[0]:v.metric[1]],
-        "unit": v.unit, "dataset": dataset, "method": (method[0], method[1]) if method else None,
+        "metric": v.metric,
+        "metric_name": text[v.metric[0] : v.metric[1]],
+        "unit": v.unit,
+        "dataset": dataset,
+        "method": (method[0], method[1]) if method else None,
         "confidence": _CONFIDENCE[v.pattern] - (0.1 if v.by_phrase else 0.0),
         "metric_mention": metric_mention,
-        "extractor": f"rule:results:{v.pattern}", "sentence": (s0, s1),
+        "extractor": f"rule:results:{v.pattern}",
+        "sentence": (s0, s1),
     }
     sign = v.sign if v.sign in ("+", "-") else ""
     value = -v.value if sign == "-" and kind == "absolute" else v.value
-    out = [{**base, "value": value, "value_text": text[v.num_start if v.from_value is not None
-                                                       else v.start:v.end].strip(),
+    out = [
+        {
+            **base,
+            "value": value,
+            "value_text": text[v.num_start if v.from_value is not None else v.start : v.end].strip(),
             "value_span": (v.num_start if v.from_value is not None else v.start, v.end),
-            "kind": kind, "direction": direction, "range_high": v.range_high}]
+            "kind": kind,
+            "direction": direction,
+            "range_high": v.range_high,
+        }
+    ]
     if v.range_high is not None and v.high_start >= 0:  # "8 to 10 times": both ends reported
-        out.append({**out[0], "value": -v.range_high if value < 0 else v.range_high,
-                    "value_text": text[v.high_start:v.end].strip(), "value_span": (v.high_start, v.end),
-                    "range_high": None})
+        out.append(
+            {
+                **out[0],
+                "value": -v.range_high if value < 0 else v.range_high,
+                "value_text": text[v.high_start : v.end].strip(),
+                "value_span": (v.high_start, v.end),
+                "range_high": None,
+            }
+        )
     if v.from_value is not None:  # "from 6.18 to 1.61" is also a change of 4.57
         change = round(v.value - v.from_value, 6)
         from_start = text.rfind("from", max(s0, v.start - 12), v.start)
-        out.append({**base, "value": abs(change), "value_text": text[from_start:v.end],
-                    "value_span": (from_start, v.end), "unit": "pp" if v.unit == "%" else v.unit,
-                    "kind": "relative", "direction": "up" if change > 0 else "down",
-                    "range_high": None, "confidence": base["confidence"] - 0.1})
+        out.append(
+            {
+                **base,
+                "value": abs(change),
+                "value_text": text[from_start : v.end],
+                "value_span": (from_start, v.end),
+                "unit": "pp" if v.unit == "%" else v.unit,
+                "kind": "relative",
+                "direction": "up" if change > 0 else "down",
+                "range_high": None,
+                "confidence": base["confidence"] - 0.1,
+            }
+        )
     return out
 
 
@@ -346,15 +418,17 @@ def _result_dicts(text: str, v: Value, s0: int, s1: int, ms: list[Mention],
 _SPANS = ("metric", "value_span", "dataset", "method")
 
 
-@Language.factory("kg_results", assigns=["doc._.kg_results"], requires=["doc._.kg_candidates"],
-                  default_config={"min_confidence": 0.0})
+@Language.factory(
+    "kg_results", assigns=["doc._.kg_results"], requires=["doc._.kg_candidates"], default_config={"min_confidence": 0.0}
+)
 def make_results(nlp: Language, name: str, min_confidence: float) -> Callable[[Doc], Doc]:
     """Append :func:`find_results` dicts (char offsets into doc.text) to ``doc._.kg_results``,
     tied to the Doc's mentions (kg/extract/mentions.py)."""
 
     def results(doc: Doc) -> Doc:
-        extend(doc, "kg_results", run_by_sentence(doc, find_results, _SPANS, min_mentions=0,
-                                                  min_confidence=min_confidence))
+        extend(
+            doc, "kg_results", run_by_sentence(doc, find_results, _SPANS, min_mentions=0, min_confidence=min_confidence)
+        )
         return doc
 
     return results

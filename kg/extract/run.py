@@ -47,8 +47,13 @@ def to_line(extraction: Extraction) -> ExtractionLine:
 class Extractor:
     """Papers in, Extractions out; holds the loaded pipeline."""
 
-    def __init__(self, model: str | Path | None = "default", *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-                 nlp: Language | None = None):
+    def __init__(
+        self,
+        model: str | Path | None = "default",
+        *,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        nlp: Language | None = None,
+    ):
         self.nlp = nlp or build_nlp(model)
         self.min_confidence = min_confidence
         self.stage2 = sentence_component_names(self.nlp)
@@ -63,9 +68,10 @@ class Extractor:
             with self.nlp.select_pipes(disable=self.stage2):
                 docs = list(self.nlp.pipe(self._stage1_docs(texts), batch_size=batch_size * 2))
             for i, paper in enumerate(batch):
-                fields = dict(zip(FIELDS, docs[2 * i: 2 * i + 2]))
-                resolution = resolve(paper, fields, min_confidence=self.min_confidence, ranks=self.ranks,
-                                     judging=self.judging)
+                fields = dict(zip(FIELDS, docs[2 * i : 2 * i + 2], strict=True))
+                resolution = resolve(
+                    paper, fields, min_confidence=self.min_confidence, ranks=self.ranks, judging=self.judging
+                )
                 for fld, doc in fields.items():
                     for component in stage2:
                         fields[fld] = doc = component(doc)
@@ -93,11 +99,13 @@ class ExtractorFactory:
         def run(batch: list[Paper]) -> list:
             out = extractor.extract(batch, batch_size=len(batch))
             return [to_line(e) for e in out] if self.as_lines else list(out)
+
         return run
 
 
-def extraction_pool(workers: int, model: str | Path | None, min_confidence: float,
-                    as_lines: bool = False) -> WorkerPool:
+def extraction_pool(
+    workers: int, model: str | Path | None, min_confidence: float, as_lines: bool = False
+) -> WorkerPool:
     """A WorkerPool of Extractors."""
     return WorkerPool(workers, ExtractorFactory(model, min_confidence, as_lines))
 
@@ -107,10 +115,16 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def extract_stream(papers: Iterable[Paper], *, model: str | Path | None = "default", workers: int = 1,
-                   batch_size: int = 64, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-                   extractor: Extractor | None = None, as_lines: bool = False
-                   ) -> Iterator[Extraction] | Iterator[ExtractionLine]:
+def extract_stream(
+    papers: Iterable[Paper],
+    *,
+    model: str | Path | None = "default",
+    workers: int = 1,
+    batch_size: int = 64,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    extractor: Extractor | None = None,
+    as_lines: bool = False,
+) -> Iterator[Extraction] | Iterator[ExtractionLine]:
     """Stream extractions (or, with ``as_lines``, their JSON lines); memory holds at most a few
     batches per worker."""
     it = iter(papers)

@@ -21,10 +21,35 @@ __all__ = ["SentenceIndex", "doc_sentences", "split_sentences"]
 _BOUNDARY = re.compile(r"""[.!?]['")\]]*\s+(?=["'(\[]?[A-Z0-9])""")
 
 # Words whose trailing period does not end a sentence (lowercased, without the period).
-_NO_BREAK_AFTER = frozenset({
-    "e.g", "i.e", "al", "vs", "cf", "fig", "figs", "eq", "eqs", "sec", "tab", "no", "approx",
-    "resp", "etc", "dr", "mr", "ms", "prof", "st", "ca", "viz", "incl", "ref", "refs",
-})
+_NO_BREAK_AFTER = frozenset(
+    {
+        "e.g",
+        "i.e",
+        "al",
+        "vs",
+        "cf",
+        "fig",
+        "figs",
+        "eq",
+        "eqs",
+        "sec",
+        "tab",
+        "no",
+        "approx",
+        "resp",
+        "etc",
+        "dr",
+        "mr",
+        "ms",
+        "prof",
+        "st",
+        "ca",
+        "viz",
+        "incl",
+        "ref",
+        "refs",
+    }
+)
 _LAST_WORD = re.compile(r"(?<!\S)(\S+)\.['\")\]]*\s*$")
 # A boundary with its space missing, "pairs.F1 scores", "framework.The": a period between a word
 # of lowercase letters and a capital (spaCy's tokenizer splits there, so the sentencizer does).
@@ -37,8 +62,9 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     begin = start
-    for m in sorted([*_BOUNDARY.finditer(text, start, end), *_GLUED.finditer(text, start, end)],
-                    key=lambda m: m.start()):
+    for m in sorted(
+        [*_BOUNDARY.finditer(text, start, end), *_GLUED.finditer(text, start, end)], key=lambda m: m.start()
+    ):
         if m.start() < begin:
             continue
         if m.re is _GLUED:

@@ -54,7 +54,7 @@ def encoder_graph(params: dict[str, numpy.ndarray], n_layers: int, n_heads: int)
     const("one", 1.0)
     const("half", 0.5)
     const("neg", -1e4)
-    const("scale", 1.0 / D ** 0.5)
+    const("scale", 1.0 / D**0.5)
     const("gelu_a", 0.7978845608028654)
     const("gelu_b", 0.044715)
     const("type0_index", 0, numpy.int64)
@@ -86,38 +86,54 @@ def encoder_graph(params: dict[str, numpy.ndarray], n_layers: int, n_heads: int)
         q = split(dense(x, "q", f"{p}q"), [0, 2, 1, 3], f"{p}qh")
         k = split(dense(x, "k", f"{p}k"), [0, 2, 3, 1], f"{p}kh")
         v = split(dense(x, "v", f"{p}v"), [0, 2, 1, 3], f"{p}vh")
-        scores = node("Add", [node("Mul", [node("MatMul", [q, k], f"{p}qk"), "scale"], f"{p}qk_s"), bias],
-                      f"{p}scores")
+        scores = node("Add", [node("Mul", [node("MatMul", [q, k], f"{p}qk"), "scale"], f"{p}qk_s"), bias], f"{p}scores")
         att = node("Softmax", [scores], f"{p}att", axis=-1)
         ctx = node("Transpose", [node("MatMul", [att, v], f"{p}ctx_h")], f"{p}ctx_t", perm=[0, 2, 1, 3])
         ctx = node("Reshape", [ctx, "hidden_shape"], f"{p}ctx")
-        x = node("LayerNormalization", [node("Add", [x, dense(ctx, "o", f"{p}o")], f"{p}res1"),
-                                        p + "ln1.g", p + "ln1.b"], f"{p}x1", axis=-1, epsilon=1e-12)
+        x = node(
+            "LayerNormalization",
+            [node("Add", [x, dense(ctx, "o", f"{p}o")], f"{p}res1"), p + "ln1.g", p + "ln1.b"],
+            f"{p}x1",
+            axis=-1,
+            epsilon=1e-12,
+        )
         h = dense(x, "i", f"{p}i")
         # tanh GELU, as encoder_ner.gelu: 0.5 x (1 + tanh(a (x + b x³)))
         cube = node("Mul", [node("Mul", [h, h], f"{p}h2"), h], f"{p}h3")
-        inner = node("Mul", [node("Add", [h, node("Mul", [cube, "gelu_b"], f"{p}bh3")], f"{p}in0"), "gelu_a"],
-                     f"{p}in1")
-        g = node("Mul", [node("Mul", [h, "half"], f"{p}hh"),
-                         node("Add", ["one", node("Tanh", [inner], f"{p}tanh")], f"{p}t1")], f"{p}gelu")
-        x = node("LayerNormalization", [node("Add", [x, dense(g, "f", f"{p}f")], f"{p}res2"),
-                                        p + "ln2.g", p + "ln2.b"],
-                 "states" if i == n_layers - 1 else f"{p}x2", axis=-1, epsilon=1e-12)
+        inner = node(
+            "Mul", [node("Add", [h, node("Mul", [cube, "gelu_b"], f"{p}bh3")], f"{p}in0"), "gelu_a"], f"{p}in1"
+        )
+        g = node(
+            "Mul",
+            [node("Mul", [h, "half"], f"{p}hh"), node("Add", ["one", node("Tanh", [inner], f"{p}tanh")], f"{p}t1")],
+            f"{p}gelu",
+        )
+        x = node(
+            "LayerNormalization",
+            [node("Add", [x, dense(g, "f", f"{p}f")], f"{p}res2"), p + "ln2.g", p + "ln2.b"],
+            "states" if i == n_layers - 1 else f"{p}x2",
+            axis=-1,
+            epsilon=1e-12,
+        )
 
     graph = helper.make_graph(
-        nodes, "kg_span_encoder",
-        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "length"]),
-         helper.make_tensor_value_info("attention_mask", TensorProto.FLOAT, ["batch", "length"])],
+        nodes,
+        "kg_span_encoder",
+        [
+            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "length"]),
+            helper.make_tensor_value_info("attention_mask", TensorProto.FLOAT, ["batch", "length"]),
+        ],
         [helper.make_tensor_value_info("states", TensorProto.FLOAT, ["batch", "length", H])],
-        initializer=inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
-                              producer_name="paper-kg")
+        initializer=inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="paper-kg")
     model.ir_version = 8  # onnxruntime reads IR 8 from 1.14 on
     return model
 
 
-def export_encoder(params: dict[str, numpy.ndarray], n_layers: int, n_heads: int, path: Path,
-                   quantize: bool = True) -> Path:
+def export_encoder(
+    params: dict[str, numpy.ndarray], n_layers: int, n_heads: int, path: Path, quantize: bool = True
+) -> Path:
     """Write the encoder to ``path`` (int8 dynamic, per-channel, unless ``quantize`` is False)."""
     import onnx
 
@@ -132,6 +148,11 @@ def export_encoder(params: dict[str, numpy.ndarray], n_layers: int, n_heads: int
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
         onnx.save(model, str(fp32))
-        quantize_dynamic(str(fp32), str(path), per_channel=True, weight_type=QuantType.QInt8,
-                         op_types_to_quantize=["MatMul", "Gather"])
+        quantize_dynamic(
+            str(fp32),
+            str(path),
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            op_types_to_quantize=["MatMul", "Gather"],
+        )
     return path

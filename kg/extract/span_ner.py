@@ -55,8 +55,9 @@ def _session(model: bytes) -> Any:
 class SpanNerModel:
     """An int8 ONNX encoder, the span classifier's weights, the vocabulary and settings."""
 
-    def __init__(self, encoder: bytes, head: dict[str, numpy.ndarray], vocab: Sequence[str],
-                 cfg: dict[str, Any]) -> None:
+    def __init__(
+        self, encoder: bytes, head: dict[str, numpy.ndarray], vocab: Sequence[str], cfg: dict[str, Any]
+    ) -> None:
         self.encoder_bytes = encoder
         self.head = {k: numpy.asarray(v, dtype=numpy.float32) for k, v in head.items()}
         self.cfg = cfg
@@ -69,8 +70,8 @@ class SpanNerModel:
         w1 = self.head["span.w1"]
         hidden = (w1.shape[0] - self.head["span.width"].shape[1]) // 2
         # span features are [start word; end word; width]: split the first layer to match
-        self.w_start, self.w_end = w1[:hidden], w1[hidden:2 * hidden]
-        self.width_h = self.head["span.width"] @ w1[2 * hidden:] + self.head["span.b1"]
+        self.w_start, self.w_end = w1[:hidden], w1[hidden : 2 * hidden]
+        self.width_h = self.head["span.width"] @ w1[2 * hidden :] + self.head["span.b1"]
 
     def __getstate__(self) -> dict[str, Any]:
         # an onnxruntime session does not pickle; worker processes rebuild it from the bytes
@@ -102,8 +103,8 @@ class SpanNerModel:
         ids = numpy.zeros((len(batch), T), numpy.int64)
         mask = numpy.zeros((len(batch), T), numpy.float32)
         for b, row in enumerate(batch):
-            ids[b, :len(row)] = row
-            mask[b, :len(row)] = 1.0
+            ids[b, : len(row)] = row
+            mask[b, : len(row)] = 1.0
         return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
 
     def _window_spans(self, states: numpy.ndarray, first: list[int]) -> tuple[list[tuple[int, int]], numpy.ndarray]:
@@ -118,8 +119,12 @@ class SpanNerModel:
 
     def predict_many(self, texts: Sequence[Sequence[str]]) -> list[list[tuple[int, int, str]]]:
         """(start, end exclusive, label) word spans for each word list."""
-        windows = [(t, ids, first, offset) for t, words in enumerate(texts)
-                   for ids, first, offset in piece_windows(self.wordpiece, words) if first]
+        windows = [
+            (t, ids, first, offset)
+            for t, words in enumerate(texts)
+            for ids, first, offset in piece_windows(self.wordpiece, words)
+            if first
+        ]
         order = sorted(range(len(windows)), key=lambda i: len(windows[i][1]))
         out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         k = 0
@@ -128,7 +133,7 @@ class SpanNerModel:
             n = 1
             while k + n < len(order) and (n + 1) * len(windows[order[k + n]][1]) <= BATCH_PIECES:
                 n += 1
-            members = [windows[i] for i in order[k:k + n]]
+            members = [windows[i] for i in order[k : k + n]]
             states = self._states([w[1] for w in members])
             for b, (t, _, first, offset) in enumerate(members):
                 spans, probs = self._window_spans(states[b], first)
@@ -193,8 +198,14 @@ class SpanNer:
         # pickling (nlp.pipe(n_process=...)) carries the model as it is in memory
         if self.model is None:
             return srsly.msgpack_dumps({})
-        return srsly.msgpack_dumps({"encoder": self.model.encoder_bytes, "head": self.model.head,
-                                    "vocab": self.model.wordpiece.vocab, "cfg": self.model.cfg})
+        return srsly.msgpack_dumps(
+            {
+                "encoder": self.model.encoder_bytes,
+                "head": self.model.head,
+                "vocab": self.model.wordpiece.vocab,
+                "cfg": self.model.cfg,
+            }
+        )
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> SpanNer:
         msg = srsly.msgpack_loads(data)

@@ -16,16 +16,21 @@ from functools import lru_cache
 from kg.data import read_term_list
 from kg.resolve.keys import canonical_key
 
-_LEADING = re.compile(r"^(?:(?:the|a|an|our|their|its|this|these|those|such|both|each|all|"
-                      r"several|various|existing|previous|prior|proposed|novel|new)\s+)+", re.IGNORECASE)
+_LEADING = re.compile(
+    r"^(?:(?:the|a|an|our|their|its|this|these|those|such|both|each|all|"
+    r"several|various|existing|previous|prior|proposed|novel|new)\s+)+",
+    re.IGNORECASE,
+)
 _TRAILING = re.compile(r"[\s,.;:!?)\]}'\"]+$")
 _LEAD_PUNCT = re.compile(r"^[\s(\[{'\"]+")
 # "top-1 accuracy", "recognition accuracy", "reconstruction error": the modifier names the measure
 _METRIC_MODIFIER = re.compile(r"(?:\b[Tt]op-?\d+|\b[a-z]+ion)\s+$")
 # A dataset's version or split written after its name: "COCO 2017", "WMT'16 En-De", "SQuAD v2",
 # "COCO test-dev", "ImageNet-1K" (kept by the word-end rule), "VQA v2.0"
-_DATASET_SUFFIX = re.compile(r"(?:\s?['’]\d{2}(?:\s+[A-Z][a-z]-[A-Z][a-z](?![\w-]))?|\s(?:19|20)\d{2}(?![\w.-])"
-                             r"|[\s-]v\d+(?:\.\d+)?(?![\w-])|\s(?:test-dev|test-std)(?![\w-]))")
+_DATASET_SUFFIX = re.compile(
+    r"(?:\s?['’]\d{2}(?:\s+[A-Z][a-z]-[A-Z][a-z](?![\w-]))?|\s(?:19|20)\d{2}(?![\w.-])"
+    r"|[\s-]v\d+(?:\.\d+)?(?![\w-])|\s(?:test-dev|test-std)(?![\w-]))"
+)
 UNRANKED = 9  # an extractor no registration ranks: below everything
 
 
@@ -64,11 +69,11 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     m = _LEAD_PUNCT.match(s)
     if m:
         start += m.end()
-        s = s[m.end():]
+        s = s[m.end() :]
     m = _LEADING.match(s)
     if m and m.end() < len(s):
         start += m.end()
-        s = s[m.end():]
+        s = s[m.end() :]
     m = _TRAILING.search(s)
     if m and m.start() > 0:
         end = start + m.start()
@@ -104,7 +109,7 @@ def select(mentions: list[PaperMention], texts: dict[str, str]) -> list[PaperMen
                 if k:  # "top-1 accuracy" is not "accuracy"
                     m.start = k.start()
                     m.canonical = None
-            m.text = texts[m.field][m.start:m.end]
+            m.text = texts[m.field][m.start : m.end]
             if is_generic(m.text):
                 continue
         if m.end > m.start:

@@ -55,8 +55,9 @@ def decode_tags(tags: Sequence[str], strict: bool = True) -> list[tuple[int, int
 class TaggedEntities:
     """Sets ``doc.ents`` from ``token.tag_`` and clears the tags; scores like ``ner``."""
 
-    def __init__(self, name: str = "kg_tagged_entities", strict: bool = True,
-                 scorer: Callable[..., dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self, name: str = "kg_tagged_entities", strict: bool = True, scorer: Callable[..., dict[str, Any]] | None = None
+    ) -> None:
         self.name = name
         self.strict = strict
         self.scorer = scorer
@@ -64,8 +65,7 @@ class TaggedEntities:
     def __call__(self, doc: Doc) -> Doc:
         ids = doc.to_array(TAG)
         tags = [doc.vocab.strings[i] for i in ids.tolist()]
-        doc.set_ents([Span(doc, s, e, label=lab) for s, e, lab in decode_tags(tags, self.strict)],
-                     default="outside")
+        doc.set_ents([Span(doc, s, e, label=lab) for s, e, lab in decode_tags(tags, self.strict)], default="outside")
         # spaCy's stub wants thinc's Ints2d; at runtime it takes the (uint64) array to_array gave.
         doc.from_array([TAG], numpy.zeros_like(ids))  # type: ignore[arg-type]  # tag "" everywhere
         return doc
@@ -79,11 +79,12 @@ class TaggedEntities:
         return self.scorer(examples, **kwargs) if self.scorer is not None else {}
 
 
-@Language.factory("kg_tagged_entities",
-                  default_config={"strict": True,
-                                  "scorer": {"@scorers": "spacy.ner_scorer.v1"}},
-                  default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0,
-                                         "ents_per_type": None})
-def make_tagged_entities(nlp: Language, name: str, strict: bool,
-                         scorer: Callable[..., dict[str, Any]] | None) -> TaggedEntities:
+@Language.factory(
+    "kg_tagged_entities",
+    default_config={"strict": True, "scorer": {"@scorers": "spacy.ner_scorer.v1"}},
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+)
+def make_tagged_entities(
+    nlp: Language, name: str, strict: bool, scorer: Callable[..., dict[str, Any]] | None
+) -> TaggedEntities:
     return TaggedEntities(name, strict, scorer)

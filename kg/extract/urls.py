@@ -90,7 +90,7 @@ def find_urls(text: str) -> list[UrlMatch]:
 def make_urls(nlp: Language, name: str, confidence: float):
     def kg_urls(doc: Doc) -> Doc:
         for u in find_urls(text_of(doc)):
-            add_candidate(doc, u.start, u.end, u.type, name, confidence,
-                          canonical=u.name, key=u.key, url=u.url)
+            add_candidate(doc, u.start, u.end, u.type, name, confidence, canonical=u.name, key=u.key, url=u.url)
         return doc
+
     return kg_urls

@@ -29,9 +29,16 @@ def _is_punctuation(ch: str) -> bool:
 
 
 def _is_cjk(cp: int) -> bool:
-    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
-            or 0x2A700 <= cp <= 0x2B73F or 0x2B740 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF
-            or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F)
+    return (
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0x20000 <= cp <= 0x2A6DF
+        or 0x2A700 <= cp <= 0x2B73F
+        or 0x2B740 <= cp <= 0x2B81F
+        or 0x2B820 <= cp <= 0x2CEAF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x2F800 <= cp <= 0x2FA1F
+    )
 
 
 def basic_split(text: str) -> list[str]:
@@ -39,8 +46,7 @@ def basic_split(text: str) -> list[str]:
     chars: list[str] = []
     for ch in text:
         cp = ord(ch)
-        if cp == 0 or cp == 0xFFFD or (unicodedata.category(ch).startswith("C")
-                                       and ch not in "\t\n\r"):
+        if cp == 0 or cp == 0xFFFD or (unicodedata.category(ch).startswith("C") and ch not in "\t\n\r"):
             continue
         if _is_cjk(cp):
             chars.extend((" ", ch, " "))
@@ -50,8 +56,7 @@ def basic_split(text: str) -> list[str]:
             chars.append(ch)
     pieces: list[str] = []
     for word in "".join(chars).lower().split():
-        word = "".join(c for c in unicodedata.normalize("NFD", word)
-                       if unicodedata.category(c) != "Mn")
+        word = "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
         current = ""
         for ch in word:
             if _is_punctuation(ch):
@@ -76,7 +81,11 @@ class WordPiece:
             if special not in self.ids:
                 raise ValueError(f"WordPiece vocabulary lacks {special}")
         self.unk_id, self.cls_id, self.sep_id, self.pad_id = (
-            self.ids[UNK], self.ids[CLS], self.ids[SEP], self.ids[PAD])
+            self.ids[UNK],
+            self.ids[CLS],
+            self.ids[SEP],
+            self.ids[PAD],
+        )
         # a plain dict, not functools.lru_cache: the pipeline must pickle (nlp.pipe(n_process=...))
         self._cache: dict[str, tuple[int, ...]] = {}
 
@@ -86,8 +95,7 @@ class WordPiece:
         if ids is None:
             if len(self._cache) > 100_000:
                 self._cache.clear()
-            ids = self._cache[word] = tuple(i for piece in basic_split(word)
-                                            for i in self._piece_ids(piece))
+            ids = self._cache[word] = tuple(i for piece in basic_split(word) for i in self._piece_ids(piece))
         return ids
 
     def _piece_ids(self, token: str) -> list[int]:

@@ -62,9 +62,12 @@ class GraphBuilder:
     them into a new builder gives the same graph (``kg build --update`` keeps them beside it).
     """
 
-    def __init__(self, graph: nx.MultiDiGraph | None = None,
-                 on_conflict: Callable[[InputError], None] | None = None,
-                 accepted: Callable[[Extraction], None] | None = None):
+    def __init__(
+        self,
+        graph: nx.MultiDiGraph | None = None,
+        on_conflict: Callable[[InputError], None] | None = None,
+        accepted: Callable[[Extraction], None] | None = None,
+    ):
         self.g = graph if graph is not None else nx.MultiDiGraph(name="paper-kg")
         self.on_conflict, self.accepted = on_conflict, accepted
         self._names: dict[str, Counter] = {}
@@ -81,8 +84,11 @@ class GraphBuilder:
         known = self._versions.setdefault(pid, (digest, _where(p)))
         if known[0] == digest:
             return False
-        err = InputError(p.source.file if p.source else "(input)", p.source.line if p.source else None,
-                         f"paper {p.id!r} has another title or abstract than at {known[1] or 'an earlier record'}")
+        err = InputError(
+            p.source.file if p.source else "(input)",
+            p.source.line if p.source else None,
+            f"paper {p.id!r} has another title or abstract than at {known[1] or 'an earlier record'}",
+        )
         if self.on_conflict is None:
             raise err
         self.on_conflict(err)
@@ -101,13 +107,33 @@ class GraphBuilder:
             if source and source not in node["sources"]:
                 node["sources"].append(source)
         else:
-            self.g.add_node(pid, type="Paper", key=p.id, name=p.title, title=p.title, abstract=p.abstract,
-                            url=p.url, date=p.date, authors=list(p.authors), arxiv_id=p.arxiv_id,
-                            sources=[source] if source else [], content_hash=content_hash(p))
+            self.g.add_node(
+                pid,
+                type="Paper",
+                key=p.id,
+                name=p.title,
+                title=p.title,
+                abstract=p.abstract,
+                url=p.url,
+                date=p.date,
+                authors=list(p.authors),
+                arxiv_id=p.arxiv_id,
+                sources=[source] if source else [],
+                content_hash=content_hash(p),
+            )
         for e in ex.entities:
             if e.id not in self.g:
-                self.g.add_node(e.id, type=e.type, key=e.key, name=e.name, aliases=[], papers=[],
-                                confidence=e.confidence, proposed_by=[], url=e.url)
+                self.g.add_node(
+                    e.id,
+                    type=e.type,
+                    key=e.key,
+                    name=e.name,
+                    aliases=[],
+                    papers=[],
+                    confidence=e.confidence,
+                    proposed_by=[],
+                    url=e.url,
+                )
                 self._names[e.id] = Counter()
             node = self.g.nodes[e.id]
             self._names[e.id][e.name] += 1
@@ -120,9 +146,20 @@ class GraphBuilder:
             if e.url and not node.get("url"):
                 node["url"] = e.url
         for r in ex.results:
-            self.g.add_node(r.id, type="Result", key=r.id.split(":", 1)[1], name=f"{r.metric_name} {r.value_text}",
-                            metric_name=r.metric_name, value=r.value, value_text=r.value_text, unit=r.unit,
-                            kind=r.kind, direction=r.direction, range_high=r.range_high, paper=p.id)
+            self.g.add_node(
+                r.id,
+                type="Result",
+                key=r.id.split(":", 1)[1],
+                name=f"{r.metric_name} {r.value_text}",
+                metric_name=r.metric_name,
+                value=r.value,
+                value_text=r.value_text,
+                unit=r.unit,
+                kind=r.kind,
+                direction=r.direction,
+                range_high=r.range_high,
+                paper=p.id,
+            )
             self.add_edge("REPORTS", pid, r.id, p.id, r.evidence)
             self.add_edge("OF_METRIC", r.id, r.metric, p.id, r.evidence)
             if r.dataset:
@@ -145,8 +182,9 @@ class GraphBuilder:
                     d["evidence"].append(evd)
             d["confidence"] = max(d["confidence"], evd["confidence"])
         else:
-            self.g.add_edge(u, v, key=rtype, type=rtype, papers=[paper_id], support=1,
-                            confidence=evd["confidence"], evidence=[evd])
+            self.g.add_edge(
+                u, v, key=rtype, type=rtype, papers=[paper_id], support=1, confidence=evd["confidence"], evidence=[evd]
+            )
 
     def finish(self) -> nx.MultiDiGraph:
         for n, names in self._names.items():
@@ -156,9 +194,12 @@ class GraphBuilder:
         return self.g
 
 
-def build_graph(extractions: Iterable[Extraction | dict], graph: nx.MultiDiGraph | None = None,
-                on_conflict: Callable[[InputError], None] | None = None,
-                accepted: Callable[[Extraction], None] | None = None) -> nx.MultiDiGraph:
+def build_graph(
+    extractions: Iterable[Extraction | dict],
+    graph: nx.MultiDiGraph | None = None,
+    on_conflict: Callable[[InputError], None] | None = None,
+    accepted: Callable[[Extraction], None] | None = None,
+) -> nx.MultiDiGraph:
     b = GraphBuilder(graph, on_conflict, accepted)
     for ex in extractions:
         b.add(ex if isinstance(ex, Extraction) else Extraction.model_validate(ex))

@@ -21,8 +21,7 @@ from kg.resolve.keys import canonical_key
 if TYPE_CHECKING:  # the named Cypher queries use this module; kg --help should not load networkx
     import networkx as nx
 
-__all__ = ["NAME_ATTRS", "NodeNotFound", "answers_to", "cypher_named", "find_node", "find_nodes",
-           "fold", "key_param"]
+__all__ = ["NAME_ATTRS", "NodeNotFound", "answers_to", "cypher_named", "find_node", "find_nodes", "fold", "key_param"]
 
 # The node attributes a name is compared with, besides the node id. Aliases is a list.
 NAME_ATTRS = ("key", "name", "title", "arxiv_id", "aliases")
@@ -80,5 +79,7 @@ def cypher_named(var: str, param: str) -> str:
     ``kg.store.queries.bind_params`` binds it.
     """
     listed = ", ".join(f"{var}.{a}" for a in ("id", *NAME_ATTRS) if a != "aliases")
-    return (f"(toLower(trim(${param})) IN [x IN [{listed}] + coalesce({var}.aliases, []) "
-            f"WHERE x IS NOT NULL | toLower(trim(x))] OR {var}.key = ${key_param(param)})")
+    return (
+        f"(toLower(trim(${param})) IN [x IN [{listed}] + coalesce({var}.aliases, []) "
+        f"WHERE x IS NOT NULL | toLower(trim(x))] OR {var}.key = ${key_param(param)})"
+    )

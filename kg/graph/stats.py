@@ -20,11 +20,18 @@ def stats(g: nx.MultiDiGraph) -> dict[str, Any]:
     edges = Counter(k for _, _, k in g.edges(keys=True))
     top: dict[str, list[tuple[str, int]]] = {}
     for t in ("Method", "Dataset", "Task", "Metric", "Repository"):
-        ranked = sorted(((d["name"], len(d.get("papers", []))) for _, d in g.nodes(data=True) if d.get("type") == t),
-                        key=lambda x: (-x[1], x[0]))
+        ranked = sorted(
+            ((d["name"], len(d.get("papers", []))) for _, d in g.nodes(data=True) if d.get("type") == t),
+            key=lambda x: (-x[1], x[0]),
+        )
         top[t] = ranked[:5]
-    return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
-            "node_types": dict(sorted(nodes.items())), "edge_types": dict(sorted(edges.items())), "top": top}
+    return {
+        "nodes": g.number_of_nodes(),
+        "edges": g.number_of_edges(),
+        "node_types": dict(sorted(nodes.items())),
+        "edge_types": dict(sorted(edges.items())),
+        "top": top,
+    }
 
 
 def format_stats(s: dict[str, Any]) -> str:

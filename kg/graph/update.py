@@ -77,15 +77,23 @@ def load_record(graph_path: str | Path, base: nx.MultiDiGraph) -> list[Extractio
     """The extractions kept beside ``graph_path``, checked against the graph they built."""
     path = record_path(graph_path)
     if path is None or not path.is_file():
-        raise InputError(str(graph_path), None, f"has no {Path(str(graph_path)).name}{RECORD_SUFFIX} beside it "
-                         "(the extractions kg build keeps for --update); build the graph again from its inputs")
+        raise InputError(
+            str(graph_path),
+            None,
+            f"has no {Path(str(graph_path)).name}{RECORD_SUFFIX} beside it "
+            "(the extractions kg build keeps for --update); build the graph again from its inputs",
+        )
     record = list(read_extractions(path))
     held: dict[str, str] = {}
     for ex in record:
         held.setdefault(ex.paper.id, content_hash(ex.paper))
     if held != seen_papers(base):
-        raise InputError(str(path), None, f"does not match {graph_path} (was one of them changed or copied "
-                         "without the other?); build the graph again from its inputs")
+        raise InputError(
+            str(path),
+            None,
+            f"does not match {graph_path} (was one of them changed or copied "
+            "without the other?); build the graph again from its inputs",
+        )
     return record
 
 
@@ -112,6 +120,7 @@ class GraphUpdate:
         if graph_path is None:
             return cls(None, on_error)
         from kg.graph.formats import read_graph
+
         return cls(load_record(graph_path, read_graph(graph_path)), on_error)
 
     @property
@@ -196,4 +205,3 @@ class GraphUpdate:
         if self.record is None:
             return {}
         return {"new papers extracted": self.added, "already in the graph": self.skipped}
-

@@ -24,8 +24,14 @@ READERS = {
     "arxiv-atom": arxiv_atom.parse,
 }
 FORMATS = tuple(READERS)
-SUFFIXES = {".txt": "hf-listing", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
-            ".xml": "arxiv-atom", ".atom": "arxiv-atom"}
+SUFFIXES = {
+    ".txt": "hf-listing",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".xml": "arxiv-atom",
+    ".atom": "arxiv-atom",
+}
 
 OnError = Callable[[InputError], None]
 
@@ -53,8 +59,11 @@ def detect_format(path: Path, text: str) -> str:
         return "jsonl"
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(display_name(path), None, f"unsupported file type {path.suffix or '(none)'!r}; "
-                         f"use --format with one of {', '.join(FORMATS)}")
+        raise InputError(
+            display_name(path),
+            None,
+            f"unsupported file type {path.suffix or '(none)'!r}; use --format with one of {', '.join(FORMATS)}",
+        )
     return fmt
 
 
@@ -63,12 +72,17 @@ def input_files(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*")
-                           if f.is_file() and f.suffix.lower() in SUFFIXES
-                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            found = sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in SUFFIXES
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
             if not found:
-                raise InputError(str(p), None, "directory has no supported input files "
-                                 f"({', '.join(sorted(SUFFIXES))})")
+                raise InputError(
+                    str(p), None, f"directory has no supported input files ({', '.join(sorted(SUFFIXES))})"
+                )
             files.extend(found)
         elif p.is_file() or is_stream(p):
             files.append(p)
@@ -89,8 +103,9 @@ def read_file(path: Path, fmt: str | None = None, on_error: OnError | None = Non
     yield from READERS[fmt](read_text(path), name, on_error)
 
 
-def read_papers(paths: Iterable[str | Path], fmt: str | None = None,
-                on_error: OnError | None = None) -> Iterator[Paper]:
+def read_papers(
+    paths: Iterable[str | Path], fmt: str | None = None, on_error: OnError | None = None
+) -> Iterator[Paper]:
     """Stream papers from files and directories in a stable order."""
     for path in input_files(paths):
         try:
@@ -101,8 +116,9 @@ def read_papers(paths: Iterable[str | Path], fmt: str | None = None,
             on_error(err)
 
 
-def within_length(papers: Iterable[Paper], max_chars: int | None = DEFAULT_MAX_CHARS,
-                  on_error: OnError | None = None) -> Iterator[Paper]:
+def within_length(
+    papers: Iterable[Paper], max_chars: int | None = DEFAULT_MAX_CHARS, on_error: OnError | None = None
+) -> Iterator[Paper]:
     """The papers whose title and abstract hold at most ``max_chars`` characters together (None or
     0: no limit). A longer one raises :class:`InputError` naming its file and line, or, with
     ``on_error``, is reported and skipped."""
@@ -110,10 +126,13 @@ def within_length(papers: Iterable[Paper], max_chars: int | None = DEFAULT_MAX_C
         n = len(paper.title) + len(paper.abstract)
         if max_chars and n > max_chars:
             src = paper.source
-            err = InputError(src.file if src else "<input>", src.line if src else None,
-                             f"title and abstract are {n:,} characters, over the limit of {max_chars:,} "
-                             "(extraction needs ~2 GB of memory per million characters; --max-chars N "
-                             "raises the limit, 0 lifts it)")
+            err = InputError(
+                src.file if src else "<input>",
+                src.line if src else None,
+                f"title and abstract are {n:,} characters, over the limit of {max_chars:,} "
+                "(extraction needs ~2 GB of memory per million characters; --max-chars N "
+                "raises the limit, 0 lifts it)",
+            )
             if on_error is None:
                 raise err
             on_error(err)

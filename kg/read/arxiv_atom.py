@@ -48,8 +48,14 @@ def parse(text: str, file: str, on_error: Callable[[InputError], None] | None = 
             m = _ARXIV_ID.search(raw_id)
             arxiv_id = m.group("id") + (m.group("v") or "") if m else None
             links = [link.get("href") for link in entry.findall(f"{ATOM}link") if link.get("href")]
-            url = next((link.get("href") for link in entry.findall(f"{ATOM}link")
-                        if link.get("rel", "alternate") == "alternate" and link.get("href")), raw_id or None)
+            url = next(
+                (
+                    link.get("href")
+                    for link in entry.findall(f"{ATOM}link")
+                    if link.get("rel", "alternate") == "alternate" and link.get("href")
+                ),
+                raw_id or None,
+            )
             yield Paper(
                 id=m.group("id") if m else (raw_id or title_id(title)),
                 title=title,

@@ -15,14 +15,16 @@ from kg.errors import InputError
 from kg.model import Paper, Source
 from kg.read.ids import title_id
 
-CHROME = frozenset({
-    "new",
-    "Get trending papers in your email inbox once a day!",
-    "Get trending papers in your email inbox!",
-    "Subscribe",
-    "Daily Papers",
-    "byAK and the research community",
-})
+CHROME = frozenset(
+    {
+        "new",
+        "Get trending papers in your email inbox once a day!",
+        "Get trending papers in your email inbox!",
+        "Subscribe",
+        "Daily Papers",
+        "byAK and the research community",
+    }
+)
 _DATE = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(, \d{4})?$")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _GLUED = re.compile(r"^Subscribe(?=\S)")
@@ -66,16 +68,21 @@ def parse(text: str, file: str, on_error: Callable[[InputError], None] | None = 
         if len(title) > MAX_TITLE:
             problem = f"expected a paper title, found a line of {len(title)} characters"
         elif _reads_like_prose(title):
-            problem = (f"expected a paper title, found {title[:60]!r}, which reads like an abstract "
-                       "(titles and abstracts out of step: an abstract without its title?)")
+            problem = (
+                f"expected a paper title, found {title[:60]!r}, which reads like an abstract "
+                "(titles and abstracts out of step: an abstract without its title?)"
+            )
         elif i + 1 >= len(lines):
             problem = f"title {title[:60]!r} has no abstract line after it"
         elif len(lines[i + 1][1]) < MIN_ABSTRACT:
-            problem = (f"title {title[:60]!r} is followed by {lines[i + 1][1][:60]!r}, "
-                       "which is too short to be its abstract")
+            problem = (
+                f"title {title[:60]!r} is followed by {lines[i + 1][1][:60]!r}, which is too short to be its abstract"
+            )
         elif _reads_like_a_title(lines[i + 1][1]):
-            problem = (f"title {title[:60]!r} is followed by {lines[i + 1][1][:60]!r}, which looks like a "
-                       "title, not an abstract (titles and abstracts out of step: a paper without its abstract?)")
+            problem = (
+                f"title {title[:60]!r} is followed by {lines[i + 1][1][:60]!r}, which looks like a "
+                "title, not an abstract (titles and abstracts out of step: a paper without its abstract?)"
+            )
         if problem:
             err = InputError(file, number, problem)
             if on_error is None:
@@ -84,6 +91,5 @@ def parse(text: str, file: str, on_error: Callable[[InputError], None] | None = 
             i += 1  # resynchronise on the next line
             continue
         abstract = lines[i + 1][1]
-        yield Paper(id=title_id(title), title=title, abstract=abstract,
-                    source=Source(file=file, line=number))
+        yield Paper(id=title_id(title), title=title, abstract=abstract, source=Source(file=file, line=number))
         i += 2

@@ -34,8 +34,12 @@ def _line_records(lines: Iterable[tuple[int, str]], file: str) -> Iterator[tuple
             yield number, json.loads(line)
         except json.JSONDecodeError as err:
             truncated = err.msg.startswith(("Expecting", "Unterminated"))
-            yield InputError(file, number, f"invalid JSON ({_msg(err)} at column {err.colno})"
-                             + (": the line looks truncated" if truncated else ""))
+            yield InputError(
+                file,
+                number,
+                f"invalid JSON ({_msg(err)} at column {err.colno})"
+                + (": the line looks truncated" if truncated else ""),
+            )
         except (ValueError, RecursionError) as err:
             yield InputError(file, number, _unparseable(err))
 
@@ -94,7 +98,7 @@ def _array_records(text: str, file: str) -> Iterator[tuple[int, Any] | InputErro
             yield InputError(file, line_of(n), "JSON array is not closed (missing ']')")
             return
         if text[i] == "]":
-            if text[i + 1:].strip():
+            if text[i + 1 :].strip():
                 yield InputError(file, line_of(i + 1), "unexpected text after the JSON array")
             return
         if text[i] == ",":  # a value was expected
@@ -160,10 +164,16 @@ def to_paper(record: Any, file: str, line: int) -> Paper:
         for a in authors:
             _check_unicode("authors", a)
         rid = _str(record, "id")
-        return Paper(id=rid.strip() if rid and rid.strip() else title_id(title), title=title.strip(),
-                     abstract=abstract.strip(), url=_str(record, "url"), authors=authors,
-                     date=_str(record, "date"), arxiv_id=_str(record, "arxiv_id"),
-                     source=Source(file=file, line=line))
+        return Paper(
+            id=rid.strip() if rid and rid.strip() else title_id(title),
+            title=title.strip(),
+            abstract=abstract.strip(),
+            url=_str(record, "url"),
+            authors=authors,
+            date=_str(record, "date"),
+            arxiv_id=_str(record, "arxiv_id"),
+            source=Source(file=file, line=line),
+        )
     except ValueError as err:
         raise InputError(file, line, str(err).splitlines()[0]) from None
 
@@ -177,8 +187,9 @@ def parse_stream(path: Path, on_error: Callable[[InputError], None] | None = Non
     return _papers(_line_records(stream_lines(path), str(path)), str(path), on_error)
 
 
-def _papers(items: Iterable[tuple[int, Any] | InputError], file: str,
-            on_error: Callable[[InputError], None] | None) -> Iterator[Paper]:
+def _papers(
+    items: Iterable[tuple[int, Any] | InputError], file: str, on_error: Callable[[InputError], None] | None
+) -> Iterator[Paper]:
     seen: dict[str, int] = {}
     for item in items:
         try:
@@ -187,8 +198,7 @@ def _papers(items: Iterable[tuple[int, Any] | InputError], file: str,
             line, record = item
             paper = to_paper(record, file, line)
             if paper.id in seen and isinstance(record, dict) and record.get("id"):
-                raise InputError(file, line, f"duplicate paper id {paper.id!r} "
-                                 f"(first on line {seen[paper.id]})")
+                raise InputError(file, line, f"duplicate paper id {paper.id!r} (first on line {seen[paper.id]})")
             seen.setdefault(paper.id, line)
         except InputError as err:
             if on_error is None:

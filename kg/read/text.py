@@ -56,8 +56,7 @@ def decode(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise InputError(name, line,
-                         f"not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})") from None
+        raise InputError(name, line, f"not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})") from None
 
 
 HEAD_BYTES = 65536
@@ -90,8 +89,9 @@ def stream_lines(path: Path) -> Iterator[tuple[int, str]]:
             try:
                 yield number, raw.decode("utf-8").rstrip("\n")
             except UnicodeDecodeError as err:
-                raise InputError(str(path), number,
-                                 f"not UTF-8 text (byte 0x{raw[err.start]:02x} at column {err.start + 1})") from None
+                raise InputError(
+                    str(path), number, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at column {err.start + 1})"
+                ) from None
 
 
 def line_of(text: str, offset: int) -> int:

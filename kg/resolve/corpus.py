@@ -82,8 +82,10 @@ def _merge_similar_expansions(g: nx.MultiDiGraph, targets: set[str]) -> set[str]
     kept: list[str] = []
     for n in alive:
         words = g.nodes[n]["key"].replace("-", " ")
-        into = next((m for m in kept
-                     if fuzz.token_set_ratio(words, g.nodes[m]["key"].replace("-", " ")) >= SAME_EXPANSION), None)
+        into = next(
+            (m for m in kept if fuzz.token_set_ratio(words, g.nodes[m]["key"].replace("-", " ")) >= SAME_EXPANSION),
+            None,
+        )
         if into is None:
             kept.append(n)
         else:

@@ -20,9 +20,31 @@ _PLUS = re.compile(r"(?<=\w)\+{1,3}(?![\w+])")
 _SPLIT = re.compile(r"[^\w]+|_")
 _ALPHA_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 # Words whose final s is not a plural; a short list because _singular only touches words >= 4.
-_NOT_PLURAL = frozenset({"analysis", "basis", "bias", "class", "loss", "less", "ness", "process",
-                         "corpus", "status", "focus", "consensus", "thesis", "synthesis", "atlas",
-                         "lens", "news", "physics", "mathematics", "series", "species"})
+_NOT_PLURAL = frozenset(
+    {
+        "analysis",
+        "basis",
+        "bias",
+        "class",
+        "loss",
+        "less",
+        "ness",
+        "process",
+        "corpus",
+        "status",
+        "focus",
+        "consensus",
+        "thesis",
+        "synthesis",
+        "atlas",
+        "lens",
+        "news",
+        "physics",
+        "mathematics",
+        "series",
+        "species",
+    }
+)
 
 
 def strip_marks(text: str) -> str:

@@ -12,12 +12,14 @@ from kg.resolve.keys import canonical_key
 
 _VERSION = re.compile(
     r"(?:[-\s_]?(?:v?\d+(?:\.\d+)*[kKmMbB]?)|[-\s](?:large|base|small|tiny|mini|huge|xl|xxl|pro|plus|"
-    r"lite|turbo|instruct|chat))$", re.IGNORECASE)
+    r"lite|turbo|instruct|chat))$",
+    re.IGNORECASE,
+)
 VARIANT_TYPES = ("Method", "Dataset")
 
 
 def family_name(name: str) -> str | None:
-    """"ResNet-50" → "ResNet", "ImageNet-1K" → "ImageNet", "Llama 2 Chat" → "Llama"; else None."""
+    """ "ResNet-50" → "ResNet", "ImageNet-1K" → "ImageNet", "Llama 2 Chat" → "Llama"; else None."""
     base, changed = name.strip(), False
     while True:
         m = _VERSION.search(base)
@@ -43,14 +45,39 @@ def link_variants(g: nx.MultiDiGraph) -> int:
                 continue  # one version alone does not make a family worth a node
             t, key = fam.split(":", 1)
             name = family_name(g.nodes[members[0]]["name"])
-            g.add_node(fam, type=t, key=key, name=name, aliases=[name], papers=[], confidence=0.8,
-                       proposed_by=[], url=None, inferred=True)
+            g.add_node(
+                fam,
+                type=t,
+                key=key,
+                name=name,
+                aliases=[name],
+                papers=[],
+                confidence=0.8,
+                proposed_by=[],
+                url=None,
+                inferred=True,
+            )
         for n in members:
             d = g.nodes[n]
-            ev = {"paper": None, "field": None, "sentence": f"{d['name']} is a version of {g.nodes[fam]['name']}",
-                  "sentence_start": 0, "head": None, "tail": None, "extractor": "kg.resolve.variants",
-                  "confidence": 0.8}
-            g.add_edge(n, fam, key="VARIANT_OF", type="VARIANT_OF", papers=list(d.get("papers", [])),
-                       support=len(d.get("papers", [])), confidence=0.8, evidence=[ev])
+            ev = {
+                "paper": None,
+                "field": None,
+                "sentence": f"{d['name']} is a version of {g.nodes[fam]['name']}",
+                "sentence_start": 0,
+                "head": None,
+                "tail": None,
+                "extractor": "kg.resolve.variants",
+                "confidence": 0.8,
+            }
+            g.add_edge(
+                n,
+                fam,
+                key="VARIANT_OF",
+                type="VARIANT_OF",
+                papers=list(d.get("papers", [])),
+                support=len(d.get("papers", [])),
+                confidence=0.8,
+                evidence=[ev],
+            )
             linked += 1
     return linked

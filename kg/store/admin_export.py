@@ -21,13 +21,20 @@ import networkx as nx
 from kg.io.atomic import atomic_write
 from kg.store.neo4j import DEFAULT_DATABASE, node_rows, relationship_rows
 
-__all__ = ["ARRAY_DELIMITER", "ExportReport", "column_type", "node_header", "relationship_header",
-           "import_command", "export_neo4j_admin"]
+__all__ = [
+    "ARRAY_DELIMITER",
+    "ExportReport",
+    "column_type",
+    "node_header",
+    "relationship_header",
+    "import_command",
+    "export_neo4j_admin",
+]
 
 # The unit separator: never part of a name, unlike ';' (the default) or '|'.
 ARRAY_DELIMITER = "\x1f"
 ARRAY_DELIMITER_ARG = "U+001F"
-_INT32 = range(-2**31, 2**31)
+_INT32 = range(-(2**31), 2**31)
 
 
 def _scalar_type(values: Iterable[Any]) -> str:
@@ -90,12 +97,23 @@ def _text(value: Any) -> str:
     return str(value).replace(ARRAY_DELIMITER, " ")
 
 
-def import_command(node_files: Sequence[Path], relationship_files: Sequence[Path],
-                   database: str = DEFAULT_DATABASE, report_file: Path | None = None) -> str:
+def import_command(
+    node_files: Sequence[Path],
+    relationship_files: Sequence[Path],
+    database: str = DEFAULT_DATABASE,
+    report_file: Path | None = None,
+) -> str:
     """The exact ``neo4j-admin`` command line that imports these files (run with the DBMS stopped)."""
-    parts = ["neo4j-admin", "database", "import", "full", database,
-             f"--array-delimiter={ARRAY_DELIMITER_ARG}", "--multiline-fields=true",
-             "--id-type=string"]
+    parts = [
+        "neo4j-admin",
+        "database",
+        "import",
+        "full",
+        database,
+        f"--array-delimiter={ARRAY_DELIMITER_ARG}",
+        "--multiline-fields=true",
+        "--id-type=string",
+    ]
     if report_file is not None:  # else neo4j-admin writes import.report into the working directory
         parts.append(f"--report-file={report_file.resolve()}")
     parts += [f"--nodes={p.resolve()}" for p in node_files]
@@ -111,8 +129,7 @@ class ExportReport:
     command_file: Path
 
 
-def export_neo4j_admin(graph: nx.MultiDiGraph, directory: str | Path,
-                       database: str = DEFAULT_DATABASE) -> ExportReport:
+def export_neo4j_admin(graph: nx.MultiDiGraph, directory: str | Path, database: str = DEFAULT_DATABASE) -> ExportReport:
     """Write the CSVs and ``import-command.sh`` into ``directory``; return what was written."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
@@ -136,13 +153,16 @@ def export_neo4j_admin(graph: nx.MultiDiGraph, directory: str | Path,
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(relationship_header(head, tail, columns))
             for row in rows:
-                writer.writerow([row["head"], row["tail"], rel_type,
-                                 *(_cell(row["props"].get(n), k) for n, k in columns)])
+                writer.writerow(
+                    [row["head"], row["tail"], rel_type, *(_cell(row["props"].get(n), k) for n, k in columns)]
+                )
         rel_files.append(path)
     command = import_command(node_files, rel_files, database, report_file=out / "import.report")
     command_file = out / "import-command.sh"
     with atomic_write(command_file) as fh:
-        fh.write("#!/bin/sh\n# Run with the Neo4j DBMS stopped; add --overwrite-destination to replace "
-                 "an existing database.\n" + command + "\n")
+        fh.write(
+            "#!/bin/sh\n# Run with the Neo4j DBMS stopped; add --overwrite-destination to replace "
+            "an existing database.\n" + command + "\n"
+        )
     command_file.chmod(0o755)
     return ExportReport(node_files, rel_files, command, command_file)

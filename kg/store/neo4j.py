@@ -23,11 +23,27 @@ from kg.schema import NODE_TYPES, RELATION_TYPES, split_node_id
 from kg.store.settings import DEFAULT_BATCH_SIZE, DEFAULT_DATABASE, DEFAULT_URI, DEFAULT_USER, Settings
 
 __all__ = [
-    "DEFAULT_URI", "DEFAULT_USER", "DEFAULT_DATABASE", "DEFAULT_BATCH_SIZE",
-    "Settings", "QueryError", "LoadReport",
-    "connect", "store_error", "constraint_statements", "constraints_cypher",
-    "node_merge_query", "relationship_merge_query", "to_property", "node_rows",
-    "relationship_rows", "apply_constraints", "load_graph", "wipe", "count_graph", "run_query",
+    "DEFAULT_URI",
+    "DEFAULT_USER",
+    "DEFAULT_DATABASE",
+    "DEFAULT_BATCH_SIZE",
+    "Settings",
+    "QueryError",
+    "LoadReport",
+    "connect",
+    "store_error",
+    "constraint_statements",
+    "constraints_cypher",
+    "node_merge_query",
+    "relationship_merge_query",
+    "to_property",
+    "node_rows",
+    "relationship_rows",
+    "apply_constraints",
+    "load_graph",
+    "wipe",
+    "count_graph",
+    "run_query",
     "to_plain",
 ]
 
@@ -58,9 +74,10 @@ def store_error(exc: Exception, settings: Settings) -> KgError:
             return StoreError(f"{where} has no database {settings.database!r}")
         if code.startswith("Neo.ClientError.Security."):
             return StoreError(f"{where} refused user {settings.user!r}: {_first_line(exc.message or code)}")
-        if code in ("Neo.ClientError.Statement.AccessMode",
-                    "Neo.ClientError.Transaction.ForbiddenDueToTransactionType") \
-                or "read access mode" in (exc.message or ""):
+        if code in (
+            "Neo.ClientError.Statement.AccessMode",
+            "Neo.ClientError.Transaction.ForbiddenDueToTransactionType",
+        ) or "read access mode" in (exc.message or ""):
             return QueryError("the query writes, but queries run read-only; add --write to allow it")
         return QueryError(f"Neo4j refused the query: {_first_line(exc.message or code)}")
     return StoreError(f"{where}: {_first_line(str(exc)) or type(exc).__name__}")
@@ -74,8 +91,8 @@ def connect(settings: Settings) -> neo4j.Driver:
     """A driver that has shown it can reach ``settings.database`` with these credentials."""
     try:
         driver = neo4j.GraphDatabase.driver(
-            settings.uri, auth=(settings.user, settings.password), connection_timeout=10,
-            user_agent="paper-kg")
+            settings.uri, auth=(settings.user, settings.password), connection_timeout=10, user_agent="paper-kg"
+        )
     except Exception as exc:  # bad URI schemes surface here, before any network
         raise store_error(exc, settings) from None
     try:
@@ -108,16 +125,17 @@ def constraint_statements() -> list[str]:
     statements: list[str] = []
     for label in NODE_TYPES:
         snake = label.lower()
-        statements.append(
-            f"CREATE CONSTRAINT {snake}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
+        statements.append(f"CREATE CONSTRAINT {snake}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
         statements.append(f"CREATE INDEX {snake}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)")
     return statements
 
 
 def constraints_cypher() -> str:
     """The text of schemas/neo4j/constraints.cypher."""
-    head = ("// Generated from kg/schema.py by `kg schema --cypher`; do not edit by hand.\n"
-            "// `kg load` applies these itself; run them with cypher-shell to prepare an empty database.\n")
+    head = (
+        "// Generated from kg/schema.py by `kg schema --cypher`; do not edit by hand.\n"
+        "// `kg load` applies these itself; run them with cypher-shell to prepare an empty database.\n"
+    )
     return head + "".join(f"{s};\n" for s in constraint_statements())
 
 
@@ -127,16 +145,18 @@ def node_merge_query(label: str) -> str:
 
 def relationship_merge_query(rel_type: str, head_label: str, tail_label: str) -> str:
     # Labelled endpoints so the MATCHes use the key constraints' indexes.
-    return (f"UNWIND $rows AS row "
-            f"MATCH (a:{_label(head_label)} {{key: row.head}}) "
-            f"MATCH (b:{_label(tail_label)} {{key: row.tail}}) "
-            f"MERGE (a)-[r:{_rel_type(rel_type)}]->(b) SET r += row.props")
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{_label(head_label)} {{key: row.head}}) "
+        f"MATCH (b:{_label(tail_label)} {{key: row.tail}}) "
+        f"MERGE (a)-[r:{_rel_type(rel_type)}]->(b) SET r += row.props"
+    )
 
 
 # ---------------------------------------------------------------- rows (pure)
 
 
-_INT64 = range(-2**63, 2**63)
+_INT64 = range(-(2**63), 2**63)
 
 
 def to_property(value: Any) -> Any:
@@ -155,8 +175,11 @@ def to_property(value: Any) -> Any:
         if not items:
             return None  # as neo4j-admin import does: an empty array has no element type
         kinds = {type(v) for v in items}
-        if len(kinds) == 1 and kinds <= {str, bool, int, float} \
-                and not (kinds == {int} and any(v not in _INT64 for v in items)):
+        if (
+            len(kinds) == 1
+            and kinds <= {str, bool, int, float}
+            and not (kinds == {int} and any(v not in _INT64 for v in items))
+        ):
             return items
         return json.dumps(items, ensure_ascii=False, sort_keys=True)
     if isinstance(value, Mapping):
@@ -203,7 +226,7 @@ def relationship_rows(graph: nx.MultiDiGraph) -> dict[RelGroup, list[Row]]:
 
 def _batches(rows: Sequence[Row], size: int) -> Iterator[list[Row]]:
     for start in range(0, len(rows), size):
-        yield list(rows[start:start + size])
+        yield list(rows[start : start + size])
 
 
 # ---------------------------------------------------------------- server operations
@@ -225,9 +248,14 @@ def apply_constraints(driver: neo4j.Driver, settings: Settings) -> None:
         _execute(driver, settings, statement, write=True)
 
 
-def load_graph(driver: neo4j.Driver, graph: nx.MultiDiGraph, settings: Settings, *,
-               batch_size: int = DEFAULT_BATCH_SIZE,
-               on_batch: Callable[[int], None] | None = None) -> LoadReport:
+def load_graph(
+    driver: neo4j.Driver,
+    graph: nx.MultiDiGraph,
+    settings: Settings,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_batch: Callable[[int], None] | None = None,
+) -> LoadReport:
     """MERGE every node, then every relationship, ``batch_size`` rows per managed transaction.
 
     Idempotent: a second load of the same graph changes no counts. ``on_batch`` gets the number of
@@ -252,8 +280,7 @@ def load_graph(driver: neo4j.Driver, graph: nx.MultiDiGraph, settings: Settings,
             _execute(driver, settings, query, {"rows": batch}, write=True)
             if on_batch:
                 on_batch(len(batch))
-    return LoadReport({k: len(v) for k, v in nodes.items()}, dict(rel_counts),
-                      time.perf_counter() - started)
+    return LoadReport({k: len(v) for k, v in nodes.items()}, dict(rel_counts), time.perf_counter() - started)
 
 
 def total_rows(graph: nx.MultiDiGraph) -> int:
@@ -276,20 +303,28 @@ def count_graph(driver: neo4j.Driver, settings: Settings) -> tuple[dict[str, int
     return {r["label"]: r["n"] for r in labels}, {r["type"]: r["n"] for r in types}
 
 
-def run_query(driver: neo4j.Driver, settings: Settings, cypher: str,
-              params: Mapping[str, Any] | None = None, *, write: bool = False) -> tuple[list[str], list[Row]]:
+def run_query(
+    driver: neo4j.Driver,
+    settings: Settings,
+    cypher: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    write: bool = False,
+) -> tuple[list[str], list[Row]]:
     """Run one query (read-only unless ``write``); return its column names and plain-value rows."""
     result = _execute(driver, settings, cypher, params, write=write)
     return list(result.keys), [{k: to_plain(r[k]) for k in result.keys} for r in result.records]
 
 
-def _execute(driver: neo4j.Driver, settings: Settings, cypher: str,
-             params: Mapping[str, Any] | None = None, *, write: bool) -> neo4j.EagerResult:
+def _execute(
+    driver: neo4j.Driver, settings: Settings, cypher: str, params: Mapping[str, Any] | None = None, *, write: bool
+) -> neo4j.EagerResult:
     # execute_query runs a managed transaction: transient failures are retried by the driver.
     routing = neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ
     try:
-        return driver.execute_query(cypher, parameters_=dict(params or {}), database_=settings.database,
-                                    routing_=routing)
+        return driver.execute_query(
+            cypher, parameters_=dict(params or {}), database_=settings.database, routing_=routing
+        )
     except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
         raise store_error(exc, settings) from None
 
@@ -299,12 +334,17 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, neo4j.graph.Node):
         return {"labels": sorted(value.labels), **{k: to_plain(v) for k, v in value.items()}}
     if isinstance(value, neo4j.graph.Relationship):
-        return {"type": value.type, "start": value.start_node.get("id") if value.start_node else None,
-                "end": value.end_node.get("id") if value.end_node else None,
-                **{k: to_plain(v) for k, v in value.items()}}
+        return {
+            "type": value.type,
+            "start": value.start_node.get("id") if value.start_node else None,
+            "end": value.end_node.get("id") if value.end_node else None,
+            **{k: to_plain(v) for k, v in value.items()},
+        }
     if isinstance(value, neo4j.graph.Path):
-        return {"nodes": [to_plain(n) for n in value.nodes],
-                "relationships": [to_plain(r) for r in value.relationships]}
+        return {
+            "nodes": [to_plain(n) for n in value.nodes],
+            "relationships": [to_plain(r) for r in value.relationships],
+        }
     if isinstance(value, list):
         return [to_plain(v) for v in value]
     if isinstance(value, dict):

@@ -29,7 +29,7 @@ class NamedQuery:
 
 
 _DATASET_AND_VARIANTS = f"""
-MATCH (d:Dataset) WHERE {cypher_named('d', 'dataset')}
+MATCH (d:Dataset) WHERE {cypher_named("d", "dataset")}
 MATCH (v:Dataset)-[:VARIANT_OF*0..3]->(d)
 WITH DISTINCT v"""
 
@@ -37,7 +37,8 @@ _QUERIES = (
     NamedQuery(
         "papers-on-dataset",
         "Papers that evaluate on, propose or report results on a dataset (or one of its variants).",
-        _DATASET_AND_VARIANTS + """
+        _DATASET_AND_VARIANTS
+        + """
 CALL (v) {
   MATCH (p:Paper)-[r:EVALUATES_ON|PROPOSES]->(v) RETURN p, type(r) AS via
   UNION
@@ -53,7 +54,8 @@ ORDER BY paper""",
     NamedQuery(
         "methods-on-benchmark",
         "Methods with results reported on a dataset (or its variants): metric, value, paper.",
-        _DATASET_AND_VARIANTS + """
+        _DATASET_AND_VARIANTS
+        + """
 MATCH (res:Result)-[:ON_DATASET]->(v)
 OPTIONAL MATCH (res)-[:BY_METHOD]->(m:Method)
 OPTIONAL MATCH (res)-[:OF_METRIC]->(metric:Metric)
@@ -109,7 +111,11 @@ UNWIND methods AS a
 UNWIND methods AS b
 WITH a, b, t WHERE a.key < b.key
 WITH a, b, collect(DISTINCT t.name) AS tasks
-WHERE $method IS NULL OR """ + cypher_named("a", "method") + " OR " + cypher_named("b", "method") + """
+WHERE $method IS NULL OR """
+        + cypher_named("a", "method")
+        + " OR "
+        + cypher_named("b", "method")
+        + """
 RETURN a.name AS method_a, b.name AS method_b, size(tasks) AS shared, tasks
 ORDER BY shared DESC, method_a, method_b""",
         {},
@@ -121,7 +127,9 @@ ORDER BY shared DESC, method_a, method_b""",
         "paper-neighbourhood",
         "Everything one relationship away from a paper (by id, arXiv id or exact title).",
         """
-MATCH (p:Paper) WHERE """ + cypher_named("p", "paper") + """
+MATCH (p:Paper) WHERE """
+        + cypher_named("p", "paper")
+        + """
 MATCH (p)-[r]-(n)
 RETURN p.key AS paper, type(r) AS relation,
        CASE WHEN startNode(r) = p THEN 'out' ELSE 'in' END AS direction,
@@ -140,9 +148,7 @@ def _norm(name: str) -> str:
     return re.sub(r"[\s_-]+", "-", name.strip().lower())
 
 
-_LOOKUP: dict[str, NamedQuery] = {
-    _norm(alias): q for q in _QUERIES for alias in (q.name, *q.aliases)
-}
+_LOOKUP: dict[str, NamedQuery] = {_norm(alias): q for q in _QUERIES for alias in (q.name, *q.aliases)}
 
 
 def find_query(name: str) -> NamedQuery | None:
