@@ -27,7 +27,7 @@ TRAIN_WORK ?= /tmp/paper-kg-train
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -o console_output_style=count
 
 .PHONY: demo test check lint venv runtime lock browser neo4j-start neo4j-stop bench bench-full clean \
-        schemas lexicons vectors train-ner train-encoder train-relations retrain
+        schemas lexicons vectors train-ner train-encoder train-span train-relations retrain
 
 venv: $(STAMP)
 
@@ -109,6 +109,11 @@ train-ner: venv  ## the main NER head (run I) into kg/models/sci_ner, ~25 min; m
 	@test -d $(TRAIN_WORK)/sci_vectors || $(MAKE) --no-print-directory vectors
 	$(BIN)/python scripts/train_ner.py --vectors $(TRAIN_WORK)/sci_vectors --speed
 
+train-span: venv  ## the default NER (kg/models/sci_span): fine-tuned MiniLM-L6 on SciER, TDMSci, SciERC, our samples; ~1.5 h
+	@test -f $(TRAIN_WORK)/minilm/all-minilm-l6-v2.onnx || scripts/fetch_encoder.sh $(TRAIN_WORK)/minilm
+	$(BIN)/python scripts/train_encoder_ner.py --encoder $(TRAIN_WORK)/minilm/all-minilm-l6-v2.onnx \
+	    --data main --epochs 5 --output $(TRAIN_WORK)/span --package kg/models/sci_span
+
 train-encoder: venv  ## the SciERC head (run M: fine-tuned MiniLM-L6) into kg/models/sci_ner, ~40 min
 	@test -f $(TRAIN_WORK)/minilm/all-minilm-l6-v2.onnx || scripts/fetch_encoder.sh $(TRAIN_WORK)/minilm
 	$(BIN)/python scripts/train_encoder_ner.py --encoder $(TRAIN_WORK)/minilm/all-minilm-l6-v2.onnx \
@@ -122,6 +127,7 @@ train-relations: venv  ## the relation classifier into kg/models/relations, on k
 retrain:
 	$(MAKE) --no-print-directory train-ner
 	$(MAKE) --no-print-directory train-encoder
+	$(MAKE) --no-print-directory train-span
 	$(MAKE) --no-print-directory train-relations
 
 clean:
