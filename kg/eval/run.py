@@ -126,9 +126,10 @@ def side_by_side(reports: dict[str, EvalReport]) -> EvalReport:
             for n in names
         )
         lines.append(f"{label[:24]:24}{cells}")
-    first = next(iter(reports.values())).text.splitlines()
-    title = first[0] if first and ":" in first[0] and "P" not in first[0].split() else ""
-    return EvalReport({n: r.data for n, r in reports.items()}, "\n".join(([title] if title else []) + lines))
+    # what each report says it scored ("scierc test: …, scierc_ner head"), one line per model
+    titles = [f"{name}: {r.text.splitlines()[0]}" for name, r in reports.items()
+              if r.text and "mention level" in r.text.splitlines()[0]]
+    return EvalReport({n: r.data for n, r in reports.items()}, "\n".join(titles + lines))
 
 
 def _score_rows(data: dict[str, Any]) -> list[tuple[str, tuple[float, float, float]]]:

@@ -23,6 +23,9 @@ from kg.extract.metrics import find_cost_metrics, find_metric_names, metric_phra
 from kg.extract.numbers import Value, read_values
 from kg.extract.relation_rules import clause_subject
 from kg.extract.result_datasets import measured_on, respectively_datasets
+from kg.extract.result_links import BY_BEFORE as _BY_BEFORE
+from kg.extract.result_links import link_compared as _link_compared
+from kg.extract.result_links import link_coordinated as _link_coordinated
 from kg.extract.sentences import split_sentences
 
 __all__ = ["find_results"]
@@ -48,20 +51,12 @@ _METRIC_TO_VALUE = re.compile(
     r"|drops?|reductions?|increases?|\{)\s*)*",
     re.IGNORECASE,
 )
-_BY_BEFORE = re.compile(
-    r"\bby\s+(?:(?:up\s+to|over|more\s+than|as\s+much\s+as|about|approximately|approx\.?"
-    r"|around|nearly|roughly|almost|at\s+least|an?\s+average\s+of|average"
-    r"|an?\s+(?:large\s+)?margin\s+of|~)\s*)*$",
-    re.IGNORECASE,
-)
-# "reduces over 37% FLOPs": a change verb right before the number makes it a change.
 _CHANGE_VERB_BEFORE = re.compile(
     r"\b(?:reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat)\w*\s+(?:(?:over|up\s+to"
     r"|more\s+than|about|approximately|around|nearly|roughly|almost)\s+)?$",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[;:()]|,\s|\b(?:while|whereas|but|which)\b", re.IGNORECASE)
-_COORDINATED = re.compile(r"^\s*\)?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/)\s*\(?$")
 _FASTER_AFTER = re.compile(r"\s*(?:faster|quicker|speed-?ups?|acceleration)\b", re.IGNORECASE)
 # "20 FPS …, being 158x faster than X": a rate such as FPS is no speed-up's metric
 _SPEED_METRIC = re.compile(r"speed|throughput|latency", re.IGNORECASE)
@@ -240,78 +235,6 @@ def _link_phrase(text: str, v: Value, prev_end: int, s0: int, s1: int, taken: li
         if metric_phrase_after(text, span[0], span[1], v.unit == "x") != span:
             return
     v.metric, v.pattern, v.by_phrase = span, pattern, True
-
-
-_COMPARED_BEFORE = re.compile(
-    r"\b(?:(?:than|compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:the\s+|only\s+|just\s+)?"
-    # "surpassing Spikformer (74.81%, 66.34M)": the baseline's own score
-    r"|(?:surpass|outperform|exceed|beat)\w*\s+(?:[\w\-.+/]+\s+){0,2}[\w\-.+/]+\s*\(\s*)$",
-    re.IGNORECASE,
-)
-_COMPARE_VERB = re.compile(r"\b(?:surpass|outperform|exceed|beat)\w*", re.IGNORECASE)
-# "SVT-H-S reaches 84.2% top-1 accuracy, while SVT-H-B reaches 85.2%": the same verb, the same metric
-_PARALLEL_VERB = re.compile(r"\b(reach|achiev|attain|obtain|scor)\w*\s+(?:an?\s+|only\s+)?$", re.IGNORECASE)
-_OTHER_CLAUSE = re.compile(r";|\b(?:while|whereas|but|which)\b", re.IGNORECASE)
-_SAME_SCALE = {"%": ("%", "pp", "%p", "points"), None: (None, "points")}
-
-
-def _link_compared(text: str, values: list[Value]) -> None:
-    """A number that names no metric shares the metric of the result before it in the sentence
-    when it is compared with it: "reaches 64.38%, significantly higher than 44.76%",
-    "attains 82.39% top-1 accuracy, surpassing Spikformer (74.81%) by +7.58%", or stated the
-    same way: "X reaches 84.2% top-1 accuracy, while Y reaches 85.2%"."""
-    for i, v in enumerate(values):
-        if v.metric is not None:
-            continue
-        prev = next(
-            (p for p in reversed(values[:i]) if p.metric is not None and p.pattern not in ("compared", "parallel")),
-            None,
-        )
-        if prev is None or v.unit not in _SAME_SCALE.get(prev.unit, (prev.unit,)):
-            continue
-        between = text[prev.end : v.start]
-        if _COMPARED_BEFORE.search(text, max(0, v.start - 60), v.start) and (
-            prev.unit == v.unit or "(" not in text[v.start - 3 : v.start]
-        ):
-            v.metric, v.pattern, v.source = prev.metric, "compared", prev
-        elif (
-            _BY_BEFORE.search(text, max(0, v.start - 40), v.start)
-            and _COMPARE_VERB.search(between)
-            and not _OTHER_CLAUSE.search(between)
-        ):
-            v.metric, v.pattern, v.source = prev.metric, "compared", prev
-        else:
-            here = _PARALLEL_VERB.search(text, max(0, v.start - 30), v.start)
-            there = _PARALLEL_VERB.search(text, max(0, prev.start - 30), prev.start)
-            if here and there and here.group(1).lower() == there.group(1).lower() and prev.unit == v.unit:
-                v.metric, v.pattern, v.source = prev.metric, "parallel", prev
-
-
-def _link_coordinated(text: str, values: list[Value]) -> None:
-    """ "by 28.82% and 23.39%", "(+3.6%, +1.5%, +1.2% mIoU)": one metric for the whole list."""
-    groups: list[list[Value]] = []
-    for v in values:
-        if groups and _COORDINATED.match(text[groups[-1][-1].end : v.start]):
-            groups[-1].append(v)
-        else:
-            groups.append([v])
-    for group in groups:
-        if len(group) < 2:
-            continue
-        first, last = group[0], group[-1]
-        source = (
-            last
-            if last.pattern == "value_metric"
-            else first
-            if first.pattern in ("metric_value", "by_value", "from_to")
-            else None
-        )
-        if source is None:
-            continue
-        for v in group:
-            v.group_start = first.start
-            if v.metric is None:
-                v.metric, v.pattern, v.source = source.metric, "coordinated", source
 
 
 def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
