@@ -164,3 +164,20 @@ def test_the_ner_component_states_how_its_spans_are_judged():
     nlp.add_pipe("kg_span_ner", config={"confidences": {"lowercase_method": 0.6,
                                                         "lowercase_method_needs_repeat": False}})
     assert ner_confidences(nlp) == trusting
+
+
+def test_rule_confidences_are_configuration():
+    """kg_proposals' and kg_dataset_cues' confidences live in their default_config: a pipeline
+    built with other values gives its candidates those values."""
+    import spacy
+
+    text = "We propose Janus, evaluated on the GLUE benchmark."
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_proposals", config={"confidences": {"propose": 0.66}})
+    nlp.add_pipe("kg_lexicon")
+    nlp.add_pipe("kg_dataset_cues", config={"confidences": {"before_cue": 0.77}})
+    found = {(c["label"], c["extractor"]): c["confidence"] for c in nlp(text)._.kg_candidates}
+    assert found[("Method", "kg_proposals")] == 0.66
+    assert found[("Dataset", "kg_dataset_cues")] == 0.77
+    defaults = spacy.blank("en").add_pipe("kg_proposals")
+    assert defaults is not None  # the defaults still build

@@ -127,8 +127,11 @@ def side_by_side(reports: dict[str, EvalReport]) -> EvalReport:
         )
         lines.append(f"{label[:24]:24}{cells}")
     # what each report says it scored ("scierc test: …, scierc_ner head"), one line per model
-    titles = [f"{name}: {r.text.splitlines()[0]}" for name, r in reports.items()
-              if r.text and "mention level" in r.text.splitlines()[0]]
+    titles = [
+        f"{name}: {r.text.splitlines()[0]}"
+        for name, r in reports.items()
+        if r.text and "mention level" in r.text.splitlines()[0]
+    ]
     return EvalReport({n: r.data for n, r in reports.items()}, "\n".join(titles + lines))
 
 

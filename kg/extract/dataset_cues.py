@@ -9,6 +9,7 @@ that kg_lexicon left on the Doc. "on 15 datasets", "on the dataset", "on a large
 from __future__ import annotations
 
 import re
+from dataclasses import asdict, dataclass
 
 from spacy.attrs import LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -42,7 +43,20 @@ _TRIGGER_IDS = {get_string_id(w) for w in EVAL_TRIGGERS}
 _THE_ID = get_string_id("the")
 
 
-def find_dataset_mentions(doc: Doc) -> list[Mention]:
+@dataclass(frozen=True)
+class CueConfidences:
+    """How sure each cue makes a name a dataset (kg_dataset_cues' default_config)."""
+
+    before_cue: float = 0.85  # "the X benchmark", "X and Y datasets"
+    after_cue: float = 0.8  # "datasets such as X", "benchmark BrainHub"
+    apposition: float = 0.7  # "FolkDB, a … music dataset"
+    evaluated_on: float = 0.6  # "evaluated on X and Y", no cue noun
+
+
+CUE_CONFIDENCES = CueConfidences()
+
+
+def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> list[Mention]:
     """(start_char, end_char, confidence) of dataset names cued by the words around them."""
     lowered = text_of(doc).lower()
     if not any(cue in lowered for cue in ("dataset", "benchmark", "corp", " on ", " across ")):
@@ -72,7 +86,7 @@ def find_dataset_mentions(doc: Doc) -> list[Mention]:
         chunks = _list_ending_at(doc, name, end)
         strong = any(_has_digit(doc, s, e) or _overlaps(known, s, e) for s, e in chunks)
         if chunks and (cue.lower_ not in PLURAL_CUES or len(chunks) > 1 or strong):
-            add(chunks, 0.85)
+            add(chunks, conf.before_cue)
         # Right: "benchmark, Split ImageNet-R", "dataset called 3DIEBench", "benchmark BrainHub",
         # "datasets such as ImageNet", "datasets like ImageNet, MS COCO".
         nxt = c + 1
@@ -89,11 +103,11 @@ def find_dataset_mentions(doc: Doc) -> list[Mention]:
         elif nxt < len(doc) and doc[nxt].lower_ in EXAMPLE_WORDS:
             nxt += 1
         if nxt > c + 1:
-            add(_list_starting_at(doc, name, nxt), 0.8)
+            add(_list_starting_at(doc, name, nxt), conf.after_cue)
         elif not chunks:  # "benchmark BrainHub", "video dataset FaceForensics"
-            add(_list_starting_at(doc, name, nxt)[:1], 0.8)
+            add(_list_starting_at(doc, name, nxt)[:1], conf.after_cue)
         # Apposition before: "FolkDB, a high-quality Chinese traditional music dataset".
-        add(_apposition_before(doc, name, c), 0.7)
+        add(_apposition_before(doc, name, c), conf.apposition)
 
     # "evaluated on X and Y", "experiments on UCF101 and HMDB51" (no cue noun after the list).
     for on_i in [i for i, h in enumerate(lower_ids) if h in _ON_IDS and i > 0]:
@@ -112,7 +126,7 @@ def find_dataset_mentions(doc: Doc) -> list[Mention]:
         # One chunk with a digit or a lexicon hit vouches for its list ("MMLU, Hellaswag, and ARC").
         if not any(_has_digit(doc, s, e) or _overlaps(known, s, e) for s, e in chunks):
             chunks = [(s, e) for s, e in chunks if _mixed_case(doc, s, e)]
-        add(chunks, 0.6)
+        add(chunks, conf.evaluated_on)
     return sorted((s, e, c) for (s, e), c in found.items())
 
 
@@ -254,14 +268,21 @@ def _overlaps(tokens: set[int], start: int, end: int) -> bool:
 
 # It reads kg_lexicon's candidates (known names vouch for a list), so it comes after kg_lexicon.
 @rule_component(
-    EXTRACTOR, priority=3, default_config={}, assigns=["doc._.kg_candidates"], requires=["doc._.kg_candidates"]
+    EXTRACTOR,
+    priority=3,
+    default_config={"confidences": asdict(CUE_CONFIDENCES)},
+    assigns=["doc._.kg_candidates"],
+    requires=["doc._.kg_candidates"],
 )
-def make_dataset_cues(nlp: Language, name: str) -> DatasetCues:
-    return DatasetCues()
+def make_dataset_cues(nlp: Language, name: str, confidences: dict[str, float]) -> DatasetCues:
+    return DatasetCues(CueConfidences(**confidences))
 
 
 class DatasetCues:
+    def __init__(self, confidences: CueConfidences = CUE_CONFIDENCES) -> None:
+        self.confidences = confidences
+
     def __call__(self, doc: Doc) -> Doc:
-        for start, end, confidence in find_dataset_mentions(doc):
+        for start, end, confidence in find_dataset_mentions(doc, self.confidences):
             add_candidate(doc, start, end, "Dataset", EXTRACTOR, confidence)
         return doc

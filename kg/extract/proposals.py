@@ -10,7 +10,7 @@ picked up by the assembler from the abbreviation component.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -105,7 +105,23 @@ def _type_after(text: str, end: int) -> str:
     return "Dataset" if _DATASET_NOUN.search(text[end : end + 25].split(".")[0]) else "Method"
 
 
-def find_proposals(text: str, *, title: bool = False) -> list[Proposal]:
+@dataclass(frozen=True)
+class ProposalConfidences:
+    """How sure each pattern makes a proposal (kg_proposals' default_config)."""
+
+    title_name: float = 0.9  # "Janus: …" (name-like); below this a title prefix needs the abstract
+    title_word: float = 0.75  # "Towards: …" (a capitalised word): kept only if the abstract repeats it
+    naming: float = 0.85  # "we call it X", "dubbed X"
+    propose: float = 0.85  # "we propose X"
+    colon_name: float = 0.8  # "X: a new benchmark"
+
+
+PROPOSAL_CONFIDENCES = ProposalConfidences()
+
+
+def find_proposals(
+    text: str, *, title: bool = False, conf: ProposalConfidences = PROPOSAL_CONFIDENCES
+) -> list[Proposal]:
     out: list[Proposal] = []
     if title:
         m = _TITLE_PREFIX.match(text)
@@ -113,26 +129,28 @@ def find_proposals(text: str, *, title: bool = False) -> list[Proposal]:
             name = m.group("name").strip()
             words = name.split()
             if len(words) <= 3 and is_name_like(name) or (len(words) == 1 and _is_capitalised_name(name)):
-                conf = TITLE_NAME_CONFIDENCE if is_name_like(name) else 0.75
+                c = conf.title_name if is_name_like(name) else conf.title_word
                 typ = _title_type(text[m.end() - 1 :])
-                out.append(Proposal(0, len(name), typ, conf))
+                out.append(Proposal(0, len(name), typ, c))
         return out
     for m in _NAMING.finditer(text):
         name = m.group("name")
         if is_name_like(name) or _is_capitalised_name(name):
             out.append(
-                Proposal(m.start("name"), m.start("name") + len(_first_name(name)), _type_after(text, m.end()), 0.85)
+                Proposal(
+                    m.start("name"), m.start("name") + len(_first_name(name)), _type_after(text, m.end()), conf.naming
+                )
             )
     for m in _PROPOSE.finditer(text):
         name = m.group("name")
         if is_name_like(name) or _is_capitalised_name(name) and name.split()[0].lower() not in _STOP_WORDS:
             span = _first_name(name)
-            out.append(Proposal(m.start("name"), m.start("name") + len(span), _type_after(text, m.end()), 0.85))
+            out.append(Proposal(m.start("name"), m.start("name") + len(span), _type_after(text, m.end()), conf.propose))
     for m in _COLON_NAME.finditer(text):
         name = m.group("name")
         if is_name_like(name) or text[m.start("name")].isupper() or any(c.isupper() for c in name):
             typ = "Dataset" if m.group("noun") in ("dataset", "benchmark", "corpus", "suite") else "Method"
-            out.append(Proposal(m.start("name"), m.end("name"), typ, 0.8))
+            out.append(Proposal(m.start("name"), m.end("name"), typ, conf.colon_name))
     return [p for p in out if not _DERIVED.search(text[p.start : p.end])]
 
 
@@ -158,23 +176,28 @@ if not Doc.has_extension("kg_field"):
     # "title" on a title's Doc (the Extractor sets it): the title-prefix rule applies there
     Doc.set_extension("kg_field", default=None)
 
-TITLE_NAME_CONFIDENCE = 0.9  # is_name_like: below this a title prefix needs the abstract's support
 
-
-@rule_component("kg_proposals", priority=4, default_config={"title": False}, assigns=["doc._.kg_candidates"])
-def make_proposals(nlp: Language, name: str, title: bool):
+@rule_component(
+    "kg_proposals",
+    priority=4,
+    default_config={"title": False, "confidences": asdict(PROPOSAL_CONFIDENCES)},
+    assigns=["doc._.kg_candidates"],
+)
+def make_proposals(nlp: Language, name: str, title: bool, confidences: dict[str, float]):
     """Marks proposed Methods/Datasets. On a title (``doc._.kg_field == "title"``, or every Doc
     with ``title=True``) also the prefix "X: …"; a plain-word prefix ("Towards Better
     Alignment:") is a name only if the abstract uses it too, which the paper-level resolution
     checks (``confirm_in``)."""
 
+    conf = ProposalConfidences(**confidences)
+
     def kg_proposals(doc: Doc) -> Doc:
         text = text_of(doc)
-        for p in find_proposals(text):
+        for p in find_proposals(text, conf=conf):
             add_candidate(doc, p.start, p.end, p.type, name, p.confidence, proposed=True)
         if title or doc._.kg_field == "title":
-            for p in find_proposals(text, title=True):
-                support = {} if p.confidence >= TITLE_NAME_CONFIDENCE else {"confirm_in": "abstract"}
+            for p in find_proposals(text, title=True, conf=conf):
+                support = {} if p.confidence >= conf.title_name else {"confirm_in": "abstract"}
                 add_candidate(doc, p.start, p.end, p.type, name, p.confidence, proposed=True, **support)
         return doc
 
