@@ -33,7 +33,7 @@ import numpy
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.eval.corpora import SCI_LABELS, NerExample, read_corpus  # noqa: E402
+from kg.eval.corpora import SCI_LABELS, NerExample, locate_spans, read_corpus  # noqa: E402
 from kg.eval.ner import score_spans  # noqa: E402
 from kg.extract.encoder_ner import (  # noqa: E402
     MAX_PIECES,
@@ -195,14 +195,9 @@ def sample_examples(path: Path = SAMPLE_GOLD) -> list[NerExample]:
             names = [(tuple(t.text.lower() for t in tokenizer(name)), e["type"])
                      for e in rec["entities"] if e["type"] in LABELS
                      for name in [e["name"], *e["aliases"]]]
-            taken = [False] * len(words)
-            spans = []
-            for toks, label in sorted(set(names), key=lambda x: (-len(x[0]), x)):
-                n = len(toks)
-                for i in range(len(words) - n + 1):
-                    if tuple(lower[i:i + n]) == toks and not any(taken[i:i + n]):
-                        spans.append((i, i + n, label))
-                        taken[i:i + n] = [True] * n
+            # longest first, ties in a fixed order (locate_spans keeps the order it is given)
+            ordered = [(list(toks), label) for toks, label in sorted(set(names), key=lambda x: (-len(x[0]), x))]
+            spans = locate_spans(lower, ordered)
             out.append(NerExample(f"sample:{rec['source']['line']}:{field}", words, sorted(spans), "sample"))
     return out
 

@@ -118,7 +118,7 @@ def read_scier(path: Path, join_numbers: bool = True) -> Iterator[NerExample]:
     counts: dict[str, int] = defaultdict(int)
     for rec in jsonl_records(path):
         words = rec["sentence"].split()
-        spans = _locate(
+        spans = locate_spans(
             words, [(text.split(), SCIER_LABELS[label]) for text, label in rec["ner"] if label in SCIER_LABELS]
         )
         if join_numbers:
@@ -176,7 +176,7 @@ def read_corpus(dataset: str, split: str, path: Path | None = None) -> list[NerE
     return list(reader(path))
 
 
-def _locate(words: list[str], entities: list[tuple[list[str], str]]) -> list[tuple[int, int, str]]:
+def locate_spans(words: list[str], entities: list[tuple[list[str], str]]) -> list[tuple[int, int, str]]:
     taken = [False] * len(words)
     spans: list[tuple[int, int, str]] = []
     # Annotation order breaks ties, so the result never depends on hash order.
