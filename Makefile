@@ -52,7 +52,7 @@ $(RUNTIME_STAMP): $(RUNTIME_LOCK) pyproject.toml | $(BIN)/python
 	@rm -f $(VENV)/.runtime-* && touch $@
 
 lock:  ## re-pin requirements.lock after changing pyproject.toml, and the runtime lock to the same pins
-	$(UV) pip compile -q pyproject.toml --extra test --extra train -p 3.11 -o $(LOCK)
+	$(UV) pip compile -q pyproject.toml --extra test --extra train --extra serve --extra cluster --extra pyvis --extra plot -p 3.11 -o $(LOCK)
 	$(UV) pip compile -q pyproject.toml -p 3.11 -c $(LOCK) -o $(RUNTIME_LOCK)
 
 demo: runtime

@@ -4,6 +4,9 @@
 - ``graph``: stats, render, explain
 - ``eval``: eval
 - ``store``: load, query, schema, export (Neo4j)
+- ``fetch``: fetch, update (papers from the APIs)
+- ``analysis``: leaderboard, trends
+- ``serve``: serve (a local web app)
 
 Errors a user can act on (bad input, unreachable store) become one line on stderr and an exit
 code (2 bad input or usage, 3 store), never a traceback: see ``common.KgCommand``.
@@ -16,8 +19,8 @@ import sys
 
 import click
 
+from kg.cli import analysis, fetch, graph, pipeline, serve, store
 from kg.cli import eval as eval_commands
-from kg.cli import graph, pipeline, store
 from kg.cli.common import KgCommand, as_click, discard_stdout
 from kg.errors import KgError
 from kg.io.atomic import STDOUT, cannot_write
@@ -55,7 +58,7 @@ def cli() -> None:
     _handle_signals()
 
 
-for _module in (pipeline, graph, eval_commands, store):
+for _module in (pipeline, fetch, graph, analysis, eval_commands, store, serve):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 
