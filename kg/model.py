@@ -27,6 +27,8 @@ class Source(_Model):
 
     file: str
     line: int = Field(ge=1)
+    # where in a JSON document the record sits ("/data/3"), for API responses read whole
+    pointer: str | None = None
 
 
 class Paper(_Model):
@@ -38,6 +40,18 @@ class Paper(_Model):
     date: str | None = None
     arxiv_id: str | None = None
     links: list[str] = Field(default_factory=list)
+    # What the APIs say of a paper beyond its text (readers keep them; the graph, Neo4j, the
+    # neo4j-admin export and the HTML panels show them). None or empty: the source did not say.
+    doi: str | None = None
+    categories: list[str] = Field(default_factory=list)  # arXiv categories, or a venue's fields
+    primary_category: str | None = None
+    venue: str | None = None
+    journal_ref: str | None = None
+    comment: str | None = None  # arXiv's author comment ("12 pages, accepted at ICLR 2026")
+    upvotes: int | None = Field(default=None, ge=0)  # Hugging Face daily papers
+    num_comments: int | None = Field(default=None, ge=0)
+    code_url: str | None = None  # the repository the source names (HF githubRepo)
+    project_page: str | None = None
     source: Source | None = None
 
     def text(self, field: str) -> str:

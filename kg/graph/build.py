@@ -43,6 +43,27 @@ def content_hash(paper: Paper) -> str:
     return hashlib.sha1(f"{paper.title}\n{paper.abstract}".encode()).hexdigest()[:16]
 
 
+# What the readers keep beyond the text; a paper node holds those its source gave (a graph built
+# from the bundled listings, which give none, is unchanged by them).
+PAPER_PROPERTIES = (
+    "doi",
+    "categories",
+    "primary_category",
+    "venue",
+    "journal_ref",
+    "comment",
+    "upvotes",
+    "num_comments",
+    "code_url",
+    "project_page",
+)
+
+
+def paper_properties(paper: Paper) -> dict[str, Any]:
+    values = {name: getattr(paper, name) for name in PAPER_PROPERTIES}
+    return {name: list(v) if isinstance(v, list) else v for name, v in values.items() if v not in (None, [], "")}
+
+
 def _evidence_dict(paper_id: str, ev: Evidence) -> dict[str, Any]:
     d = ev.model_dump(mode="json")
     return {"paper": paper_id, **d}
@@ -120,6 +141,7 @@ class GraphBuilder:
                 arxiv_id=p.arxiv_id,
                 sources=[source] if source else [],
                 content_hash=content_hash(p),
+                **paper_properties(p),
             )
         for e in ex.entities:
             if e.id not in self.g:
