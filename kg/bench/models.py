@@ -24,36 +24,20 @@ from pathlib import Path
 from typing import Any
 
 from kg.bench.common import SAMPLES, host_info, load_papers
+from kg.bench.scale import RssPoller
 
 MODELS = ("default", "fast")
 
 
 def _run(cmd: list[str]) -> dict[str, float]:
-    import psutil
-
     start = time.perf_counter()
-    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak, cpu = 0, {}
-    while proc.poll() is None:
-        try:
-            tree = [proc, *proc.children(recursive=True)]
-            rss = 0
-            for p in tree:
-                try:
-                    rss += p.memory_info().rss
-                    t = p.cpu_times()
-                    cpu[p.pid] = t.user + t.system
-                except psutil.NoSuchProcess:
-                    pass
-            peak = max(peak, rss)
-        except psutil.NoSuchProcess:
-            pass
-        time.sleep(0.05)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with RssPoller(proc.pid, interval=0.05) as poll:
+        _, err = proc.communicate()
     wall = time.perf_counter() - start
-    err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()[-400:]}")
-    return {"wall_s": wall, "cpu_s": sum(cpu.values()), "peak_rss_mb": peak / 2**20}
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode().strip()[-400:]}")
+    return {"wall_s": wall, "cpu_s": poll.cpu_tree, "peak_rss_mb": poll.peak_tree / 2**20}
 
 
 def bench_models(

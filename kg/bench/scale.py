@@ -21,7 +21,12 @@ from kg.bench.synth import write_corpus
 
 class RssPoller:
     """Polls a process and its children: peak RSS of the main process and of the whole tree
-    (sum of RSS; forked workers share pages, so the sum overstates the real footprint)."""
+    (sum of RSS; forked workers share pages, so the sum overstates the real footprint), and the
+    CPU time of every process of the tree as last seen.
+
+    CPU is polled rather than read from ``RUSAGE_CHILDREN`` because that counts only descendants
+    their parent waited for: a forkserver's pool workers are children of the forkserver, not of
+    ``kg``, and were missing from it."""
 
     def __init__(self, pid: int, interval: float = 0.25):
         import psutil
@@ -30,16 +35,27 @@ class RssPoller:
         self.interval = interval
         self.peak_main = self.peak_tree = 0
         self.cpu_main = 0.0  # user + system seconds of the main process, as last seen
+        self._cpu: dict[int, float] = {}  # pid -> user + system seconds, as last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    @property
+    def cpu_tree(self) -> float:
+        """User + system seconds of the process and every child seen (up to one interval short
+        for a process that ended between two samples)."""
+        return sum(self._cpu.values())
+
+    def _cpu_of(self, proc) -> float:
+        t = proc.cpu_times()
+        self._cpu[proc.pid] = t.user + t.system
+        return self._cpu[proc.pid]
 
     def sample(self) -> tuple[int, int]:
         import psutil
 
         try:
             main = self.proc.memory_info().rss
-            t = self.proc.cpu_times()
-            self.cpu_main = t.user + t.system
+            self.cpu_main = self._cpu_of(self.proc)
         except psutil.Error:
             return 0, 0
         tree = main
@@ -47,6 +63,7 @@ class RssPoller:
             for c in self.proc.children(recursive=True):
                 try:
                     tree += c.memory_info().rss
+                    self._cpu_of(c)
                 except psutil.Error:
                     pass
         except psutil.Error:
@@ -103,7 +120,7 @@ def _children_maxrss() -> int:
 def _children_cpu() -> float:
     import resource
 
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)  # waited-for descendants, workers included
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)  # descendants their parents waited for
     return r.ru_utime + r.ru_stime
 
 
@@ -155,7 +172,9 @@ def bench_scale(
         "ru_maxrss_children": _children_maxrss(),
         "graph_bytes": out.stat().st_size,
         "summary": err.strip().splitlines()[-1] if err.strip() else "",
-        "cpu_total_s": _children_cpu() - cpu0,
+        # the larger: rusage has the last moments of waited-for processes, the poll has the
+        # forkserver's workers (see RssPoller)
+        "cpu_total_s": max(_children_cpu() - cpu0, poll.cpu_tree),
         "cpu_main_s": poll.cpu_main,
     }
     # What the same CPU work takes with the machine to itself (2 cores, or `workers` if fewer):
