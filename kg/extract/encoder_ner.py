@@ -21,7 +21,6 @@ enables it).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -34,6 +33,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from kg.extract.corpus_ner import HEAD_FACTORIES
+from kg.extract.model_files import read_cfg_and_vocab, write_cfg_and_vocab
 from kg.extract.wordpiece import WordPiece
 
 __all__ = [
@@ -221,17 +221,14 @@ class SpanEncoder:
     @classmethod
     def load(cls, path: Path) -> SpanEncoder:
         path = Path(path)
-        cfg = json.loads((path / "cfg.json").read_text(encoding="utf-8"))
-        vocab = (path / "vocab.txt").read_text(encoding="utf-8").split("\n")
+        cfg, vocab = read_cfg_and_vocab(path)
         with numpy.load(path / "weights.npz") as stored:
             params = dequantize(dict(stored))
         return cls(params, vocab, cfg)
 
     def save(self, path: Path) -> None:
         path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "cfg.json").write_text(json.dumps(self.cfg, indent=1) + "\n", encoding="utf-8")
-        (path / "vocab.txt").write_text("\n".join(self.wordpiece.vocab), encoding="utf-8")
+        write_cfg_and_vocab(path, self.cfg, self.wordpiece.vocab)
         # Numeric arrays only, as load() reads them; naming allow_pickle also keeps mypy from
         # matching the **arrays against it.
         numpy.savez_compressed(path / "weights.npz", allow_pickle=False, **quantize(self.params))

@@ -17,7 +17,6 @@ them) and leaves ``doc.spans`` alone.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from spacy.util import filter_spans
 
 from kg.extract.encoder_ner import decode_spans, enumerate_spans, piece_windows, softmax
 from kg.extract.judge import NerConfidences
+from kg.extract.model_files import read_cfg_and_vocab, write_cfg_and_vocab
 from kg.extract.wordpiece import WordPiece
 
 __all__ = ["FACTORY", "SpanNer", "SpanNerModel"]
@@ -84,17 +84,14 @@ class SpanNerModel:
     @classmethod
     def load(cls, path: Path) -> SpanNerModel:
         path = Path(path)
-        cfg = json.loads((path / "cfg.json").read_text(encoding="utf-8"))
-        vocab = (path / "vocab.txt").read_text(encoding="utf-8").split("\n")
+        cfg, vocab = read_cfg_and_vocab(path)
         with numpy.load(path / HEAD_FILE) as stored:
             head = dict(stored)
         return cls((path / ENCODER_FILE).read_bytes(), head, vocab, cfg)
 
     def save(self, path: Path) -> None:
         path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "cfg.json").write_text(json.dumps(self.cfg, indent=1) + "\n", encoding="utf-8")
-        (path / "vocab.txt").write_text("\n".join(self.wordpiece.vocab), encoding="utf-8")
+        write_cfg_and_vocab(path, self.cfg, self.wordpiece.vocab)
         (path / ENCODER_FILE).write_bytes(self.encoder_bytes)
         numpy.savez_compressed(path / HEAD_FILE, **self.head)  # type: ignore[arg-type]
 
