@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 # kg.extract is the extraction package (kg.extract.build_nlp, kg.extract.urls, …); the function
 # that mirrors `kg extract` is extract_papers, so the name means one thing.
 __all__ = ["extract_papers", "build_graph", "render", "read_papers", "read_graph", "write_graph"]
+__all__ += ["leaderboard", "trends"]
 
 
 def __getattr__(name: str):
@@ -22,7 +23,7 @@ def __getattr__(name: str):
         import importlib
 
         return importlib.import_module("kg.extract")
-    if name in ("build_graph", "render"):
+    if name in ("build_graph", "render", "leaderboard", "trends"):
         from kg import api
 
         return getattr(api, name)

@@ -75,3 +75,40 @@ def render(graph: nx.MultiDiGraph | str | Path, path: str | Path, **options: Any
 
     g = read_graph(graph) if isinstance(graph, (str, Path)) else graph
     return render_html(g, path, **options)
+
+
+def _graph(graph: nx.MultiDiGraph | str | Path) -> nx.MultiDiGraph:
+    from kg.graph.formats import read_source
+
+    return read_source(graph) if isinstance(graph, (str, Path)) else graph
+
+
+def leaderboard(
+    graph: nx.MultiDiGraph | str | Path,
+    dataset: str,
+    metric: str | None = None,
+    *,
+    task: str | None = None,
+    exact: bool = False,
+) -> list[dict[str, Any]]:
+    """The rows of ``kg leaderboard GRAPH --dataset … [--metric …]``: per metric, the ranked
+    absolute results (``rank`` 1, 2, …; None where the metric's direction is unknown), then the
+    relative ones (``kind`` "relative", never ranked). Each row names its metric, method, value,
+    unit, dataset variant, paper (key, title, url, date), code link and evidence sentence."""
+    from kg.analysis.leaderboard import leaderboard_rows, leaderboards
+
+    return leaderboard_rows(leaderboards(_graph(graph), dataset, metric, task, exact=exact))
+
+
+def trends(
+    graph: nx.MultiDiGraph | str | Path,
+    entity_type: str = "Method",
+    *,
+    by: str = "month",
+    top: int = 10,
+    min_papers: int = 3,
+):
+    """``kg trends``: papers per period and the rising entities, as a ``TrendReport``."""
+    from kg.analysis.trends import compute_trends
+
+    return compute_trends(_graph(graph), entity_type, by=by, top=top, min_papers=min_papers)

@@ -20,8 +20,10 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
+from kg.graph.build import PAPER_PROPERTIES
 from kg.io.atomic import atomic_write
 from kg.io.strict_json import finite
+from kg.render.boards import analysis_data
 from kg.render.layout import layout_positions
 from kg.render.select import Selection, paper_count, select_subgraph
 from kg.schema import NODE_TYPES, RELATION_TYPES
@@ -130,6 +132,7 @@ def page_data(full: nx.MultiDiGraph, selection: Selection, title: str) -> dict[s
     nodes = [_node_data(n, a, positions.get(n), ref) for n, a in g.nodes(data=True)]
     results = _results(full, index, nodes, ref)
     edges = [_edge_data(index, u, v, k, a, ref) for u, v, k, a in g.edges(keys=True, data=True)]
+    analysis, board_papers = analysis_data(full, index, nodes, ref)
     present_types = {a.get("type") for _, a in g.nodes(data=True)}
     present_rels = {a.get("type") or k for _, _, k, a in g.edges(keys=True, data=True)}
     return {
@@ -158,8 +161,9 @@ def page_data(full: nx.MultiDiGraph, selection: Selection, title: str) -> dict[s
         # Papers and their links are looked up from the full graph: a focused view still
         # names the papers behind a node even when the Paper nodes themselves are filtered out;
         # only the papers the view refers to are embedded.
-        "papers": _papers(full, _referenced(nodes, edges, results)),
+        "papers": _papers(full, _referenced(nodes, edges, results) | board_papers),
         "results": results,
+        **analysis,
         "nodes": nodes,
         "edges": edges,
     }
@@ -215,6 +219,7 @@ def _node_data(node_id: str, attrs: dict, pos: tuple[float, float] | None, ref: 
         "kind",
         "direction",
         "range_high",
+        *PAPER_PROPERTIES,
     ):
         if attrs.get(key) is not None and attrs.get(key) != "":
             out[key] = attrs[key]

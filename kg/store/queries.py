@@ -33,6 +33,15 @@ MATCH (d:Dataset) WHERE {cypher_named("d", "dataset")}
 MATCH (v:Dataset)-[:VARIANT_OF*0..3]->(d)
 WITH DISTINCT v"""
 
+# A dataset's family: the tops of its VARIANT_OF chains, then every variant under them; with
+# exact=true only the datasets named (kg.analysis.leaderboard applies the same rule).
+_FAMILY_MEMBERS = f"""
+MATCH (d:Dataset) WHERE {cypher_named("d", "dataset")}
+MATCH (d)-[:VARIANT_OF*0..3]->(top:Dataset) WHERE NOT (top)-[:VARIANT_OF]->(:Dataset)
+WITH DISTINCT CASE WHEN toLower($exact) = 'true' THEN d ELSE top END AS f
+MATCH (v:Dataset)-[:VARIANT_OF*0..3]->(f) WHERE toLower($exact) <> 'true' OR v = f
+WITH DISTINCT f, v"""
+
 _QUERIES = (
     NamedQuery(
         "papers-on-dataset",
@@ -66,7 +75,46 @@ RETURN m.name AS method, coalesce(metric.name, res.metric_name) AS metric, res.v
 ORDER BY method, metric, value DESC""",
         {"dataset": "dataset name, key or alias"},
         names=("dataset",),
-        aliases=("benchmark", "leaderboard", "results-on-dataset"),
+        aliases=("results-on-dataset",),
+    ),
+    NamedQuery(
+        "leaderboard",
+        "The absolute results on a dataset's family (or only it, with exact=true), one row each, "
+        "as kg leaderboard lists them; ranking by the metric's direction is kg leaderboard's.",
+        _FAMILY_MEMBERS
+        + """
+MATCH (res:Result {kind: 'absolute'})-[:ON_DATASET]->(v)
+MATCH (res)-[:OF_METRIC]->(metric:Metric)
+WHERE $metric IS NULL OR """
+        + cypher_named("metric", "metric")
+        + """ OR toLower(trim(res.metric_name)) = toLower(trim($metric))
+OPTIONAL MATCH (res)-[:BY_METHOD]->(m:Method)
+OPTIONAL MATCH (p:Paper)-[rep:REPORTS]->(res)
+OPTIONAL MATCH (p)-[:HAS_CODE]->(repo:Repository)
+WITH f, v, metric, res, m, p, rep, min(repo.url) AS repo_url
+RETURN f.name AS family, metric.name AS metric, m.name AS method, res.value AS value,
+       res.value_text AS value_text, res.unit AS unit, v.name AS dataset, p.key AS paper,
+       p.title AS title, p.url AS url, p.date AS date, coalesce(repo_url, p.code_url) AS code,
+       rep.evidence AS evidence, res.key AS result
+ORDER BY family, metric, value DESC, paper, result""",
+        {"dataset": "dataset name, key or alias"},
+        defaults={"metric": None, "exact": "false"},
+        names=("dataset", "metric"),
+        aliases=("leaderboards", "benchmark-table"),
+    ),
+    NamedQuery(
+        "benchmarks",
+        "(dataset family, metric) pairs with at least one absolute result, most results first.",
+        """
+MATCH (res:Result {kind: 'absolute'})-[:ON_DATASET]->(v:Dataset), (res)-[:OF_METRIC]->(metric:Metric)
+MATCH (v)-[:VARIANT_OF*0..3]->(f:Dataset) WHERE NOT (f)-[:VARIANT_OF]->(:Dataset)
+WITH f, metric, collect(DISTINCT res) AS results, collect(DISTINCT res.paper) AS papers,
+     collect(DISTINCT CASE WHEN v <> f THEN v.name END) AS variants
+RETURN f.name AS dataset, metric.name AS metric, size(results) AS results, size(papers) AS papers,
+       variants
+ORDER BY results DESC, toLower(dataset), toLower(metric)""",
+        {},
+        aliases=("benchmark-list", "list-benchmarks"),
     ),
     NamedQuery(
         "top-datasets",

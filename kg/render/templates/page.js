@@ -336,6 +336,7 @@
     if (n.url) { var d = el("div", "meta"); d.appendChild(link(n.url, n.url)); body.appendChild(d); }
     if (n.type === "Result") showResultFacts(n);
     if (n.authors) body.appendChild(el("div", "meta", shorten(n.authors.join(", "), 300)));
+    if (n.type === "Paper") showPaperFacts(n);
 
     if (n.aliases && n.aliases.length) {
       section("Also called");
@@ -368,6 +369,14 @@
       section("Code and pages");
       list(links, 20, function (l) { var li = el("li"); li.appendChild(link(l.url, l.name)); return li; });
     }
+    if (n.boards && n.boards.length) {
+      section("Leaderboards");
+      n.boards.forEach(function (k) { body.appendChild(boardBlock(data.benchmarks[k], n.id)); });
+    }
+    if (n.trend) {
+      section("Papers per month");
+      body.appendChild(sparkline(n.trend));
+    }
     if (n.results && n.results.length) {
       section("Results");
       list(n.results, 30, function (ri) { return resultItem(data.results[ri], n); });
@@ -378,6 +387,143 @@
     }
     showConnections(index);
     openPanel();
+  }
+
+  // What the paper's source said beyond its text (arXiv, Hugging Face, Semantic Scholar …).
+  function showPaperFacts(n) {
+    var box = el("dl", "paper-facts");
+    function fact(label, value) {
+      if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return;
+      box.appendChild(el("dt", null, label));
+      var dd = el("dd");
+      if (value instanceof Node) dd.appendChild(value); else dd.textContent = String(value);
+      box.appendChild(dd);
+    }
+    fact("DOI", n.doi ? link("https://doi.org/" + encodeURI(n.doi), n.doi) : null);
+    fact("Venue", n.venue);
+    fact("Journal", n.journal_ref);
+    var cats = (n.categories || []).slice();
+    if (n.primary_category && cats.indexOf(n.primary_category) < 0) cats.unshift(n.primary_category);
+    fact("Categories", cats.map(function (c) { return c === n.primary_category ? c + " (primary)" : c; }).join(", "));
+    if (typeof n.upvotes === "number" || typeof n.num_comments === "number") {
+      var bits = [];
+      if (typeof n.upvotes === "number") bits.push(plural(n.upvotes, "upvote"));
+      if (typeof n.num_comments === "number") bits.push(plural(n.num_comments, "comment"));
+      fact("Community", bits.join(" · "));
+    }
+    fact("Code", n.code_url ? link(n.code_url, n.code_url) : null);
+    fact("Project page", n.project_page ? link(n.project_page, n.project_page) : null);
+    fact("Comment", n.comment);
+    if (box.childNodes.length) body.appendChild(box);
+  }
+
+  // ---- leaderboards and trends ------------------------------------------------------------
+  function valueText(r) {
+    var v = String(r.value_text);
+    if (r.unit && !v.endsWith(r.unit)) v += " " + r.unit;
+    if (r.kind === "relative" && r.direction) v = (r.direction === "up" ? "+" : "−") + v.replace(/^[+\-−]/, "");
+    return v;
+  }
+  function boardRows(table, rows, b, ranked) {
+    rows.forEach(function (r) {
+      var tr = el("tr", "board-row");
+      tr.appendChild(el("td", "rank", ranked && r.rank ? r.rank : "–"));
+      tr.appendChild(el("td", null, r.method || "–"));
+      tr.appendChild(el("td", "result-value", valueText(r)));
+      if (b.variants.length || !ranked) tr.appendChild(el("td", "variant", r.dataset || ""));
+      var paper = el("td", "paper-cell");
+      var p = r.paper && data.papers[r.paper];
+      if (p) {
+        paper.appendChild(link(p.url, shorten(p.title, 60)));
+        if (byId.has(r.paper)) {
+          var go = el("span", "node-link tag", "show");
+          go.addEventListener("click", function () { select(byId.get(r.paper), true); });
+          paper.appendChild(go);
+        }
+      }
+      if (r.date) paper.appendChild(el("span", "tag", r.date));
+      tr.appendChild(paper);
+      var code = el("td", "code-cell");
+      if (r.code) code.appendChild(link(r.code, "code"));
+      tr.appendChild(code);
+      var evCell = el("td");
+      var evRow = el("tr", "board-evidence");
+      evRow.hidden = true;
+      var evTd = el("td", null, r.evidence ? "“" + r.evidence + "”" : "No evidence sentence recorded.");
+      evTd.colSpan = 7;
+      evRow.appendChild(evTd);
+      var ev = el("span", "node-link tag evidence-link", "evidence");
+      ev.addEventListener("click", function () { evRow.hidden = !evRow.hidden; });
+      evCell.appendChild(ev);
+      tr.appendChild(evCell);
+      table.appendChild(tr);
+      table.appendChild(evRow);
+    });
+  }
+  function boardBlock(b, fromId) {
+    var box = el("div", "board");
+    box.dataset.dataset = b.dataset; box.dataset.metric = b.metric;
+    var h = el("div", "board-title");
+    var name = el("span", byId.has(b.datasetId) && b.datasetId !== fromId ? "node-link" : null, b.dataset);
+    if (byId.has(b.datasetId) && b.datasetId !== fromId) {
+      name.addEventListener("click", function () { select(byId.get(b.datasetId), true); });
+    }
+    h.appendChild(name);
+    h.appendChild(el("span", null, " · " + b.metric + " · "));
+    h.appendChild(el("span", "tag", b.better ? b.better + " is better" : "direction unknown: not ranked"));
+    box.appendChild(h);
+    var table = el("table", "board-table");
+    var head = el("tr");
+    var cols = ["#", "method", "value"];
+    if (b.variants.length) cols.push("variant");
+    cols = cols.concat(["paper", "code", ""]);
+    cols.forEach(function (c) { head.appendChild(el("th", null, c)); });
+    table.appendChild(head);
+    boardRows(table, b.rows, b, true);
+    box.appendChild(table);
+    if (b.total > b.rows.length) box.appendChild(el("div", "meta", "… and " + fmt(b.total - b.rows.length) + " more results"));
+    if (b.relative.length) {
+      box.appendChild(el("div", "meta", "Relative results (not ranked):"));
+      var rel = el("table", "board-table relative");
+      boardRows(rel, b.relative, b, false);
+      box.appendChild(rel);
+    }
+    return box;
+  }
+  function showBenchmarks() {
+    body.textContent = "";
+    body.appendChild(badge("Benchmarks", "#57606a"));
+    body.appendChild(el("h2", null, "Benchmarks"));
+    var boards = data.benchmarks || [];
+    body.appendChild(el("div", "meta", plural(boards.length, "leaderboard") +
+      " — (dataset, metric) pairs with absolute results, most results first"));
+    if (!boards.length) body.appendChild(el("div", "meta", "No absolute result on a dataset in this graph."));
+    boards.forEach(function (b) { body.appendChild(boardBlock(b, null)); });
+    network.unselectAll();
+    openPanel();
+  }
+  kg.showBenchmarks = showBenchmarks;
+  document.getElementById("benchmarks").addEventListener("click", showBenchmarks);
+
+  function sparkline(counts) {
+    var NS = "http://www.w3.org/2000/svg", w = 180, h = 36, max = Math.max.apply(null, counts.concat([1]));
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("class", "sparkline"); svg.setAttribute("width", w); svg.setAttribute("height", h);
+    var step = counts.length > 1 ? (w - 4) / (counts.length - 1) : 0;
+    var pts = counts.map(function (c, i) { return (2 + i * step).toFixed(1) + "," + (h - 3 - (h - 6) * c / max).toFixed(1); });
+    var line = document.createElementNS(NS, "polyline");
+    line.setAttribute("points", pts.join(" "));
+    svg.appendChild(line);
+    var periods = (data.trends && data.trends.periods) || [];
+    var wrap = el("div", "spark");
+    wrap.appendChild(svg);
+    var total = counts.reduce(function (a, b) { return a + b; }, 0);
+    wrap.appendChild(el("div", "meta", (periods[0] || "") + " … " + (periods[periods.length - 1] || "") +
+      " · " + plural(total, "dated paper") + " · peak " + max + " in a month"));
+    var title = document.createElementNS(NS, "title");
+    title.textContent = periods.map(function (p, i) { return p + ": " + counts[i]; }).join("\n");
+    svg.appendChild(title);
+    return wrap;
   }
 
   function showResultFacts(n) {
