@@ -30,7 +30,7 @@ from typing import IO
 
 import networkx as nx
 
-from kg.errors import InputError
+from kg.errors import InputError, KgError
 from kg.graph.build import GraphBuilder, content_hash, read_extractions
 from kg.model import Extraction, Paper
 
@@ -48,10 +48,21 @@ def record_path(graph_path: str | Path) -> Path | None:
     return path.with_name(path.name + RECORD_SUFFIX)
 
 
+class UpdateBusy(KgError):
+    """Another update holds the graph's lock and the caller would not wait (exit code 75,
+    EX_TEMPFAIL: a cron job can try again later)."""
+
+    exit_code = 75
+
+
 @contextmanager
-def locked(graph_path: str | Path | None) -> Iterator[None]:
+def locked(
+    graph_path: str | Path | None, *, wait: bool = True, on_wait: Callable[[], None] | None = None
+) -> Iterator[None]:
     """Hold ``GRAPH.lock`` (an exclusive flock) around an update's read-modify-write; two
-    ``kg build --update`` of one graph run one after the other instead of losing papers."""
+    ``kg build --update`` of one graph run one after the other instead of losing papers. When
+    another process holds it: wait (``on_wait`` is told first), or with ``wait=False`` raise
+    :class:`UpdateBusy`."""
     if graph_path is None:
         yield
         return
@@ -61,7 +72,16 @@ def locked(graph_path: str | Path | None) -> Iterator[None]:
     except OSError as err:
         raise InputError(str(lock_path), None, f"cannot open the update lock: {err.strerror}") from None
     with fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                raise UpdateBusy(
+                    f"{graph_path}: another update of this graph is running (it holds {lock_path})"
+                ) from None
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:
