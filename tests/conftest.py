@@ -44,6 +44,7 @@ SLOW = {
     "test_eval_ner.py::test_shipped_model_keeps_its_scores",
     "test_eval_relations.py::test_end_to_end_on_scierc_test_with_the_shipped_models",
     "test_factories.py::test_every_factory_is_an_entry_point_that_loads_by_name",
+    "test_fetch.py::test_a_killed_fetch_resumes_without_duplicates",
     "test_fuzz.py::test_readers_raise_only_input_error",
     "test_fuzz.py::test_whole_path_never_crashes_and_every_output_reads_back",
     "test_pool.py::test_workers_can_send_json_lines_identical_to_the_objects",

@@ -28,7 +28,7 @@ from replay_server import (
 )
 
 from kg.cli import cli
-from kg.read import FORMATS
+from kg.read import FORMATS, read_papers
 
 RECORDS = [record(i) for i in range(25)]
 DATA = Path(__file__).parent / "data" / "fetch"
@@ -73,9 +73,7 @@ def test_arxiv_pages_with_start_and_max_results(tmp_path):
     assert sorted(p.name for p in raw.iterdir() if not p.name.startswith(".")) == ["0001.xml", "0002.xml", "0003.xml"]
     assert "fetched 25 papers in 3 pages" in r.output
     # the raw pages read back with the reader give the same papers (a fetch is re-readable)
-    r2 = CliRunner().invoke(cli, ["extract", "--model", "none", "-q", str(raw), "-o", str(tmp_path / "ex.jsonl")])
-    assert r2.exit_code == 0, r2.output
-    assert len(lines(tmp_path / "ex.jsonl")) == 25
+    assert [p.id for p in read_papers([raw])] == [rec["id"] for rec in RECORDS]
 
 
 def test_arxiv_date_range_and_max(tmp_path):
@@ -101,7 +99,7 @@ def test_the_configured_delay_is_honoured_between_every_request(tmp_path):
                                      "--delay", "0.3", "-o", str(tmp_path / "n.jsonl"), "-q"])
     assert r.exit_code == 0, r.output
     assert len(s.requests) == 6
-    assert min(s.gaps()) >= 0.29, s.gaps()
+    assert min(s.gaps()) >= 0.3, s.gaps()
 
 
 def test_arxiv_asks_for_three_seconds_by_default():

@@ -78,7 +78,8 @@ def _retry_after(value: str | None) -> float | None:
 
 @dataclass
 class Client:
-    """Requests spaced by at least ``min_delay`` seconds (start to start), each retried up to
+    """Requests spaced by at least ``min_delay`` seconds (from the end of one response to the
+    next request), each retried up to
     ``retries`` times with exponential backoff from ``backoff`` seconds (or the server's
     Retry-After when it says more)."""
 
@@ -106,11 +107,12 @@ class Client:
             self._http = None
 
     def _space(self) -> None:
+        # counted from the end of the previous response, so the server sees at least min_delay
+        # between two requests whatever the network adds
         if self._last is not None:
             wait = self._last + self.min_delay - time.monotonic()
             if wait > 0:
                 self.sleep(wait)
-        self._last = time.monotonic()
 
     def get(self, url: str, params: Mapping[str, str | int], check: Callable[[bytes], T]) -> tuple[bytes, T]:
         """The body of one GET and what ``check`` made of it; raises FetchError when retries run
@@ -127,6 +129,7 @@ class Client:
             except httpx.TransportError as err:
                 why = f"connection failed ({_first_line(err)})"
             else:
+                self._last = time.monotonic()
                 if response.status_code in RETRY_STATUS:
                     why = f"HTTP {response.status_code}"
                     wait = _retry_after(response.headers.get("Retry-After"))
@@ -137,6 +140,7 @@ class Client:
                         return body, check(body)
                     except Unreadable as err:
                         why = str(err)
+            self._last = time.monotonic()
             if attempt == self.retries:
                 raise FetchError(f"{_show(httpx.URL(url, params=params))}: {why}; gave up after {attempt + 1} tries")
             delay = min(max(self.backoff * 2**attempt, wait or 0.0), MAX_BACKOFF)
