@@ -183,7 +183,7 @@ def test_stdin_input_is_read(tmp_path):
     assert r.returncode == 0, r.stderr
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [row["paper"]["id"] for row in rows] == ["p0", "p1"]
-    assert rows[0]["paper"]["source"] == {"file": "<stdin>", "line": 1}
+    assert rows[0]["paper"]["source"] == {"file": "<stdin>", "line": 1, "pointer": None}
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

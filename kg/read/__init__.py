@@ -3,27 +3,35 @@ carry their source file and line. Readers know nothing about spaCy or graphs.
 
 ``read_papers(paths)`` accepts files and directories, detects each file's format (or takes
 ``fmt``), and streams papers; bad input raises :class:`kg.errors.InputError` naming the file and
-line, or, with an ``on_error`` callback (``--skip-invalid``), reports it and goes on.
+line, or, with an ``on_error`` callback (``--skip-invalid``), reports it and goes on. What is odd
+but read (records without an abstract, a feed without entries) goes to ``on_warning``, one line
+per file; by default each such line is printed once on stderr, as Python prints its warnings.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kg.errors import InputError
 from kg.model import Paper
 from kg.read import arxiv_atom, hf_listing, jsonl
-from kg.read.text import display_name, is_stream, read_head, read_text
+from kg.read.jsondoc import is_json_lines
+from kg.read.text import display_name, is_stream, read_head, read_text, stream_lines
 
 READERS = {
     "hf-listing": hf_listing.parse,
-    "jsonl": jsonl.parse,
-    "json": jsonl.parse,
+    "jsonl": jsonl.reader("jsonl"),
+    "json": jsonl.reader("json"),
+    "hf-daily": jsonl.reader("hf-daily"),
+    "semantic-scholar": jsonl.reader("semantic-scholar"),
+    "openalex": jsonl.reader("openalex"),
     "arxiv-atom": arxiv_atom.parse,
 }
 FORMATS = tuple(READERS)
+JSON_FORMATS = frozenset(jsonl.MAPPERS)
 SUFFIXES = {
     ".txt": "hf-listing",
     ".jsonl": "jsonl",
@@ -32,8 +40,20 @@ SUFFIXES = {
     ".xml": "arxiv-atom",
     ".atom": "arxiv-atom",
 }
+COMPRESSED = ".gz"  # read by its magic bytes; the suffix before it names the format
 
 OnError = Callable[[InputError], None]
+OnWarning = Callable[[str], None]
+_WARNED: set[str] = set()
+
+
+def print_warning(message: str) -> None:
+    """The default ``on_warning``: ``kg: warning: …`` on stderr, once per message in a process
+    (the progress bar's counting pass reads the inputs a second time)."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        print(f"kg: warning: {message}", file=sys.stderr)
+
 
 # Extraction holds a record's text at once, and its memory grows with it: peak RSS for one record
 # of 1 million characters, measured with --workers 1, is 2.0 GB with --model fast (0.15 GB for a
@@ -47,17 +67,23 @@ _JSON_ARRAY_START = re.compile(r"\[\s*(?:[{\]]|$)")
 _JSON_OBJECT_START = re.compile(r'\{\s*(?:"|}|$)')
 
 
+def _suffix(path: Path) -> str:
+    """The suffix that names the format: papers.jsonl.gz → .jsonl."""
+    suffix = path.suffix.lower()
+    return Path(path.stem).suffix.lower() if suffix == COMPRESSED else suffix
+
+
 def detect_format(path: Path, text: str) -> str:
-    """The format of one file: by content where it is unambiguous, else by suffix."""
+    """The format of one file: by content where it is unambiguous, else by suffix. JSON is an
+    API's response when it holds that API's keys (``paperId``, ``abstract_inverted_index``,
+    ``publishedAt``…), else plain records."""
     head = text.lstrip()[:512]
     # Only unmistakable openings count: a listing whose first title is "<b>…" or "[Re] …" is text.
     if _XML_START.match(head):
         return "arxiv-atom"
-    if _JSON_ARRAY_START.match(head):
-        return "json"
-    if _JSON_OBJECT_START.match(head):
-        return "jsonl"
-    fmt = SUFFIXES.get(path.suffix.lower())
+    if _JSON_ARRAY_START.match(head) or _JSON_OBJECT_START.match(head):
+        return jsonl.sniff(text) or ("jsonl" if is_json_lines(text) else "json")
+    fmt = SUFFIXES.get(_suffix(path))
     if fmt is None:
         raise InputError(
             display_name(path),
@@ -76,7 +102,7 @@ def input_files(paths: Iterable[str | Path]) -> list[Path]:
                 f
                 for f in p.rglob("*")
                 if f.is_file()
-                and f.suffix.lower() in SUFFIXES
+                and _suffix(f) in SUFFIXES
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not found:
@@ -91,25 +117,65 @@ def input_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def read_file(path: Path, fmt: str | None = None, on_error: OnError | None = None) -> Iterator[Paper]:
+def _parse(path: Path, fmt: str, head: str, on_error: OnError | None, on_warning: OnWarning) -> Iterator[Paper]:
+    name = display_name(path)
+    if fmt in JSON_FORMATS:
+        if not is_stream(path) and is_json_lines(head):  # a large JSONL is never held in memory
+            return jsonl.papers(jsonl.line_records(stream_lines(path), name), name, on_error, fmt, on_warning)
+        return jsonl.parse(read_text(path), name, on_error, fmt, on_warning)
+    if fmt == "arxiv-atom":
+        return arxiv_atom.parse(read_text(path), name, on_error, on_warning)
+    return READERS[fmt](read_text(path), name, on_error)
+
+
+def read_file(
+    path: Path, fmt: str | None = None, on_error: OnError | None = None, on_warning: OnWarning | None = print_warning
+) -> Iterator[Paper]:
+    """The papers of one file. After its last record, ``on_warning`` (None: nobody) hears of
+    the records kept without an abstract, or of a file that held no records at all."""
     name = display_name(path)
     if fmt is not None and fmt not in READERS:
         raise InputError(name, None, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    warn = on_warning or _ignore
     head = read_head(path)
     fmt = fmt or detect_format(path, head)
-    if fmt == "jsonl" and not is_stream(path):
-        yield from jsonl.parse_stream(path, on_error)
-        return
-    yield from READERS[fmt](read_text(path), name, on_error)
+    said: list[object] = []
+
+    def noted(item: object) -> None:
+        said.append(item)
+        if on_error is not None and isinstance(item, InputError):
+            on_error(item)
+        elif isinstance(item, str):
+            warn(item)
+
+    n = bare = 0
+    for paper in _parse(path, fmt, head, noted if on_error else None, noted):
+        n += 1
+        bare += not paper.abstract
+        yield paper
+    if bare:
+        warn(
+            f"{name}: {bare} record{'s have' if bare > 1 else ' has'} no abstract: "
+            f"kept with {'their' if bare > 1 else 'its'} title"
+        )
+    if not n and not said:
+        warn(f"{name}: no paper records in this {fmt} input")
+
+
+def _ignore(message: str) -> None:
+    pass
 
 
 def read_papers(
-    paths: Iterable[str | Path], fmt: str | None = None, on_error: OnError | None = None
+    paths: Iterable[str | Path],
+    fmt: str | None = None,
+    on_error: OnError | None = None,
+    on_warning: OnWarning | None = print_warning,
 ) -> Iterator[Paper]:
     """Stream papers from files and directories in a stable order."""
     for path in input_files(paths):
         try:
-            yield from read_file(path, fmt, on_error)
+            yield from read_file(path, fmt, on_error, on_warning)
         except InputError as err:
             if on_error is None:
                 raise

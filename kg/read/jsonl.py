@@ -1,203 +1,123 @@
-"""JSON Lines, or a JSON array, of records with ``id``, ``title``, ``abstract`` and optionally
-``url``, ``authors``, ``date``. Each error names the record's line."""
+"""JSON inputs to papers: the records of any JSON layout (kg.read.jsondoc) mapped by their
+format's reader. ``json``/``jsonl`` are plain records with ``id``, ``title``, ``abstract`` and
+optionally ``url``, ``authors``, ``date`` and the other :class:`Paper` fields (what ``kg fetch``
+writes); ``hf-daily``, ``semantic-scholar`` and ``openalex`` are API responses, recognised by
+their keys. Each error names the record's line."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.model import Paper, Source
+from kg.model import Paper
+from kg.read import fields as f
+from kg.read import hf_daily, openalex, semantic_scholar
 from kg.read.ids import title_id
-from kg.read.text import LineCounter, stream_lines
+from kg.read.jsondoc import Item, line_records, records
+from kg.read.text import stream_lines
 
-_DECODER = json.JSONDecoder()
-
-
-def _records(text: str, file: str) -> Iterator[tuple[int, Any] | InputError]:
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        yield from _array_records(text, file)
-        return
-    # Records end at "\n" only: str.splitlines() would also split inside a JSON string at
-    # U+2028, U+0085, form feed… (all legal there) and shift every later line number.
-    yield from _line_records(enumerate(text.split("\n"), start=1), file)
+OnError = Callable[[InputError], None]
+Mapper = Callable[[Any, str, int, "str | None"], Paper]
+GENERIC = ("jsonl", "json")
+# the API formats, in the order their keys are looked for in a file's start
+APIS = (openalex, semantic_scholar, hf_daily)
+_LISTS = ("links", "categories")
+_STRINGS = ("doi", "primary_category", "venue", "journal_ref", "comment", "code_url", "project_page")
+_COUNTS = ("upvotes", "num_comments")
 
 
-def _line_records(lines: Iterable[tuple[int, str]], file: str) -> Iterator[tuple[int, Any] | InputError]:
-    for number, line in lines:
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as err:
-            truncated = err.msg.startswith(("Expecting", "Unterminated"))
-            yield InputError(
-                file,
-                number,
-                f"invalid JSON ({_msg(err)} at column {err.colno})"
-                + (": the line looks truncated" if truncated else ""),
-            )
-        except (ValueError, RecursionError) as err:
-            yield InputError(file, number, _unparseable(err))
+def sniff(head: str) -> str | None:
+    """The API format whose keys a JSON text's start holds, else None (plain records)."""
+    for api in APIS:
+        if api.CONTENT.search(head):
+            return api.FORMAT
+    return None
 
 
-def _msg(err: json.JSONDecodeError) -> str:
-    return err.msg.removesuffix(" at")  # "Unterminated string starting at" + " at column N"
-
-
-def _unparseable(err: ValueError | RecursionError) -> str:
-    """json raises these, not JSONDecodeError, for huge integers and very deep nesting."""
-    if isinstance(err, RecursionError):
-        return "invalid JSON (nested too deeply)"
-    return f"invalid JSON ({str(err).split(';')[0]})"
-
-
-_WS = " \t\r\n"
-
-
-def _skip_ws(text: str, i: int) -> int:
-    n = len(text)
-    while i < n and text[i] in _WS:
-        i += 1
-    return i
-
-
-def _skip_value(text: str, i: int) -> int:
-    """The end of a malformed element: the next ',' or ']' outside strings and nested brackets,
-    so ``--skip-invalid`` drops only the bad element."""
-    depth, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == '"':
-            i += 1
-            while i < n and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-        elif c in "[{":
-            depth += 1
-        elif c in "]}":
-            if depth == 0:
-                return i
-            depth -= 1
-        elif c == "," and depth == 0:
-            return i
-        i += 1
-    return n
-
-
-def _array_records(text: str, file: str) -> Iterator[tuple[int, Any] | InputError]:
-    """Walk a JSON array element by element so every record keeps its line number; a malformed
-    element, a missing or an extra comma is reported and the walk goes on after it."""
-    line_of = LineCounter(text)
-    n = len(text)
-    i = _skip_ws(text, text.index("[") + 1)
-    while True:
-        if i >= n:
-            yield InputError(file, line_of(n), "JSON array is not closed (missing ']')")
-            return
-        if text[i] == "]":
-            if text[i + 1 :].strip():
-                yield InputError(file, line_of(i + 1), "unexpected text after the JSON array")
-            return
-        if text[i] == ",":  # a value was expected
-            yield InputError(file, line_of(i), "invalid JSON (extra ',' in the array)")
-            i = _skip_ws(text, i + 1)
-            continue
-        start = i
-        try:
-            value, i = _DECODER.raw_decode(text, start)
-        except json.JSONDecodeError as err:
-            line = line_of(start) + text.count("\n", start, err.pos)
-            yield InputError(file, line, f"invalid JSON ({_msg(err)} at column {err.colno})")
-            i = _skip_value(text, start)
-        except (ValueError, RecursionError) as err:
-            yield InputError(file, line_of(start), _unparseable(err))
-            i = _skip_value(text, start)
-        else:
-            yield line_of(start), value
-        i = _skip_ws(text, i)
-        if i < n and text[i] == ",":
-            comma = i
-            i = _skip_ws(text, i + 1)
-            if i < n and text[i] == "]":
-                yield InputError(file, line_of(comma), "invalid JSON (extra ',' before ']')")
-        elif i < n and text[i] != "]":
-            yield InputError(file, line_of(i), "invalid JSON (missing ',' between array elements)")
-
-
-def _str(record: dict, key: str) -> str | None:
-    value = record.get(key)
-    if value is None:
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str):
-        raise ValueError(f"'{key}' must be a string, not {type(value).__name__}")
-    _check_unicode(key, value)
-    return value
-
-
-def _check_unicode(key: str, value: str) -> None:
-    """JSON may escape a lone surrogate ("\\ud800"); such a string is not Unicode text and
-    crashes the tokenizer and any UTF-8 writer downstream."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as err:
-        raise ValueError(f"'{key}' has an unpaired surrogate {value[err.start]!r} (not valid Unicode)") from None
-
-
-def to_paper(record: Any, file: str, line: int) -> Paper:
+def _generic(record: Any, file: str, line: int, pointer: str | None) -> Paper:
     if not isinstance(record, dict):
-        raise InputError(file, line, f"expected a JSON object, found {type(record).__name__}")
+        raise ValueError(f"expected a JSON object, found {type(record).__name__}")
+    title = f.string(record, "title")
+    rid = f.string(record, "id")
+    rid = rid.strip() if rid else None
+    # an empty title is a title an API left out; a record without its 'title' key lost it
+    if title is None or not (title.strip() or rid):
+        raise ValueError("record has no 'title'")
+    abstract = f.string(record, "abstract") or f.string(record, "summary") or ""
+    authors = record.get("authors") or []
+    if isinstance(authors, str):
+        authors = [a.strip() for a in authors.split(",") if a.strip()]
+    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+        raise ValueError("'authors' must be a list of strings")
+    for a in authors:
+        f.check_unicode("authors", a)
+    extra: dict[str, Any] = {k: f.string(record, k) for k in _STRINGS}
+    extra.update({k: f.count(record, k) for k in _COUNTS})
+    for key in _LISTS:
+        values = f.array(record, key)
+        if not all(isinstance(v, str) for v in values):
+            raise ValueError(f"'{key}' must be a list of strings")
+        extra[key] = [f.check_unicode(key, v) for v in values]
+    return f.make_paper(
+        file,
+        line,
+        pointer,
+        id=rid or title_id(title),
+        title=title.strip(),
+        abstract=abstract.strip(),
+        url=f.string(record, "url"),
+        authors=authors,
+        date=f.string(record, "date"),
+        arxiv_id=f.string(record, "arxiv_id"),
+        **extra,
+    )
+
+
+MAPPERS: dict[str, Mapper] = {
+    "jsonl": _generic,
+    "json": _generic,
+    **{api.FORMAT: api.to_paper for api in APIS},
+}
+
+
+def to_paper(record: Any, file: str, line: int, pointer: str | None = None, fmt: str = "json") -> Paper:
+    """One record as a :class:`Paper`, or an :class:`InputError` naming its file and line."""
     try:
-        title = _str(record, "title")
-        if title is None or not title.strip():
-            raise ValueError("record has no 'title'")
-        abstract = _str(record, "abstract") or _str(record, "summary") or ""
-        authors = record.get("authors") or []
-        if isinstance(authors, str):
-            authors = [a.strip() for a in authors.split(",") if a.strip()]
-        if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
-            raise ValueError("'authors' must be a list of strings")
-        for a in authors:
-            _check_unicode("authors", a)
-        rid = _str(record, "id")
-        return Paper(
-            id=rid.strip() if rid and rid.strip() else title_id(title),
-            title=title.strip(),
-            abstract=abstract.strip(),
-            url=_str(record, "url"),
-            authors=authors,
-            date=_str(record, "date"),
-            arxiv_id=_str(record, "arxiv_id"),
-            source=Source(file=file, line=line),
-        )
+        paper = MAPPERS[fmt](record, file, line, pointer)
     except ValueError as err:
-        raise InputError(file, line, str(err).splitlines()[0]) from None
+        where = f" (at {pointer})" if pointer and fmt not in GENERIC else ""
+        raise InputError(file, line, str(err).splitlines()[0] + where) from None
+    if not (paper.title or paper.abstract):
+        raise InputError(file, line, f"record {paper.id!r} has neither a title nor an abstract")
+    return paper
 
 
-def parse(text: str, file: str, on_error: Callable[[InputError], None] | None = None) -> Iterator[Paper]:
-    return _papers(_records(text, file), file, on_error)
-
-
-def parse_stream(path: Path, on_error: Callable[[InputError], None] | None = None) -> Iterator[Paper]:
-    """JSON Lines read line by line: a 100,000-record file is never held in memory."""
-    return _papers(_line_records(stream_lines(path), str(path)), str(path), on_error)
-
-
-def _papers(
-    items: Iterable[tuple[int, Any] | InputError], file: str, on_error: Callable[[InputError], None] | None
+def papers(
+    items: Iterable[Item | InputError],
+    file: str,
+    on_error: OnError | None = None,
+    fmt: str = "json",
+    on_warning: Callable[[str], None] | None = None,
 ) -> Iterator[Paper]:
+    """The papers of ``items``; a record that repeats an earlier record's id is an error. A null
+    record of an API response (Semantic Scholar's batch answers null for an id it does not
+    know) is skipped, and counted in one warning."""
     seen: dict[str, int] = {}
+    nulls = 0
     for item in items:
         try:
             if isinstance(item, InputError):
                 raise item
-            line, record = item
-            paper = to_paper(record, file, line)
-            if paper.id in seen and isinstance(record, dict) and record.get("id"):
+            line, pointer, record = item
+            if record is None and fmt not in GENERIC:
+                nulls += 1
+                continue
+            paper = to_paper(record, file, line, pointer, fmt)
+            has_id = fmt not in GENERIC or (isinstance(record, dict) and record.get("id"))
+            if paper.id in seen and has_id:
                 raise InputError(file, line, f"duplicate paper id {paper.id!r} (first on line {seen[paper.id]})")
             seen.setdefault(paper.id, line)
         except InputError as err:
@@ -206,3 +126,36 @@ def _papers(
             on_error(err)
             continue
         yield paper
+    if nulls and on_warning is not None:
+        on_warning(f"{file}: {nulls} null record{'s' if nulls > 1 else ''} (not found by the API): skipped")
+
+
+def parse(
+    text: str,
+    file: str,
+    on_error: OnError | None = None,
+    fmt: str = "json",
+    on_warning: Callable[[str], None] | None = None,
+) -> Iterator[Paper]:
+    return papers(records(text, file), file, on_error, fmt, on_warning)
+
+
+def reader(fmt: str) -> Callable[..., Iterator[Paper]]:
+    """``parse`` for one format, with the signature every reader has."""
+    return partial(parse, fmt=fmt)
+
+
+def parse_stream(path: Path, on_error: OnError | None = None, fmt: str = "json") -> Iterator[Paper]:
+    """JSON Lines read line by line: a 100,000-record file is never held in memory."""
+    return papers(line_records(stream_lines(path), str(path)), str(path), on_error, fmt)
+
+
+# kg.cluster.partition reads a JSON Lines byte range through these two
+_line_records = line_records
+
+
+def _papers(items: Iterable[Item | InputError], file: str, on_error: OnError | None) -> Iterator[Paper]:
+    return papers(items, file, on_error)
+
+
+__all__ = ["MAPPERS", "parse", "parse_stream", "papers", "reader", "sniff", "to_paper"]

@@ -1,11 +1,15 @@
-"""Reading a file's text with errors a user can act on (binary, encoding, empty)."""
+"""Reading a file's text with errors a user can act on (binary, encoding, empty), gzip
+(recognised by its magic bytes, whatever the name) decompressed on the way."""
 
 from __future__ import annotations
 
+import gzip
 import stat
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import InputError
 
@@ -28,6 +32,11 @@ def display_name(path: Path) -> str:
     return "<stdin>" if str(path) == STDIN else str(path)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+# what a damaged .gz raises: a bad header, a cut-off stream, a bad checksum or deflate data
+_GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
 def _read_bytes(path: Path) -> bytes:
     if not is_stream(path):
         return path.read_bytes()
@@ -37,13 +46,23 @@ def _read_bytes(path: Path) -> bytes:
     return _STREAMS[key]
 
 
+def gunzip(data: bytes, name: str) -> bytes:
+    """``data`` decompressed when it starts with the gzip magic bytes, else as it is."""
+    if not data.startswith(GZIP_MAGIC):
+        return data
+    try:
+        return gzip.decompress(data)
+    except _GZIP_ERRORS as err:
+        raise InputError(name, None, f"damaged gzip file ({err})") from None
+
+
 def read_text(path: Path) -> str:
     name = display_name(path)
     try:
         data = _read_bytes(path)
     except OSError as err:
         raise InputError(name, None, f"cannot read file: {err.strerror}") from None
-    return decode(data, name)
+    return decode(gunzip(data, name), name)
 
 
 def decode(data: bytes, name: str) -> str:
@@ -68,10 +87,12 @@ def read_head(path: Path) -> str:
     if is_stream(path):
         return read_text(path)
     try:
-        with path.open("rb") as fh:
+        with open_binary(path) as fh:
             data = fh.read(HEAD_BYTES)
     except OSError as err:
         raise InputError(str(path), None, f"cannot read file: {err.strerror}") from None
+    except _GZIP_ERRORS as err:
+        raise InputError(str(path), None, f"damaged gzip file ({err})") from None
     if len(data) < HEAD_BYTES or not data.strip():
         return read_text(path)  # small (or blank at the start): the whole-file checks apply
     if b"\x00" in data[:8192]:
@@ -79,19 +100,30 @@ def read_head(path: Path) -> str:
     return data.decode("utf-8-sig", errors="ignore")
 
 
+def open_binary(path: Path) -> BinaryIO:
+    """A file opened for reading, decompressed as it is read when it is gzip."""
+    with path.open("rb") as fh:
+        magic = fh.read(2)
+    return gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")  # type: ignore[return-value]
+
+
 def stream_lines(path: Path) -> Iterator[tuple[int, str]]:
     """(line number, text) of each line, split at "\n" only (U+2028 and friends are legal
     inside JSON strings), decoded one at a time so memory does not grow with the file."""
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if number == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            try:
-                yield number, raw.decode("utf-8").rstrip("\n")
-            except UnicodeDecodeError as err:
-                raise InputError(
-                    str(path), number, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at column {err.start + 1})"
-                ) from None
+    number = 0
+    try:
+        with open_binary(path) as fh:
+            for number, raw in enumerate(fh, start=1):
+                if number == 1:
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")
+                try:
+                    yield number, raw.decode("utf-8").rstrip("\n")
+                except UnicodeDecodeError as err:
+                    raise InputError(
+                        str(path), number, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at column {err.start + 1})"
+                    ) from None
+    except _GZIP_ERRORS as err:
+        raise InputError(str(path), number + 1, f"damaged gzip file ({err})") from None
 
 
 def line_of(text: str, offset: int) -> int:
