@@ -184,23 +184,61 @@ def _extractions(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     default="-",
     show_default=True,
-    help="JSONL file to write (- for stdout).",
+    help="JSONL file to write (- for stdout); with --cluster, the directory of part files.",
+)
+@click.option(
+    "--cluster",
+    default=None,
+    metavar="local:N|tcp://HOST:PORT",
+    help="Run on Dask distributed (pip install 'paper-kg[cluster]'): N local worker processes, or the "
+    "scheduler at that address. Writes OUTDIR/part-NNNNN.jsonl.gz and manifest.json; a rerun resumes.",
+)
+@click.option(
+    "--partition-size",
+    type=click.IntRange(min=1024),
+    default=None,
+    metavar="BYTES",
+    help="With --cluster: cut JSONL inputs into ranges of about this many bytes "
+    "(default: 4 MiB, less for small inputs so every worker gets several).",
 )
 @input_options
 @extract_options
-def extract(inputs, output, fmt, skip_invalid, max_chars, shard, min_confidence, workers, batch_size, model, quiet):
+def extract(
+    inputs,
+    output,
+    cluster,
+    partition_size,
+    fmt,
+    skip_invalid,
+    max_chars,
+    shard,
+    min_confidence,
+    workers,
+    batch_size,
+    model,
+    quiet,
+):
     """Extract entities, relations and results: one JSON line per paper.
 
     \b
     kg extract examples/hf-papers/ -o out/extractions.jsonl
     kg extract corpus/ -o out/part-3.jsonl --shard 3/8 --workers 2
+    kg extract corpus/ -o out/parts --cluster local:2
     """
     from kg.io.atomic import atomic_write
 
     t0 = time.perf_counter()
+    if cluster is not None:
+        _extract_on_cluster(
+            inputs, output, cluster, partition_size, fmt, skip_invalid, max_chars, shard, min_confidence, workers,
+            batch_size, model, quiet,
+        )  # fmt: skip
+        return
+    if partition_size is not None:
+        raise UsageError("--partition-size is for --cluster")
     stream = _extractions(
         _files(inputs, shard),
         fmt,
@@ -227,6 +265,40 @@ def extract(inputs, output, fmt, skip_invalid, max_chars, shard, min_confidence,
     with atomic_write(output) as fh:  # "-" is stdout
         write(fh)
     summary(quiet, "extracted", {"papers": n, "entities": ents, "relations": rels}, t0)
+
+
+def _extract_on_cluster(
+    inputs, output, address, partition_size, fmt, skip_invalid, max_chars, shard, min_confidence, workers,
+    batch_size, model, quiet,
+):  # fmt: skip
+    from kg.cluster.job import JobOptions, connect, prepare, require_distributed, run_job
+
+    if output == "-":
+        raise UsageError("--cluster writes part files: give -o OUTDIR")
+    if workers is not None:
+        raise UsageError("--workers is for one machine; with --cluster the cluster's workers run the pipeline")
+    require_distributed()
+    _check_model(model)
+    t0 = time.perf_counter()
+    files = _files(inputs, shard)
+    options = JobOptions(None if model == "none" else model, min_confidence, max_chars, skip_invalid, batch_size)
+    outdir = Path(output)
+    if outdir.exists() and not outdir.is_dir():
+        raise UsageError(f"-o {output}: with --cluster, -o names a directory (it is a file)")
+    with connect(address) as client:
+        job = prepare(client, files, outdir, options, fmt, partition_size)
+        if not quiet and len(job.todo) < len(job.parts):
+            click.echo(f"kg: {len(job.done)} of {len(job.parts)} parts already done in {outdir}, skipped", err=True)
+        with progress(len(job.todo), "extracting", "parts", shown=not quiet) as advance:
+
+            def landed(part) -> None:
+                for text in part.warnings:
+                    click.echo(f"kg: warning: {text} (skipped)", err=True)
+                advance(1)
+
+            report = run_job(client, job, on_part=landed)
+    counts = {what: report.total(what) for what in ("papers", "entities", "relations")}
+    summary(quiet, "extracted", {**counts, "parts": report.parts}, t0)
 
 
 def _finite_results(stream: Iterable) -> Iterator:

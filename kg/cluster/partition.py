@@ -1,0 +1,122 @@
+"""Inputs split into partitions a worker can read on its own: a whole file, or, for a large JSON
+Lines file, a byte range that starts and ends at line starts.
+
+The client scans a large JSONL once for its newlines (``bytes.count`` runs at disk speed) so that
+every range knows the line number it starts on: a worker then reads only its range and still
+names each record's true line, so the part files hold the lines single-process ``kg extract``
+writes, source lines included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.model import Paper
+from kg.read import DEFAULT_MAX_CHARS, READERS, OnError, detect_format, within_length
+from kg.read import jsonl as jsonl_reader
+from kg.read.text import read_head, read_text
+
+# A partition this large holds ~2,000 abstracts: minutes of work for the default model, so a lost
+# worker costs little, and few enough tasks that the scheduler's overhead is noise.
+DEFAULT_PARTITION_BYTES = 4 << 20
+_SCAN = 1 << 24  # bytes read at a time while counting lines
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One task's input: ``file`` as the user named it (records' source), ``location`` where a
+    worker opens it, and the byte range ``[start, end)`` (``end`` None: the whole file)."""
+
+    index: int
+    file: str
+    location: str
+    fmt: str
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+
+    @property
+    def name(self) -> str:
+        return f"part-{self.index:05d}.jsonl.gz"
+
+
+def plan(files: list[Path], fmt: str | None = None, target_bytes: int = DEFAULT_PARTITION_BYTES) -> list[Partition]:
+    """Partitions of ``files`` in input order: concatenated, their records are the files' records."""
+    parts: list[Partition] = []
+    for path in files:
+        if not path.is_file():
+            raise InputError(str(path), None, "the cluster path reads files (not stdin or a pipe)")
+        kind = fmt or detect_format(path, read_head(path))
+        location = str(path.resolve())
+        size = path.stat().st_size
+        if kind != "jsonl" or size <= target_bytes:
+            parts.append(Partition(len(parts), str(path), location, kind))
+            continue
+        for start, end, line in line_ranges(path, target_bytes):
+            parts.append(Partition(len(parts), str(path), location, kind, start, end, line))
+    return parts
+
+
+def line_ranges(path: Path, target_bytes: int) -> Iterator[tuple[int, int, int]]:
+    """``(start, end, first line)`` of consecutive ranges of about ``target_bytes``, each cut just
+    after a newline, covering the file."""
+    start, start_line, want = 0, 1, target_bytes
+    offset, line = 0, 1  # where the block starts; the line number at ``offset + pos``
+    with path.open("rb") as fh:
+        while block := fh.read(_SCAN):
+            pos = 0
+            while offset + len(block) > want:
+                nl = block.find(b"\n", max(want - offset, pos))
+                if nl < 0:
+                    break
+                line += block.count(b"\n", pos, nl + 1)
+                pos = nl + 1
+                yield start, offset + pos, start_line
+                start, start_line, want = offset + pos, line, offset + pos + target_bytes
+            line += block.count(b"\n", pos)
+            offset += len(block)
+    if start < offset:
+        yield start, offset, start_line
+
+
+def read_partition(
+    part: Partition, on_error: OnError | None = None, max_chars: int | None = DEFAULT_MAX_CHARS
+) -> Iterator[Paper]:
+    """The papers of one partition, as ``kg extract`` reads them from the whole input."""
+    try:
+        if part.fmt == "jsonl":
+            lines = _range_lines(part)
+            papers = jsonl_reader._papers(jsonl_reader._line_records(lines, part.file), part.file, on_error)
+        else:
+            papers = READERS[part.fmt](read_text(Path(part.location)), part.file, on_error)
+        yield from within_length(papers, max_chars, on_error)
+    except InputError as err:
+        if on_error is None:
+            raise
+        on_error(err)
+
+
+def _range_lines(part: Partition) -> Iterator[tuple[int, str]]:
+    """Numbered lines of the range, split and decoded as kg.read.text.stream_lines does."""
+    with open(part.location, "rb") as fh:
+        fh.seek(part.start)
+        left = None if part.end is None else part.end - part.start
+        number = part.first_line
+        while left is None or left > 0:
+            raw = fh.readline()
+            if not raw:
+                break
+            if left is not None:
+                left -= len(raw)
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            try:
+                yield number, raw.decode("utf-8").rstrip("\n")
+            except UnicodeDecodeError as err:
+                raise InputError(
+                    part.file, number, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at column {err.start + 1})"
+                ) from None
+            number += 1
