@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLES
 
 from kg.cli.pipeline import extract
-from conftest import SAMPLES
 
 distributed = pytest.importorskip("distributed")
 
