@@ -10,12 +10,16 @@ against tests/replay_server.py (the benchmarks run from a checkout), and reports
 * ``fetch_10x``: the same with ten times the records and pages at no delay: memory stays flat
   when its peak RSS is that of ``fetch``;
 * ``killed``: a fetch SIGKILLed once four pages are saved, then run again: which pages the second
-  run asked for, papers written, and whether any paper id is there twice.
+  run asked for, papers written, and whether any paper id is there twice;
+* ``update``: a graph of 150 of 200 replayed papers (``kg build --model MODEL``), ``kg update
+  --fetch arxiv --html`` (50 new), then the same again with nothing new: its time, its summary,
+  and whether the graph, its extractions and the page kept their bytes and modification times.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import os
@@ -120,21 +124,59 @@ def _killed(replay: ModuleType, work: Path, n: int, page_size: int, delay: float
     }
 
 
+def _kg(*args: str, env: dict[str, str] | None = None) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        sys.exit(f"kg {args[0]} failed: {done.stderr}")
+    return time.perf_counter() - t0, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+
+
+def _state(*paths: Path) -> list[tuple[str, int]]:
+    return [(hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in paths]
+
+
+def _update(replay: ModuleType, work: Path, model: str) -> dict[str, Any]:
+    records = [replay.record(i) for i in range(200)]
+    first = work / "first.jsonl"
+    first.write_text("".join(json.dumps(r) + "\n" for r in records[:150]), encoding="utf-8")
+    graph, page = work / "graph.json", work / "graph.html"
+    _kg("build", str(first), "-o", str(graph), "--model", model, "-q")
+    env = {**os.environ, "KG_FETCH_MIN_DELAY": "0"}
+    with replay.ReplayServer(replay.arxiv_api(records)) as server:
+        args = ["update", str(graph), "--fetch", "arxiv", "--api-url", server.url, "--category", "cs.CV",
+                "--model", model, "--html", str(page)]  # fmt: skip
+        new_s, new_line = _kg(*args, env=env)
+        files = (graph, Path(str(graph) + ".extractions.jsonl"), page)
+        before = _state(*files)
+        idle_s, idle_line = _kg(*args, env=env)
+        after = _state(*files)
+    return {
+        "model": model,
+        "with_50_new": {"seconds": round(new_s, 2), "summary": new_line},
+        "nothing_new": {"seconds": round(idle_s, 2), "summary": idle_line},
+        "graph_extractions_page_unchanged": before == after,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--records", type=int, default=1000)
     ap.add_argument("--page-size", type=int, default=100)
     ap.add_argument("--delay", type=float, default=1.0, help="kg fetch --delay for the timed and killed runs")
+    ap.add_argument("--model", default="fast", help="kg build/update --model for the update runs")
+    ap.add_argument("--only", choices=("fetch", "update"), default=None, help="Run only these measurements.")
     args = ap.parse_args(argv)
     replay = _replay()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        report = {
-            "fetch": _fetch(replay, work, args.records, args.page_size, args.delay),
-            "fetch_10x": _fetch(replay, work, args.records * 10, args.page_size, 0.0),
-            "killed": _killed(replay, work, args.records, args.page_size, args.delay),
-            "cpus": os.cpu_count(),
-        }
+        report: dict[str, Any] = {"cpus": os.cpu_count()}
+        if args.only in (None, "fetch"):
+            report["fetch"] = _fetch(replay, work, args.records, args.page_size, args.delay)
+            report["fetch_10x"] = _fetch(replay, work, args.records * 10, args.page_size, 0.0)
+            report["killed"] = _killed(replay, work, args.records, args.page_size, args.delay)
+        if args.only in (None, "update"):
+            report["update"] = _update(replay, work, args.model)
     print(json.dumps(report, indent=2))
 
 

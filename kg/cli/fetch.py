@@ -228,6 +228,8 @@ def _extract(model, workers, batch_size, min_confidence) -> Callable[[Iterable],
     def run(papers: Iterable) -> Iterator:
         from kg.extract.run import default_workers, extract_stream
 
+        _check_model(model)  # only now: a run with nothing new never loads spaCy (~4 s)
+
         threshold = {} if min_confidence is None else {"min_confidence": min_confidence}
         return _finite_results(
             extract_stream(
@@ -325,16 +327,18 @@ def update(
     2 bad input or usage, 3 Neo4j, 4 the API kept failing (run again to resume), 75 another
     update of GRAPH runs (with --no-wait).
     """
-    from kg.fetch.update import update_graph
+    from kg.fetch.update import UpdateReport, update_graph
     from kg.graph.update import locked
 
+    report = UpdateReport()  # its clock starts now: the summary's time includes the fetch
     if source is None and not inputs:
         raise click.UsageError("give INPUTS (files or directories) or --fetch SOURCE")
     if not Path(graph).is_file():
         raise UsageError(f"{graph}: no such graph file (kg build INPUTS -o {graph} makes one)")
     spec = _spec(query, categories, filter_, date, since, until, max_, page_size) if source else None
     files = _files(inputs, None) if inputs else []  # a missing input fails before the fetch
-    _check_model(model)
+    if model not in ("default", "fast", "none") and not Path(model).exists():  # the full check loads spaCy
+        raise UsageError(f"--model {model}: no such model (default, fast, none, or a pipeline's directory)")
     on_error = _warn if skip_invalid else None
 
     def waiting() -> None:
@@ -356,6 +360,7 @@ def update(
             on_error=on_error,
             html=html,
             neo4j=_settings(uri, user, database) if to_neo4j else None,
+            report=report,
         )
     if not quiet:
         click.echo(report.line(), err=True)

@@ -100,12 +100,14 @@ def update_graph(
     on_error: OnError | None = None,
     html: str | Path | None = None,
     neo4j: Settings | None = None,
+    report: UpdateReport | None = None,
 ) -> UpdateReport:
-    """Merge ``papers`` into the graph at ``graph_path`` (the caller holds its lock)."""
+    """Merge ``papers`` into the graph at ``graph_path`` (the caller holds its lock); counts go
+    to ``report`` (a new one by default)."""
     from kg.graph.formats import read_graph, write_graph
     from kg.graph.update import GraphUpdate, load_record, seen_papers
 
-    report = UpdateReport()
+    report = report or UpdateReport()
     old = read_graph(graph_path)
     report.nodes = report.nodes_before = old.number_of_nodes()
     report.edges = report.edges_before = old.number_of_edges()
