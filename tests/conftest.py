@@ -50,6 +50,7 @@ SLOW = {
     "test_fetch.py::test_a_killed_fetch_resumes_without_duplicates",
     "test_fuzz.py::test_readers_raise_only_input_error",
     "test_fuzz.py::test_whole_path_never_crashes_and_every_output_reads_back",
+    "test_leaderboard.py::test_live_extraction_gives_the_same_leaderboard",
     "test_pool.py::test_workers_can_send_json_lines_identical_to_the_objects",
     "test_relation_model.py::test_tiny_training_run_writes_a_loadable_model_and_repeats_exactly",
     "test_render.py::test_layout_is_deterministic_finite_and_spreads_nodes",

@@ -182,6 +182,7 @@ def result_row(g: nx.MultiDiGraph, result: str, dataset: str | None = None) -> d
         "result": result,
         "paper_id": paper,
         "method_id": methods[0] if methods else None,
+        "metric_id": metrics[0] if metrics else None,
         "dataset_id": dataset,
     }
 

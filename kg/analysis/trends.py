@@ -177,7 +177,7 @@ def format_trends(r: TrendReport) -> str:
     head = (
         f"{r.type} trends by {r.by}: {r.dated} dated papers in {len(r.periods)} periods"
         + (f" ({r.periods[0]} … {r.periods[-1]})" if r.periods else "")
-        + f"; {r.undated} papers without a date (not counted)"
+        + f"; {r.undated} paper{'' if r.undated == 1 else 's'} without a date (not counted)"
     )
     if len(r.periods) < 2:
         return head + "\nfewer than two periods with dated papers: nothing can rise"
