@@ -7,16 +7,17 @@ backs them. Corpus-level resolution (acronyms, variants) runs once at the end.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import networkx as nx
 
 from kg.errors import InputError
-from kg.model import Evidence, Extraction, Paper
+from kg.model import Evidence, Extraction, Paper, Result
 from kg.resolve.corpus import resolve_corpus
 from kg.schema import node_id
 
@@ -26,7 +27,8 @@ MAX_EVIDENCE_PER_EDGE = 20  # an edge backed by hundreds of papers keeps a reada
 def read_extractions(path: str | Path) -> Iterator[Extraction]:
     """Stream ``kg extract`` JSONL, naming the line of any bad record."""
     path = Path(path)
-    with path.open(encoding="utf-8-sig") as fh:  # a BOM (Windows tools write one) is not a record
+    # a BOM (Windows tools write one) is not a record; kg extract --cluster writes .jsonl.gz parts
+    with _open_text(path) as fh:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
@@ -36,6 +38,12 @@ def read_extractions(path: str | Path) -> Iterator[Extraction]:
                 first = str(err).splitlines()
                 msg = first[1] + ": " + first[2].strip() if len(first) > 2 else first[0]
                 raise InputError(str(path), number, f"not an extraction record ({msg})") from None
+
+
+def _open_text(path: Path) -> IO[str]:
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8-sig")
+    return path.open(encoding="utf-8-sig")
 
 
 def content_hash(paper: Paper) -> str:
@@ -64,12 +72,46 @@ def paper_properties(paper: Paper) -> dict[str, Any]:
     return {name: list(v) if isinstance(v, list) else v for name, v in values.items() if v not in (None, [], "")}
 
 
-def _evidence_dict(paper_id: str, ev: Evidence) -> dict[str, Any]:
+def paper_attrs(p: Paper, sources: list[str]) -> dict[str, Any]:
+    """A paper node's attributes (kg.store.stream_export writes the same without a graph)."""
+    return {
+        "type": "Paper",
+        "key": p.id,
+        "name": p.title,
+        "title": p.title,
+        "abstract": p.abstract,
+        "url": p.url,
+        "date": p.date,
+        "authors": list(p.authors),
+        "arxiv_id": p.arxiv_id,
+        "sources": sources,
+        "content_hash": content_hash(p),
+        **paper_properties(p),
+    }
+
+
+def result_attrs(r: Result, paper_id: str) -> dict[str, Any]:
+    return {
+        "type": "Result",
+        "key": r.id.split(":", 1)[1],
+        "name": f"{r.metric_name} {r.value_text}",
+        "metric_name": r.metric_name,
+        "value": r.value,
+        "value_text": r.value_text,
+        "unit": r.unit,
+        "kind": r.kind,
+        "direction": r.direction,
+        "range_high": r.range_high,
+        "paper": paper_id,
+    }
+
+
+def evidence_dict(paper_id: str, ev: Evidence) -> dict[str, Any]:
     d = ev.model_dump(mode="json")
     return {"paper": paper_id, **d}
 
 
-def _where(paper: Paper) -> str | None:
+def where(paper: Paper) -> str | None:
     return f"{paper.source.file}:{paper.source.line}" if paper.source else None
 
 
@@ -102,7 +144,7 @@ class GraphBuilder:
     def _conflict(self, p: Paper, pid: str) -> bool:
         """Whether ``p`` is another version of a paper already added (reported, or raised)."""
         digest = content_hash(p)
-        known = self._versions.setdefault(pid, (digest, _where(p)))
+        known = self._versions.setdefault(pid, (digest, where(p)))
         if known[0] == digest:
             return False
         err = InputError(
@@ -122,27 +164,13 @@ class GraphBuilder:
             return
         if self.accepted is not None:
             self.accepted(ex)
-        source = _where(p)
+        source = where(p)
         if pid in self.g:
             node = self.g.nodes[pid]
             if source and source not in node["sources"]:
                 node["sources"].append(source)
         else:
-            self.g.add_node(
-                pid,
-                type="Paper",
-                key=p.id,
-                name=p.title,
-                title=p.title,
-                abstract=p.abstract,
-                url=p.url,
-                date=p.date,
-                authors=list(p.authors),
-                arxiv_id=p.arxiv_id,
-                sources=[source] if source else [],
-                content_hash=content_hash(p),
-                **paper_properties(p),
-            )
+            self.g.add_node(pid, **paper_attrs(p, [source] if source else []))
         for e in ex.entities:
             if e.id not in self.g:
                 self.g.add_node(
@@ -168,20 +196,7 @@ class GraphBuilder:
             if e.url and not node.get("url"):
                 node["url"] = e.url
         for r in ex.results:
-            self.g.add_node(
-                r.id,
-                type="Result",
-                key=r.id.split(":", 1)[1],
-                name=f"{r.metric_name} {r.value_text}",
-                metric_name=r.metric_name,
-                value=r.value,
-                value_text=r.value_text,
-                unit=r.unit,
-                kind=r.kind,
-                direction=r.direction,
-                range_high=r.range_high,
-                paper=p.id,
-            )
+            self.g.add_node(r.id, **result_attrs(r, p.id))
             self.add_edge("REPORTS", pid, r.id, p.id, r.evidence)
             self.add_edge("OF_METRIC", r.id, r.metric, p.id, r.evidence)
             if r.dataset:
@@ -194,7 +209,7 @@ class GraphBuilder:
     def add_edge(self, rtype: str, u: str, v: str, paper_id: str, ev: Evidence | dict) -> None:
         if u not in self.g or v not in self.g:
             return
-        evd = _evidence_dict(paper_id, ev) if isinstance(ev, Evidence) else ev
+        evd = evidence_dict(paper_id, ev) if isinstance(ev, Evidence) else ev
         if self.g.has_edge(u, v, key=rtype):
             d = self.g.edges[u, v, rtype]
             if paper_id not in d["papers"]:

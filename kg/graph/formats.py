@@ -17,6 +17,7 @@ that is not quite ours is one line naming what is wrong, never a traceback later
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import re
@@ -89,10 +90,14 @@ def output_format(path: str | Path, fmt: str | None = None) -> str:
 
 def is_extraction_file(path: Path) -> bool:
     """A ``kg extract`` JSONL (by its first line), which ``kg build`` reads without extracting."""
-    if path.suffix.lower() != ".jsonl" or not path.is_file():
+    name = path.name.lower()
+    if not name.endswith((".jsonl", ".jsonl.gz")) or not path.is_file():
         return False
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        first = fh.readline()
+    try:  # kg extract --cluster writes its parts as .jsonl.gz
+        with (gzip.open if name.endswith(".gz") else open)(path, "rt", encoding="utf-8", errors="replace") as fh:
+            first = fh.readline()
+    except (OSError, EOFError):
+        return False
     return first.lstrip().lstrip("\ufeff").startswith('{"paper"')
 
 
