@@ -209,6 +209,8 @@ def fetch(
     The raw responses stay beside the JSONL; a fetch that was stopped resumes when run again.
     """
     t0 = time.perf_counter()
+    if output == "-" and raw_dir is None:
+        raise UsageError("-o -: the raw responses need a directory; give --raw DIR (or -o FILE)")
     spec = _spec(query, categories, filter_, date, since, until, max_, page_size)
     r = run_fetch(source, output, api_url, spec, delay, timeout, retries, quiet, restart, raw_dir)
     if not quiet:
