@@ -166,6 +166,16 @@ def test_retries_run_out_then_the_same_command_resumes(tmp_path):
     assert ids == [rec["id"] for rec in RECORDS]
 
 
+def test_empty_pages_that_go_on_end_the_fetch_with_a_warning(tmp_path):
+    """arXiv's total can promise more than it serves: after the retries an empty page is the end."""
+    with ReplayServer(arxiv_api(RECORDS)) as s:
+        s.faults = [Reply(body=atom_feed(RECORDS[:10], 25, 0))] + [Reply(body=atom_feed([], 25, 10))] * 3
+        r = fetch(s, tmp_path / "n.jsonl", "--category", "cs.CV", "--page-size", "10", "--retries", "2")
+    assert r.exit_code == 0, r.output
+    assert "an empty page at start=10 of 25 results; gave up after 3 tries and took it as the end" in r.output
+    assert len(lines(tmp_path / "n.jsonl")) == 10
+
+
 def test_no_results_is_a_warning_not_an_error(tmp_path):
     with ReplayServer(arxiv_api([])) as s:
         r = fetch(s, tmp_path / "n.jsonl", "--category", "cs.XX")

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
@@ -40,7 +40,12 @@ class FetchError(KgError):
 
 
 class Unreadable(Exception):
-    """Raised by a page check: the body is not a whole page (worth another try)."""
+    """Raised by a page check: the body is not a whole page (worth another try). ``fallback``:
+    what to make of it when the tries run out, instead of failing (arXiv's empty pages)."""
+
+    def __init__(self, message: str, fallback: Any = None):
+        super().__init__(message)
+        self.fallback = fallback
 
 
 def _version() -> str:
@@ -140,6 +145,10 @@ class Client:
                         return body, check(body)
                     except Unreadable as err:
                         why = str(err)
+                        if attempt == self.retries and err.fallback is not None:
+                            if self.on_wait is not None:
+                                self.on_wait(f"{why}; gave up after {attempt + 1} tries and took it as the end")
+                            return body, err.fallback
             self._last = time.monotonic()
             if attempt == self.retries:
                 raise FetchError(f"{_show(httpx.URL(url, params=params))}: {why}; gave up after {attempt + 1} tries")

@@ -137,8 +137,9 @@ class Arxiv(Source):
         total = int(m.group(1)) if m else None
         start = int(params["start"])
         if n == 0 and total is not None and start < total:
-            # arXiv now and then answers an empty page in the middle of a result set
-            raise Unreadable(f"an empty page at start={start} of {total:,} results")
+            # arXiv now and then answers an empty page in the middle of a result set, and its
+            # total can promise more than it serves: after the retries, it is the end
+            raise Unreadable(f"an empty page at start={start} of {total:,} results", Page(0, None, total))
         nxt = start + n
         left = self._left(fetched + n)
         done = n == 0 or (total is not None and nxt >= total) or left == 0
