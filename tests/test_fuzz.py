@@ -84,8 +84,40 @@ def test_jsonl_records_of_any_shape(recs: list, array: bool) -> None:
     import json
     text = json.dumps(recs, ensure_ascii=False) if array else "\n".join(json.dumps(r, ensure_ascii=False) for r in recs)
     papers = _read_all(text.encode("utf-8", "surrogatepass"), ".jsonl", None, True)
-    for p in papers:  # a kept record keeps its text as written (trimmed)
-        assert p.title and p.title == p.title.strip()
+    for p in papers:  # a kept record keeps its text as written (trimmed); an id may come without a title
+        assert p.title == p.title.strip() and (p.title or p.abstract)
+
+
+# API responses (issue 19): records with each API's keys holding anything, in arrays, pages and
+# pretty-printed documents, read detected and forced
+_api_keys = ["paperId", "externalIds", "title", "abstract", "authors", "publicationDate", "year", "url", "venue",
+             "journal", "fieldsOfStudy", "s2FieldsOfStudy", "openAccessPdf", "publicationVenue", "paper", "id",
+             "summary", "publishedAt", "upvotes", "numComments", "githubRepo", "projectPage", "display_name",
+             "doi", "abstract_inverted_index", "authorships", "publication_date", "primary_location",
+             "locations", "topics", "concepts", "ArXiv", "DOI", "name", "author", "source", "landing_page_url"]
+_api_value = st.recursive(
+    st.none() | st.booleans() | st.integers(-2, 10**12) | st.text(max_size=12)
+    | st.sampled_from(["2410.13848", "https://openalex.org/W1", "https://arxiv.org/abs/2303.08774", "2024-10-17"]),
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.sampled_from(_api_keys) | st.text(max_size=4), c,
+                                                       max_size=5),
+    max_leaves=16)
+api_records = st.dictionaries(st.sampled_from(_api_keys), _api_value, max_size=8)
+
+
+@FUZZ
+@given(recs=st.lists(api_records | _api_value, max_size=4), layout=st.sampled_from(["array", "page", "results",
+                                                                                   "lines", "pretty"]),
+       fmt=st.none() | st.sampled_from(["hf-daily", "semantic-scholar", "openalex"]))
+def test_api_responses_of_any_shape(recs: list, layout: str, fmt: str | None) -> None:
+    import json
+    doc = {"array": recs, "page": {"total": len(recs), "data": recs}, "results": {"meta": {}, "results": recs},
+           "lines": None, "pretty": recs}[layout]
+    if layout == "lines":
+        text = "\n".join(json.dumps(r, ensure_ascii=False) for r in recs)
+    else:
+        text = json.dumps(doc, ensure_ascii=False, indent=2 if layout == "pretty" else None)
+    for skip in (True, False):
+        _read_all(text.encode("utf-8", "surrogatepass"), ".json", fmt, skip)
 
 
 # -- extraction ----------------------------------------------------------------------------------

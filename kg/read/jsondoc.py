@@ -162,8 +162,11 @@ def _document_records(text: str, file: str) -> Iterator[Item | InputError]:
             value, i = _DECODER.raw_decode(text, start)
         except json.JSONDecodeError as err:
             i = _resume_at(text, start, err.pos)
+            # cut short: the next record starts where this one broke, or nothing follows
             cut = err.msg.startswith(("Expecting", "Unterminated")) and (
-                i == text.rfind("\n", 0, err.pos) + 1 or not text[err.pos :].strip()
+                i == text.rfind("\n", 0, err.pos) + 1
+                or not text[err.pos :].strip()
+                or (err.msg.startswith("Unterminated") and i == n)
             )
             yield InputError(
                 file,

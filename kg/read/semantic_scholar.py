@@ -23,8 +23,11 @@ def looks_like(record: Any) -> bool:
 
 
 def _journal_ref(journal: dict) -> str | None:
-    """ "NeurIPS 36, 1-12" from ``{"name", "volume", "pages"}``."""
+    """A reference like "NeurIPS 36, 1-12" from ``{"name", "volume", "pages"}``; S2 names arXiv
+    as the journal of a preprint, which is no journal reference."""
     name, volume, pages = (f.text(journal, k) for k in ("name", "volume", "pages"))
+    if not name or name.lower() == "arxiv":
+        return None
     ref = " ".join(x for x in (name, volume) if x)
     return ", ".join(x for x in (ref, pages) if x) or None
 

@@ -89,10 +89,10 @@ def read_head(path: Path) -> str:
     try:
         with open_binary(path) as fh:
             data = fh.read(HEAD_BYTES)
+    except _GZIP_ERRORS as err:  # before OSError: BadGzipFile is one
+        raise InputError(str(path), None, f"damaged gzip file ({err})") from None
     except OSError as err:
         raise InputError(str(path), None, f"cannot read file: {err.strerror}") from None
-    except _GZIP_ERRORS as err:
-        raise InputError(str(path), None, f"damaged gzip file ({err})") from None
     if len(data) < HEAD_BYTES or not data.strip():
         return read_text(path)  # small (or blank at the start): the whole-file checks apply
     if b"\x00" in data[:8192]:
