@@ -305,3 +305,31 @@ def test_the_fixtures_are_each_apis_documented_shape():
     hf = json.loads((DATA / "hf-daily.json").read_text())
     assert {"paper", "publishedAt", "title", "numComments"} <= set(hf[0])
     assert (DATA / "arxiv-error.xml").read_bytes().strip() == ARXIV_ERROR.strip()
+
+
+def test_the_readmes_fetch_commands_run_against_the_replay(tmp_path, monkeypatch):
+    """Each ``kg fetch`` line of the README's section, with --api-url pointing at the replay."""
+    import re
+    import shlex
+    from urllib.parse import urlsplit
+
+    from kg.fetch.sources import SOURCES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^(?:\S+=\S+ )*kg fetch .+?(?=\s+#|$)", readme, re.M)
+    assert len(commands) >= 5
+    by_path = {urlsplit(cls.api_url).path: cls.name for cls in SOURCES.values()}
+    handlers = {"arxiv": arxiv_api(RECORDS), "hf-daily": hf_daily_api({"2026-12-01": RECORDS[:2]}),
+                "semantic-scholar": s2_bulk_api(RECORDS), "openalex": openalex_api(RECORDS)}
+    with ReplayServer(lambda path, params: handlers[by_path[path]](path, params)) as s:
+        for line in commands:
+            words = shlex.split(line.replace("…", "k"))
+            while "=" in words[0]:
+                name, _, value = words.pop(0).partition("=")
+                monkeypatch.setenv(name, value)
+            assert words[:2] == ["kg", "fetch"]
+            words[words.index("-o") + 1] = str(tmp_path / "out.jsonl")
+            api = s.url + urlsplit(SOURCES[words[2]].api_url).path
+            r = CliRunner().invoke(cli, [*words[1:], "--api-url", api, "--delay", "0", "--restart"])
+            assert r.exit_code == 0, (line, r.output)
+            assert lines(tmp_path / "out.jsonl"), line
