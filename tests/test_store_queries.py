@@ -22,7 +22,8 @@ def test_all_required_queries_exist():
 @pytest.mark.parametrize("typed, name", [
     ("papers-on-dataset", "papers-on-dataset"), ("Papers_On_Dataset", "papers-on-dataset"),
     ("PAPERS ON DATASET", "papers-on-dataset"), ("paper-neighborhood", "paper-neighbourhood"),
-    ("no-code", "papers-without-code"), ("Leaderboard", "methods-on-benchmark"),
+    ("no-code", "papers-without-code"), ("Results_On_Dataset", "methods-on-benchmark"),
+    ("Leaderboard", "leaderboard"), ("BENCHMARKS", "benchmarks"),
 ])
 def test_find_query_ignores_case_and_knows_aliases(typed, name):
     found = find_query(typed)

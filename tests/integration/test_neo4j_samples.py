@@ -204,7 +204,8 @@ def test_counts_equal_the_graph_and_a_second_load_changes_nothing(samples_db, ne
 
 
 TESTED = {"papers-on-dataset", "methods-on-benchmark", "top-datasets", "papers-without-code",
-          "methods-sharing-tasks", "paper-neighbourhood"}
+          "methods-sharing-tasks", "paper-neighbourhood",
+          "leaderboard", "benchmarks"}  # these two in test_neo4j_leaderboard.py
 
 
 def test_a_name_finds_the_same_nodes_in_neo4j_as_in_networkx(samples_db, neo4j_settings, sample_graph):
