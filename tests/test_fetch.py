@@ -333,3 +333,22 @@ def test_the_readmes_fetch_commands_run_against_the_replay(tmp_path, monkeypatch
             r = CliRunner().invoke(cli, [*words[1:], "--api-url", api, "--delay", "0", "--restart"])
             assert r.exit_code == 0, (line, r.output)
             assert lines(tmp_path / "out.jsonl"), line
+
+
+def test_retry_after_as_seconds_or_an_http_date():
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    from kg.fetch.http import _retry_after
+
+    assert _retry_after("7") == 7.0 and _retry_after(None) is None and _retry_after("soon") is None
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= _retry_after(later) <= 31
+
+
+def test_a_json_api_error_quotes_its_message(tmp_path):
+    body = json.dumps({"error": "Unrecognized or unsupported fields: [bogus]"}).encode()
+    with ReplayServer(lambda p, q: Reply(status=400, body=body)) as s:
+        r = fetch(s, tmp_path / "s2.jsonl", "--query", "x", source="semantic-scholar", path="/bulk")
+    assert r.exit_code == 4 and len(s.requests) == 1
+    assert r.output.rstrip().endswith("HTTP 400: Unrecognized or unsupported fields: [bogus]"), r.output

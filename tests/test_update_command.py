@@ -160,3 +160,16 @@ def test_a_second_concurrent_update_exits_75_with_no_wait_or_waits(tmp_path):
     assert result["r"].exit_code == 0, result["r"].output
     assert "another update of" in result["r"].output and "waiting for it" in result["r"].output
     assert "Paper:2612.00001" in node_ids(g)
+
+
+def test_what_the_api_says_of_a_paper_reaches_the_graph(tmp_path):
+    from replay_server import hf_daily_api
+
+    g = built(tmp_path, RECORDS[:1])
+    with ReplayServer(hf_daily_api({"2026-12-01": RECORDS[1:3]})) as s:
+        r = kg("update", g, "--fetch", "hf-daily", "--api-url", s.url + "/api/daily_papers", "--date", "2026-12-01",
+               "--model", "none")
+    assert r.exit_code == 0 and "2 new, 0 changed, 0 unchanged papers" in r.output, r.output
+    paper = next(n for n in json.loads(g.read_text())["nodes"] if n["id"] == "Paper:2612.00002")
+    assert paper["upvotes"] == 7 and paper["code_url"] == "https://github.com/lab/2612.00002"
+    assert paper["date"] == "2026-12-01" and paper["title"] == RECORDS[2]["title"]
