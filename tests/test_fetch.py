@@ -352,3 +352,19 @@ def test_a_json_api_error_quotes_its_message(tmp_path):
         r = fetch(s, tmp_path / "s2.jsonl", "--query", "x", source="semantic-scholar", path="/bulk")
     assert r.exit_code == 4 and len(s.requests) == 1
     assert r.output.rstrip().endswith("HTTP 400: Unrecognized or unsupported fields: [bogus]"), r.output
+
+
+@pytest.mark.parametrize("name, fmt", [("arxiv-page.xml", "arxiv-atom"), ("hf-daily.json", "hf-daily"),
+                                       ("semantic-scholar-bulk.json", "semantic-scholar"),
+                                       ("openalex-works.json", "openalex")])
+def test_a_saved_raw_page_is_read_by_its_reader_by_content(name, fmt):
+    if fmt not in FORMATS:
+        pytest.skip(f"the {fmt} reader is not in kg.read yet")
+    from kg.read import detect_format
+    from kg.read.text import read_head
+
+    path = DATA / name
+    assert detect_format(path, read_head(path)) == fmt
+    papers = list(read_papers([path]))
+    assert [p.id for p in papers] == ["2612.00000", "2612.00001"]
+    assert papers[0].abstract == RECORDS[0]["abstract"]
