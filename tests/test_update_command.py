@@ -78,6 +78,7 @@ def test_fetch_extract_merge_render_then_nothing_new_changes_no_byte(tmp_path, e
         r = update(g, s, "--html", page)
         assert r.exit_code == 0, r.output
         assert "kg update: 5 new, 0 changed, 5 unchanged papers; graph" in r.output
+        assert "; fetched 10 from arxiv in 3 pages in " in r.output
         assert extraction_calls == [5]
         assert {f"Paper:{rec['id']}" for rec in RECORDS} <= node_ids(g)
         assert page.exists() and "2612.00014" in page.read_text(encoding="utf-8")

@@ -322,7 +322,7 @@ def update(
 
     \b
     kg update out/graph.json --fetch arxiv --category cs.LG --since 2026-12-01 --html out/graph.html
-    kg update out/graph.json new-papers/ --neo4j
+    kg update out/graph.json out/new.jsonl --neo4j
 
     Only papers the graph does not hold with the same title and abstract are extracted. With
     nothing new, nothing is written (graph, page and Neo4j keep every byte). Exit codes: 0 done,
@@ -351,7 +351,10 @@ def update(
         streams = []
         if source is not None:
             out = Path(graph + ".fetch") / f"{source}.jsonl"
-            run_fetch(source, out, api_url, spec, delay, timeout, retries, quiet)
+            fetched = run_fetch(source, out, api_url, spec, delay, timeout, retries, quiet)
+            report.notes.append(
+                f"fetched {fetched.papers:,} from {source} in {fetched.pages:,} page{'s' * (fetched.pages != 1)}"
+            )
             streams.append(_papers([out], "jsonl", skip_invalid, max_chars))
         if files:
             streams.append(_papers(files, fmt, skip_invalid, max_chars))
