@@ -368,3 +368,17 @@ def test_a_saved_raw_page_is_read_by_its_reader_by_content(name, fmt):
     papers = list(read_papers([path]))
     assert [p.id for p in papers] == ["2612.00000", "2612.00001"]
     assert papers[0].abstract == RECORDS[0]["abstract"]
+
+
+def test_a_new_fetch_removes_only_the_pages_of_the_last_one(tmp_path):
+    raw = tmp_path / "mine"
+    raw.mkdir()
+    (raw / "2024.json").write_text("[]")  # the user's own file, in the directory given with --raw
+    with ReplayServer(arxiv_api(RECORDS)) as s:
+        assert fetch(s, tmp_path / "a.jsonl", "--category", "cs.CV", "--page-size", "10", "--raw", raw).exit_code == 0
+        assert fetch(s, tmp_path / "a.jsonl", "--query", "x", "--max", "5", "--raw", raw).exit_code == 0
+        (raw / ".state.json").write_text("{not json")  # a damaged state: start over
+        r = fetch(s, tmp_path / "a.jsonl", "--query", "x", "--max", "5", "--raw", raw)
+    assert r.exit_code == 0 and "resumed" not in r.output, r.output
+    assert sorted(p.name for p in raw.iterdir()) == [".state.json", "0001.xml", "2024.json"]
+    assert len(lines(tmp_path / "a.jsonl")) == 5

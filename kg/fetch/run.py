@@ -53,26 +53,32 @@ def _identity(source: Source) -> dict[str, Any]:
     return {"source": source.name, "url": source.url, "spec": source.spec.as_json()}
 
 
-def _load_state(raw: Path, source: Source, restart: bool) -> dict[str, Any] | None:
-    """The saved state of an unfinished fetch of the same request, else None."""
+def _read_state(raw: Path) -> dict[str, Any] | None:
     try:
         state = json.loads((raw / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if restart or not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+    return state if isinstance(state, dict) and state.get("version") == STATE_VERSION else None
+
+
+def _load_state(raw: Path, source: Source, restart: bool) -> dict[str, Any] | None:
+    """The saved state of an unfinished fetch of the same request, else None."""
+    state = _read_state(raw)
+    if restart or state is None or state.get("complete"):
         return None
-    if state.get("complete") or {k: state.get(k) for k in ("source", "url", "spec")} != _identity(source):
+    if {k: state.get(k) for k in ("source", "url", "spec")} != _identity(source):
         return None
     return state
 
 
 def _clear(raw: Path) -> None:
-    """Remove an earlier fetch's pages and state (only files a fetch writes there)."""
-    if not raw.is_dir():
-        return
-    for f in raw.iterdir():
-        if f.is_file() and (f.name == STATE or (f.stem.isdigit() and len(f.stem) >= 4)):
-            f.unlink()
+    """Remove an earlier fetch's pages: only the files its state names (the directory may be
+    the user's own, given with --raw)."""
+    state = _read_state(raw)
+    for page in state.get("pages", []) if state else []:
+        name = str(page.get("file", "")) if isinstance(page, dict) else ""
+        if name and Path(name).name == name:
+            (raw / name).unlink(missing_ok=True)
 
 
 def _save_state(raw: Path, state: dict[str, Any]) -> None:
