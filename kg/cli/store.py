@@ -250,13 +250,14 @@ def schema(cypher: bool) -> None:
 
 @click.command(cls=KgCommand)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("parts", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-g",
     "--graph",
     "source",
-    required=True,
+    default=None,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The graph file (JSON/GraphML/GEXF) or extraction JSONL to export.",
+    help="The graph file (JSON/GraphML/GEXF) or extraction JSONL to export (built in memory).",
 )
 @click.option(
     "--format",
@@ -272,15 +273,27 @@ def schema(cypher: bool) -> None:
     show_default=True,
     help="Database name in the printed import command.",
 )
-def export(directory: Path, source: Path, fmt: str, database: str) -> None:
-    """Write neo4j-admin import CSVs for a graph or extraction JSONL, and the command to run.
+def export(directory: Path, parts: tuple[Path, ...], source: Path | None, fmt: str, database: str) -> None:
+    """Write neo4j-admin import CSVs for a graph, or stream them from extraction files
+    (PARTS: .jsonl, .jsonl.gz, or a `kg extract --cluster` OUTDIR) without building the graph
+    in memory; print the command to run.
 
-    Example: kg export --format neo4j-admin out/neo4j-import --graph out/graph.json
+    \b
+    kg export --format neo4j-admin out/neo4j-import --graph out/graph.json
+    kg export --format neo4j-admin out/neo4j-import out/parts/
     """
-    from kg.graph.formats import read_source
-    from kg.store.admin_export import export_neo4j_admin
+    if (source is None) == (not parts):
+        raise UsageError("give either --graph GRAPH or extraction files (PARTS…), not both")
+    if parts:
+        from kg.store.stream_export import export_stream
 
-    report = export_neo4j_admin(read_source(source), directory, database)
+        report = export_stream(parts, directory, database)
+    else:
+        from kg.graph.formats import read_source
+        from kg.store.admin_export import export_neo4j_admin
+
+        assert source is not None
+        report = export_neo4j_admin(read_source(source), directory, database)
     click.echo(
         f"wrote {len(report.node_files)} node files and {len(report.relationship_files)} "
         f"relationship files to {directory} ; with the DBMS stopped, run "
