@@ -98,10 +98,10 @@ def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 # parameters", "96% reduction in number of trainable parameters", "27.1 times storage savings",
 # "2.5 to 3.7times less decoding compute"); "25x fewer samples" names no cost, so no metric.
 _COST = (
-    r"(?:number\s+of\s+(?:trainable\s+|learnable\s+)?)?(?:(?:trainable|learnable|decoding|training"
-    r"|inference|model|peak|GPU|activation)\s+)?(?:parameters|params|MACs|G?FLOPs|memory"
-    r"(?:\s+(?:usage|footprint|consumption|cost))?|storage|compute|computation|energy"
-    r"(?:\s+consumption)?|KV\s+cache(?:\s+size)?)"
+    r"(?:number\s+of\s+(?:trainable\s+|learnable\s+)?)?(?:(?:trainable|learnable|decoding|training|total"
+    r"|inference|model|peak|GPU|activation)\s+){0,2}(?:parameters?|params|MACs|G?FLOPs|memory"
+    r"(?:\s+(?:usage|footprint|consumption|cost))?|storage(?:\s+(?:size|cost))?|compute|computations?"
+    r"|computational\s+cost|energy(?:\s+consumption)?|KV\s+cache(?:\s+size)?)"
 )
 _COST_AFTER_CHANGE = re.compile(
     rf"\b(?:fewer|less|lower|smaller|(?:reductions?|savings?|decreases?|cuts?)\s+(?:in|of))\s+(?:the\s+)?"
@@ -109,14 +109,26 @@ _COST_AFTER_CHANGE = re.compile(
     re.IGNORECASE,
 )
 _COST_BEFORE_CHANGE = re.compile(rf"(?<![\w-])(?P<m>{_COST})\s+(?:savings?|reductions?)\b", re.IGNORECASE)
+# A verb that reduces it ("reducing memory consumption by over 75%", "reduce the space & memory
+# footprint of ColBERT indexes by 50%"), or a cost that goes down ("the peak GPU memory decreases
+# from 61.47 GB to 42.72 GB"): the number still has to sit where results.py looks for one.
+_COST_AFTER_VERB = re.compile(
+    rf"\b(?:reduc|decreas|lower|cut|sav|shrink)\w*\s+(?:the\s+|its\s+|their\s+)?(?:[\w&]+\s+){{0,2}}?"
+    rf"(?P<m>{_COST})(?![\w-])",
+    re.IGNORECASE,
+)
+_COST_BEFORE_VERB = re.compile(
+    rf"(?<![\w-])(?P<m>{_COST})\s+(?:(?:is|are|was|were)\s+)?(?:reduc|decreas|drop|fall|fell|shrink|cut|lower)\w*",
+    re.IGNORECASE,
+)
+_COST_PATTERNS = (_COST_AFTER_CHANGE, _COST_BEFORE_CHANGE, _COST_AFTER_VERB, _COST_BEFORE_VERB)
 
 
 def find_cost_metrics(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Spans of costs named as reduced ("fewer parameters", "storage savings"), in order."""
+    """Spans of costs named as reduced ("fewer parameters", "storage savings", "reducing memory
+    consumption"), in order."""
     end = len(text) if end is None else end
-    spans = [
-        m.span("m") for pattern in (_COST_AFTER_CHANGE, _COST_BEFORE_CHANGE) for m in pattern.finditer(text, start, end)
-    ]
+    spans = [m.span("m") for pattern in _COST_PATTERNS for m in pattern.finditer(text, start, end)]
     return _longest_first(spans)
 
 

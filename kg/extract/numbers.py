@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from kg.extract.metrics import metric_phrase_after
+from kg.extract.metrics import find_cost_metrics, metric_phrase_after
 
 Span = tuple[int, int]
 
@@ -32,7 +32,7 @@ _UNIT = (
 )
 _VALUE = re.compile(
     rf"(?:(?<![\w.])(?P<sign>[+−±~]|-(?=\d))|(?<![\w.\-]))(?P<num>{_NUM})(?P<unit1>{_UNIT})?"
-    rf"(?:\s*(?P<sep>-|–|—|~|\bto\b|\bsim\b)\s*[+]?(?P<num2>{_NUM})(?P<unit2>{_UNIT})?)?"
+    rf"(?:\s*(?P<sep>-|–|—|~|\bto\b|\bsim\b)\s*(?:[+]|(?<=to\s)[~≈])?(?P<num2>{_NUM})(?P<unit2>{_UNIT})?)?"
 )
 _BETWEEN = re.compile(
     rf"\bbetween\s+(?P<num>{_NUM})(?P<unit1>{_UNIT})?\s+and\s+"
@@ -111,8 +111,10 @@ def _is_result_like(text: str, m: re.Match[str], s0: int, s1: int) -> bool:
     nxt = text[end : end + 2]
     if nxt[:1].isalpha() or (nxt[:1] == "-" and nxt[1:2].isalpha()):
         return False  # "7B", "8TB", "4-bit", "3-hop"
-    if _COUNT_NOUN.match(text, end) and not (unit and metric_phrase_after(text, end + 1, s1, False) is not None):
-        return False  # "15 datasets", but "1.1-2.1x expert forward throughput" is a measure
+    if _COUNT_NOUN.match(text, end) and not (
+        unit and (metric_phrase_after(text, end + 1, s1, False) is not None or _cost_at(text, end + 1, s1))
+    ):
+        return False  # "15 datasets", but "1.1-2.1x expert forward throughput", "63% GPU memory reduction" are measures
     if _REFERENCE_BEFORE.search(text, max(s0, m.start() - 12), m.start()):
         return False
     num = m.group("num")
@@ -122,6 +124,11 @@ def _is_result_like(text: str, m: re.Match[str], s0: int, s1: int) -> bool:
         if text[m.start() - 1 : m.start()] == "(" and text[end : end + 1] == ")":
             return False  # "(1)" enumerations
     return True
+
+
+def _cost_at(text: str, pos: int, end: int) -> bool:
+    """A saved cost's name starts at ``pos`` ("GPU memory reduction")."""
+    return any(s == pos for s, _ in find_cost_metrics(text, pos, min(end, pos + 80)))
 
 
 def _value_from_match(text: str, m: re.Match[str], start: int) -> Value:

@@ -18,6 +18,17 @@ BY_BEFORE = re.compile(
 # "reduces over 37% FLOPs": a change verb right before the number makes it a change.
 
 _COORDINATED = re.compile(r"^\s*\)?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/)\s*\(?$")
+# "an FID of 2.06 for unconditional generation and 1.96 for class-conditional generation", "84.7
+# mIoU on S4 and 60.2 on MS3": each value with the setting it was measured in, one metric.
+_COORDINATED_SETTING = re.compile(
+    r"^\s*(?:on|for|in|at|with)\s+(?:the\s+)?(?:[A-Za-z][\w\-.'/]*\s+){0,5}[A-Za-z][\w\-.'/]*\s*"
+    r"(?:,\s*(?:and\s+)?|and\s+)$"
+)
+_NOT_SETTING = re.compile(r"\b(?:while|whereas|but|which|than|compared|respectively)\b", re.IGNORECASE)
+# "58.1% accuracy on average across 20 sub-tasks, 14.5% higher than GPT4V": a margin over a baseline
+_HIGHER_THAN_AFTER = re.compile(
+    r"\s*(?:higher|lower|better|worse|more|less|greater|smaller|faster|slower)\s+than\b", re.IGNORECASE
+)
 
 _COMPARED_BEFORE = re.compile(
     r"\b(?:(?:than|compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:the\s+|only\s+|just\s+)?"
@@ -47,7 +58,9 @@ def link_compared(text: str, values: list[Value]) -> None:
         if prev is None or v.unit not in _SAME_SCALE.get(prev.unit, (prev.unit,)):
             continue
         between = text[prev.end : v.start]
-        if _COMPARED_BEFORE.search(text, max(0, v.start - 60), v.start) and (
+        if _HIGHER_THAN_AFTER.match(text, v.end) and prev.unit == v.unit and not _OTHER_CLAUSE.search(between):
+            v.metric, v.pattern, v.source = prev.metric, "compared", prev
+        elif _COMPARED_BEFORE.search(text, max(0, v.start - 60), v.start) and (
             prev.unit == v.unit or "(" not in text[v.start - 3 : v.start]
         ):
             v.metric, v.pattern, v.source = prev.metric, "compared", prev
@@ -67,20 +80,31 @@ def link_compared(text: str, values: list[Value]) -> None:
 def link_coordinated(text: str, values: list[Value]) -> None:
     """ "by 28.82% and 23.39%", "(+3.6%, +1.5%, +1.2% mIoU)": one metric for the whole list."""
     groups: list[list[Value]] = []
+    settings: set[int] = set()  # groups listed with a setting after each value
     for v in values:
-        if groups and _COORDINATED.match(text[groups[-1][-1].end : v.start]):
+        gap = text[groups[-1][-1].end : v.start] if groups else ""
+        if groups and _COORDINATED.match(gap):
             groups[-1].append(v)
+        elif (
+            groups
+            and groups[-1][-1].unit == v.unit
+            and _COORDINATED_SETTING.match(gap)
+            and not _NOT_SETTING.search(gap)
+        ):
+            groups[-1].append(v)
+            settings.add(len(groups) - 1)
         else:
             groups.append([v])
-    for group in groups:
+    for i, group in enumerate(groups):
         if len(group) < 2:
             continue
         first, last = group[0], group[-1]
         source = (
             last
-            if last.pattern == "value_metric"
+            if last.pattern == "value_metric" and i not in settings
             else first
             if first.pattern in ("metric_value", "by_value", "from_to")
+            or (i in settings and first.pattern == "value_metric")
             else None
         )
         if source is None:

@@ -19,13 +19,17 @@ from spacy.tokens import Doc
 
 from kg.extract.candidates import extend
 from kg.extract.mentions import Mention, Span, run_by_sentence
-from kg.extract.metrics import find_cost_metrics, find_metric_names, metric_phrase_after, metric_phrase_before
+from kg.extract.metrics import find_cost_metrics, find_metric_names
 from kg.extract.numbers import Value, read_values
 from kg.extract.relation_rules import clause_subject
 from kg.extract.result_datasets import measured_on, respectively_datasets
 from kg.extract.result_links import BY_BEFORE as _BY_BEFORE
 from kg.extract.result_links import link_compared as _link_compared
 from kg.extract.result_links import link_coordinated as _link_coordinated
+from kg.extract.result_phrases import CLAUSE_BREAK as _CLAUSE_BREAK
+from kg.extract.result_phrases import METRIC_TO_VALUE as _METRIC_TO_VALUE
+from kg.extract.result_phrases import link_phrase as _link_phrase
+from kg.extract.result_phrases import metric_after as _metric_after
 from kg.extract.sentences import split_sentences
 
 __all__ = ["find_results"]
@@ -33,30 +37,11 @@ __all__ = ["find_results"]
 _DIGIT = re.compile(r"\d")
 
 
-# Words allowed between a number and the metric that follows it ("17.52% absolute gains on F1@3").
-_FILLER = re.compile(
-    r"\s*(?:absolute|relative|overall|average|avg\.?|mean|higher|lower|better"
-    r"|improvements?|gains?|increases?|reductions?|drops?|declines?|decreases?"
-    r"|boosts?|uplifts?|savings?|degradations?|in|on|for|the|total|faster"
-    r"|of|training|inference|computational|compute|fewer|less|smaller"
-    r"|an?|\})(?![\w-])",
-    re.IGNORECASE,
-)
-# Between a metric and the number that follows it ("FID of 1.28", "F1-score reaches 64.38%").
-_METRIC_TO_VALUE = re.compile(
-    r"\s*\)?\s*(?:(?:scores?|values?|results?|of|:|=|is|was|are|were|reaches|reached|reaching"
-    r"|achieves|achieved|achieving|attains|attained|obtains|to|at|from|≈|<|>|≤|≥|around"
-    r"|approximately|approx\.?|about|nearly|only|just|up\s+to|over|more\s+than|less\s+than"
-    r"|under|below|above|between|~|record-low|record-high|new|an?|the|gains?|improvements?"
-    r"|drops?|reductions?|increases?|\{)\s*)*",
-    re.IGNORECASE,
-)
 _CHANGE_VERB_BEFORE = re.compile(
     r"\b(?:reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat)\w*\s+(?:(?:over|up\s+to"
     r"|more\s+than|about|approximately|around|nearly|roughly|almost)\s+)?$",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[;:()]|,\s|\b(?:while|whereas|but|which)\b", re.IGNORECASE)
 _FASTER_AFTER = re.compile(r"\s*(?:faster|quicker|speed-?ups?|acceleration)\b", re.IGNORECASE)
 # "20 FPS …, being 158x faster than X": a rate such as FPS is no speed-up's metric
 _SPEED_METRIC = re.compile(r"speed|throughput|latency", re.IGNORECASE)
@@ -116,9 +101,27 @@ def find_results(
     return out
 
 
+# What follows a metric's name inside a Method or Task mention that is no name of a thing but a
+# misread result: "GPU memory reduction", "FID<1.5", "FID}~(nearly".
+_MISREAD_TAIL = re.compile(
+    r"\s*(?:(?:reductions?|savings?|improvements?|gains?|drops?|increases?|decreases?)\s*$|[<>=≤≥~{}(])",
+    re.IGNORECASE,
+)
+
+
+def _misread_metric(text: str, m: Mention) -> bool:
+    """A Method or Task mention that starts with a metric's name and goes on with a change noun or
+    a comparison: the metric, and the number after it, are the sentence's (results need them)."""
+    if m[2] not in ("Method", "Task"):
+        return False
+    names = find_metric_names(text, m[0], m[1]) + find_cost_metrics(text, m[0], m[1])
+    return any(s == m[0] and e < m[1] and _MISREAD_TAIL.match(text, e, m[1]) for s, e in names)
+
+
 def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[dict[str, Any]]:
     metric_mentions = [(m[0], m[1]) for m in ms if m[2] == "Metric"]
-    others = [(m[0], m[1]) for m in ms if m[2] != "Metric"]
+    named = [m for m in ms if m[2] != "Metric" and not _misread_metric(text, m)]
+    others = [(m[0], m[1]) for m in named]
     metrics = sorted(
         metric_mentions
         + [
@@ -138,7 +141,7 @@ def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[di
         prev_end = values[i - 1].end if i else s0
         _link(text, v, metrics, prev_end, s0)
         if v.metric is None:
-            _link_phrase(text, v, prev_end, s0, s1, others)
+            _link_phrase(text, v, prev_end, s0, s1, named)
     _link_coordinated(text, values)
     _link_compared(text, values)
     for v in values:
@@ -174,67 +177,6 @@ def _link(text: str, v: Value, metrics: list[Span], prev_end: int, s0: int) -> N
         inside = [m for m in metrics if m[0] >= clause_start and m[1] <= by.start()]
         if inside:
             v.metric, v.pattern = inside[-1], "by_value"
-
-
-def _metric_after(text: str, pos: int, metrics: list[Span]) -> Span | None:
-    starts = {m[0]: m for m in metrics}
-    for _ in range(4):
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if pos in starts:
-            return starts[pos]
-        filler = _FILLER.match(text, pos)
-        if filler is None or filler.end() == pos:
-            return None
-        pos = filler.end()
-    return None
-
-
-_HEAD_WORD = re.compile(r"[A-Za-z][\w\-]*")
-
-
-def _link_phrase(text: str, v: Value, prev_end: int, s0: int, s1: int, taken: list[Span]) -> None:
-    """A metric no list names, by its head noun next to the value: "35% higher scaling rate",
-    "an average Euclidean distance of 0.14", "1.93times acceleration"."""
-    pos = v.end
-    for _ in range(4):  # after the value, over the same filler words as _metric_after
-        while pos < s1 and text[pos].isspace():
-            pos += 1
-        span = metric_phrase_after(text, pos, s1, v.unit == "x")
-        if span is not None:
-            pattern = "value_metric"
-            break
-        filler = _FILLER.match(text, pos)
-        if filler is None or filler.end() == pos:
-            break
-        pos = filler.end()
-    else:
-        span = None
-    pattern = "value_metric"
-    if span is None:  # before it: "<phrase> of 0.14"
-        heads = [w for w in _HEAD_WORD.finditer(text, max(s0, prev_end), v.start)]
-        for w in reversed(heads[-6:]):
-            gap = _METRIC_TO_VALUE.match(text, w.start(), v.start)
-            if gap is not None and gap.end() == v.start:
-                continue  # a word of the gap itself ("of", "reaches")
-            gap = _METRIC_TO_VALUE.match(text, w.end(), v.start)
-            if gap is not None and gap.end() == v.start:
-                span, pattern = metric_phrase_before(text, max(s0, prev_end), w.end()), "metric_value"
-            break
-    if span is None:
-        return
-    # a Dataset or Method named inside it is not part of the metric ("ImageNet top-1 accuracy")
-    inner = [e for s, e in taken if span[0] <= s < span[1] or span[0] < e <= span[1]]
-    if inner:
-        start = max(inner)
-        while start < span[1] and (not text[start].isalnum() or text[start - 1].isalnum() or text[start - 1] == "-"):
-            start += 1  # to the next whole word: a mention ending inside "zero-shot" cuts no word
-        if start >= span[1] or any(s < span[1] and span[1] <= e for s, e in taken):
-            return
-        span = (start, span[1])
-        if metric_phrase_after(text, span[0], span[1], v.unit == "x") != span:
-            return
-    v.metric, v.pattern, v.by_phrase = span, pattern, True
 
 
 def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:

@@ -1,0 +1,203 @@
+"""Results whose metric is in reach of the number (issue 17 item 5), each on a real sentence from
+examples/hf-papers (papers in no gold file), with the negatives that keep them honest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import spans
+
+from kg.extract.metrics import find_cost_metrics, find_metric_names
+from kg.extract.results import find_results
+
+
+def short(text: str, results: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """(metric, value, unit, kind, direction)."""
+    return [(text[r["metric"][0] : r["metric"][1]], r["value"], r["unit"], r["kind"], r["direction"]) for r in results]
+
+
+def test_plural_metric_with_a_range() -> None:
+    text = (
+        "On single-turn dialogue and summarization, a SAMI-trained mistral-7b outperforms the initial "
+        "pretrained model, with win rates between 66% and 77%."
+    )
+    assert short(text, find_results(text, [])) == [
+        ("win rates", 66.0, "%", "absolute", None),
+        ("win rates", 77.0, "%", "absolute", None),
+    ]
+    text = (
+        "In extensive evaluation across T5, T0, and LLaMA-based models with 200M - 65B parameters, "
+        "ComPEFT achieves compression ratios of 8x - 50x."
+    )
+    assert [(m, v) for m, v, *_ in short(text, find_results(text, []))] == [
+        ("compression ratios", 8.0),
+        ("compression ratios", 50.0),
+    ]
+
+
+def test_acronym_at_a_cut_off_and_mean_accuracy() -> None:
+    text = (
+        "When trained with our proposed loss functions, standard DE models alone can match or outperform "
+        "SOTA methods by up to 2% at Precision@1 even on the largest XMC datasets."
+    )
+    assert short(text, find_results(text, [])) == [("Precision@1", 2.0, "%", "relative", "up")]
+    text = "procedure planning tasks (up to +2.28% in success rate, +3.39% in mAcc, and +0.90% in mIoU)"
+    assert [(m, v) for m, v, *_ in short(text, find_results(text, []))] == [
+        ("success rate", 2.28),
+        ("mAcc", 3.39),
+        ("mIoU", 0.9),
+    ]
+    text = "long-horizon action anticipation (+2.6% in Verb ED@20, +3.1% in Noun ED@20)"
+    assert [text[s:e] for s, e in find_metric_names(text)] == ["ED@20", "ED@20"]
+
+
+def test_values_after_i_e() -> None:
+    text = (
+        "Without the need for any bells and whistles, our UniPT achieves competitive Rank-1 accuracy of, "
+        "ie, 68.50%, 60.09%, and 51.85% on CUHK-PEDES, ICFG-PEDES and RSTPReid, respectively."
+    )
+    assert [(m, v) for m, v, *_ in short(text, find_results(text, []))] == [
+        ("Rank-1 accuracy", 68.5),
+        ("Rank-1 accuracy", 60.09),
+        ("Rank-1 accuracy", 51.85),
+    ]
+
+
+def test_costs_a_verb_reduces() -> None:
+    text = (
+        "On the ImageNet-1K 256 benchmark, our approach attains an FID of 1.94 with only 64 sampling steps, "
+        "achieving over a 20-fold increase in throughput while reducing memory consumption by over 75% "
+        "compared to representative recent autoregressive models at a similar scale."
+    )
+    assert short(text, find_results(text, [])) == [
+        ("FID", 1.94, None, "absolute", None),
+        ("throughput", 20.0, "x", "relative", "up"),
+        ("memory consumption", 75.0, "%", "relative", "down"),
+    ]
+    text = (
+        "This method can reduce the space & memory footprint of ColBERT indexes by 50% "
+        "with virtually no retrieval performance degradation."
+    )
+    assert short(text, find_results(text, [])) == [("memory footprint", 50.0, "%", "relative", "down")]
+    text = (
+        "For example, we show that ComPEFT applied to LLaMA outperforms QLoRA by 4.16% "
+        "on MMLU with a storage size reduction of up to 26x."
+    )
+    assert short(text, find_results(text, [])) == [("storage size", 26.0, "x", "relative", "down")]
+    text = (
+        "(27.2x reduction in total parameters for the superior model performance, "
+        "compared with the Switch Transformers)"
+    )
+    assert short(text, find_results(text, [])) == [("total parameters", 27.2, "x", "relative", "down")]
+
+
+def test_a_cost_that_goes_down_from_one_value_to_another() -> None:
+    text = (
+        "Moreover, training time is reduced from 47 minutes to 34 minutes, and the peak GPU memory "
+        "decreases from 61.47 GB to 42.72 GB during a single epoch."
+    )
+    got = find_results(text, [])
+    assert [(m, v, u) for m, v, u, *_ in short(text, got)][0] == ("peak GPU memory", 42.72, "GB")
+    text = (
+        "KVCOMM achieves up to 7.8x speedup compared to the standard prefill pipeline, "
+        "reducing TTFT from ~430 ms to ~55 ms."
+    )
+    assert [(m, v, u) for m, v, u, *_ in short(text, find_results(text, []))][:2] == [
+        ("speedup", 7.8, "x"),
+        ("TTFT", 55.0, "ms"),
+    ]
+
+
+def test_a_margin_higher_than_a_baseline_shares_the_metric() -> None:
+    text = (
+        "On the latest multi-choice benchmark MVBench, PLLaVA achieves 58.1\\% accuracy on average across "
+        "20 sub-tasks, 14.5\\% higher than GPT4V (IG-VLM)."
+    )
+    assert short(text, find_results(text, [])) == [
+        ("accuracy", 58.1, "%", "absolute", None),
+        ("accuracy", 14.5, "%", "relative", "up"),
+    ]
+
+
+def test_values_listed_each_with_its_setting() -> None:
+    text = (
+        "SIM shows strong empirical performances for one-step generators: on the CIFAR10 dataset, it "
+        "achieves an FID of 2.06 for unconditional generation and 1.96 for class-conditional generation."
+    )
+    assert [(m, v) for m, v, *_ in short(text, find_results(text, []))] == [("FID", 2.06), ("FID", 1.96)]
+
+
+def test_metric_after_a_verb_and_its_object() -> None:
+    text = (
+        "Empirical results in major benchmark datasets show that PaD-TS can improve the average CC "
+        "distribution shift score between real and synthetic data by 5.9x while maintaining a performance "
+        "comparable to state-of-the-art models on individual-level authenticity."
+    )
+    assert short(text, find_results(text, [])) == [("CC distribution shift score", 5.9, "x", "relative", "up")]
+
+
+def test_a_method_a_measure_is_named_after_stays_in_its_name() -> None:
+    text = "HOPE is better at encapsulating (b) with an average Euclidean distance of 0.14, 0.17, and 0.11."
+    got = find_results(text, spans(text, ("HOPE", "Method"), ("Euclidean", "Method")))
+    assert [(m, v) for m, v, *_ in short(text, got)] == [
+        ("average Euclidean distance", 0.14),
+        ("average Euclidean distance", 0.17),
+        ("average Euclidean distance", 0.11),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "misread", "expected"),
+    [
+        (
+            "Notably, OmniMamba achieves up to a 119.2 times speedup and 63% GPU memory reduction for "
+            "long-sequence generation compared to Transformer-based counterparts.",
+            "GPU memory reduction",
+            [("speedup", 119.2), ("GPU memory", 63.0)],
+        ),
+        (
+            "With CFG guidance interval, U-REPA could reach FID<1.5 in 200 epochs or 1M iterations.",
+            "FID<1.5",
+            [("FID", 1.5)],
+        ),
+    ],
+)
+def test_a_metric_the_ner_read_as_a_method(text: str, misread: str, expected: list[tuple[str, float]]) -> None:
+    got = find_results(text, spans(text, (misread, "Method")))
+    assert [(m, v) for m, v, *_ in short(text, got)] == expected
+
+
+def test_a_method_with_a_metric_in_its_name_stays_a_method() -> None:
+    text = "We train with the SSIM loss of Wang et al. and reach 31.2 dB PSNR."
+    got = find_results(text, spans(text, ("SSIM loss", "Method")))
+    assert [(m, v) for m, v, *_ in short(text, got)] == [("PSNR", 31.2)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no metric named: a margin over baselines, a gain on a task, a count saved
+        "Compared with the best baseline, we improve by average 4.5 points on all metrics of TruthfulQA.",
+        (
+            "When fine-tuning LLaMA-2-7B on eight commonsense reasoning datasets, our method "
+            "outperforms LoRA by 5.4% and DoRA by 4.4%."
+        ),
+        (
+            "Using this approach, we compress the Nemotron-H 8B Hybrid model down to 4B "
+            "parameters with up to 40x fewer training tokens."
+        ),
+        "Our method is highly efficient, as it modifies a mere 2.2% of the model's parameters in under one second.",
+        # "higher than" with no metric before it in the sentence
+        "Our approach yields a 21.54% improvement, 3% higher than Prompt Pooling.",
+        # a setting after each value, but no metric anywhere
+        "It reaches 97.17% on CIFAR-10 and 83.06% on CIFAR-100.",
+    ],
+)
+def test_no_metric_no_result(text: str) -> None:
+    assert find_results(text, []) == []
+
+
+def test_cost_names_after_verbs() -> None:
+    text = "reducing the encoder attention parameters of Whisper-large-v3 by 46.42%; 42% fewer computations"
+    assert [text[s:e] for s, e in find_cost_metrics(text)] == ["parameters", "computations"]
