@@ -160,7 +160,9 @@ _INT64 = range(-(2**63), 2**63)
 
 
 def to_property(value: Any) -> Any:
-    """A value Neo4j can store, or None for no property (None and empty lists).
+    """A value Neo4j can store, or None for no property (None, empty strings and empty lists:
+    neo4j-admin import reads an empty CSV cell as no property, and both paths must agree; a paper
+    read without an abstract, or an API record without a title, has none).
 
     Scalars and lists of one scalar type stay as they are; dicts, lists of dicts and mixed lists
     (edge ``evidence``) become a JSON string, which ``json.loads`` turns back into the original.
@@ -168,6 +170,8 @@ def to_property(value: Any) -> Any:
     """
     if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64:
         return str(value)
+    if value == "":
+        return None
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, (list, tuple)):
