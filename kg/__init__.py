@@ -9,7 +9,7 @@ kg.render(graph, "graph.html")
 __version__ = "0.1.0"
 # kg.extract is the extraction package (kg.extract.build_nlp, kg.extract.urls, …); the function
 # that mirrors `kg extract` is extract_papers, so the name means one thing.
-__all__ = ["extract_papers", "build_graph", "render", "read_papers", "read_graph", "write_graph"]
+__all__ = ["extract_papers", "build_graph", "render", "read_papers", "read_graph", "write_graph", "to_pyvis", "show"]
 __all__ += ["leaderboard", "trends"]
 
 
@@ -31,6 +31,10 @@ def __getattr__(name: str):
         from kg.read import read_papers
 
         return read_papers
+    if name in ("to_pyvis", "show"):  # notebooks: a pyvis Network, an inline view
+        from kg import notebook
+
+        return getattr(notebook, name)
     if name in ("read_graph", "write_graph"):
         from kg.graph import formats
 

@@ -259,3 +259,19 @@ def test_without_the_extra_kg_works_and_kg_serve_says_what_to_install(tmp_path: 
     r = subprocess.run([sys.executable, "-c", hide + f"sys.argv = ['kg', 'serve', {str(tmp_path)!r}]; main()"],
                        capture_output=True, text=True, env=env)
     assert r.returncode == 1 and "pip install 'paper-kg[serve]'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_keep_alive_requests_do_not_wait_for_delayed_acks(client):
+    """asyncio sets TCP_NODELAY only on sockets made with proto TCP: without it every keep-alive
+    response waited ~40 ms for the client's delayed ACK (found by kg.bench.serve)."""
+    import socket
+
+    sock = listen("127.0.0.1", 0)
+    assert sock.proto == socket.IPPROTO_TCP
+    sock.close()
+    times = []
+    for _ in range(15):
+        started = time.perf_counter()
+        client.get("/api/meta")
+        times.append(time.perf_counter() - started)
+    assert sorted(times)[7] < 0.035

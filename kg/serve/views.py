@@ -226,7 +226,7 @@ def evidence_json(ev: Mapping[str, Any]) -> dict[str, Any]:
     spans = []
     for role in ("head", "tail"):
         span = ev.get(role)
-        if isinstance(span, list) and len(span) == 2 and all(isinstance(x, int) for x in span):
+        if isinstance(span, (list, tuple)) and len(span) == 2 and all(isinstance(x, int) for x in span):
             s, e = span[0] - start, span[1] - start
             if 0 <= s < e <= len(sentence):
                 spans.append([s, e, role])
@@ -272,7 +272,7 @@ def paper(backend: Backend, node_id: str, offset: int, limit: int) -> dict[str, 
         )
         for ev in own:
             tail = ev.get("tail")
-            if ev.get("field") in ("title", "abstract") and isinstance(tail, list) and len(tail) == 2:
+            if ev.get("field") in ("title", "abstract") and isinstance(tail, (list, tuple)) and len(tail) == 2:
                 spans.append(
                     {
                         "field": ev["field"],
