@@ -28,7 +28,7 @@ def write_chart(report: TrendReport, path: str | Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    with matplotlib.rc_context({"svg.hashsalt": "paper-kg", "svg.fonttype": "path", "font.size": 9}):
+    with matplotlib.rc_context({"svg.hashsalt": "paper-kg", "svg.fonttype": "none", "font.size": 9}):
         fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
         x = list(range(len(report.periods)))
         for t in report.rising:

@@ -37,7 +37,7 @@ def value_with_unit(row: dict[str, Any]) -> str:
     if unit and not text.endswith(str(unit)):
         text = f"{text} {unit}"
     if row.get("kind") == "relative" and row.get("direction"):
-        text = ("+" if row["direction"] == "up" else "−") + text.lstrip("+-−")
+        text = f"{text} ({row['direction']})"  # the change as the paper states it, no sign guessed
     return text
 
 

@@ -164,7 +164,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     for path, s in bench_gold(args.gold, args.model).items():
         counts = f"tp {s['tp']}, fp {s['fp']}, fn {s['fn']}"
-        print(f"{path}: precision {s['precision']:.3f}, recall {s['recall']:.3f} ({counts})")
+        if not s["tp"] + s["fp"] + s["fn"]:
+            print(f"{path}: no absolute result on a dataset, in the gold or in the leaderboards")
+            continue
+        precision = f"{s['precision']:.3f}" if s["tp"] + s["fp"] else "n/a (no rows)"
+        print(f"{path}: precision {precision}, recall {s['recall']:.3f} ({counts})")
         for t in s["tables"]:
             print(f"  {', '.join(t['datasets'])}: tp {t['tp']}, fp {t['fp']}, fn {t['fn']}")
 

@@ -24,7 +24,7 @@ def leaderboard(graph, dataset, metric, task, exact, fmt):
     \b
     kg leaderboard out/graph.json
     kg leaderboard out/graph.json --dataset ImageNet --metric FID
-    kg leaderboard out/graph.json --dataset "ImageNet 256x256" --exact --format markdown
+    kg leaderboard out/graph.json --dataset imagenet-256 --exact --format markdown
 
     Without --dataset: every (dataset, metric) pair with an absolute result, most results first.
     Lower is better for FID, error rates, perplexity, latency, memory…; higher for accuracy,

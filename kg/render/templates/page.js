@@ -421,7 +421,7 @@
   function valueText(r) {
     var v = String(r.value_text);
     if (r.unit && !v.endsWith(r.unit)) v += " " + r.unit;
-    if (r.kind === "relative" && r.direction) v = (r.direction === "up" ? "+" : "−") + v.replace(/^[+\-−]/, "");
+    if (r.kind === "relative" && r.direction) v += " (" + r.direction + ")";
     return v;
   }
   function boardRows(table, rows, b, ranked) {
