@@ -351,6 +351,14 @@
       det.appendChild(el("div", "abstract", n.abstract));
       body.appendChild(det);
     }
+    if (n.boards && n.boards.length) {
+      section("Leaderboards");
+      n.boards.forEach(function (k) { body.appendChild(boardBlock(data.benchmarks[k], n.id)); });
+    }
+    if (n.trend) {
+      section("Papers per month");
+      body.appendChild(sparkline(n.trend));
+    }
     var paperIds = n.type === "Paper" ? [n.id] : (n.paperIds || []);
     if (n.type !== "Paper" && paperIds.length) {
       section("Papers");
@@ -368,14 +376,6 @@
     if (links.length) {
       section("Code and pages");
       list(links, 20, function (l) { var li = el("li"); li.appendChild(link(l.url, l.name)); return li; });
-    }
-    if (n.boards && n.boards.length) {
-      section("Leaderboards");
-      n.boards.forEach(function (k) { body.appendChild(boardBlock(data.benchmarks[k], n.id)); });
-    }
-    if (n.trend) {
-      section("Papers per month");
-      body.appendChild(sparkline(n.trend));
     }
     if (n.results && n.results.length) {
       section("Results");
