@@ -17,9 +17,10 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.graph.formats import write_graph
+from kg.serve.analysis import analysis_for
 from kg.serve.app import CSP, create_app
 from kg.serve.file_backend import FileBackend
-from kg.serve.openapi import ENDPOINTS
+from kg.serve.openapi import ANALYSIS_ENDPOINTS, ENDPOINTS
 from kg.serve.server import ThreadedServer, listen
 from kg.serve.views import MAX_LIMIT
 
@@ -81,8 +82,10 @@ def graph() -> nx.MultiDiGraph:
 
 @pytest.fixture(scope="module")
 def client(graph) -> Iterator[httpx.Client]:
-    with ThreadedServer(create_app(FileBackend(graph))) as url, httpx.Client(base_url=url, timeout=10) as c:
-        yield c
+    backend = FileBackend(graph)
+    with ThreadedServer(create_app(backend, analysis=analysis_for(backend))) as url:
+        with httpx.Client(base_url=url, timeout=10) as c:
+            yield c
 
 
 def get(client: httpx.Client, path: str, **params) -> dict:
@@ -207,9 +210,25 @@ def test_hostile_strings_stay_json_strings(client):
 
 def test_openapi_describes_every_api_route(client, graph):
     doc = get(client, "/api/openapi.json")
-    app = create_app(FileBackend(graph))
+    backend = FileBackend(graph)
+    app = create_app(backend, analysis=analysis_for(backend))
     routes = {r.path for r in app.routes if r.path.startswith("/api/")}
-    assert routes == set(doc["paths"]) == set(ENDPOINTS)
+    assert routes == set(doc["paths"]) == set(ENDPOINTS) | set(ANALYSIS_ENDPOINTS)
+    bare = {r.path for r in create_app(backend).routes}
+    assert bare & set(ANALYSIS_ENDPOINTS) == set() and "/benchmarks" not in bare
+
+
+def test_benchmarks_leaderboards_and_trends(client):
+    bench = get(client, "/api/benchmarks")
+    assert [(b["dataset_id"], b["metric"], b["results"]) for b in bench["items"]] == [
+        ("Dataset:imagenet", "accuracy", 1)]
+    boards = get(client, "/api/leaderboard", dataset="ILSVRC")
+    assert boards["total"] == 1 and boards["items"][0]["rows"][0]["method_id"] == "Method:clip"
+    missing = client.get("/api/leaderboard", params={"dataset": "imagenett"})
+    assert missing.status_code == 404 and "ImageNet" in missing.json()["error"]
+    trends = get(client, "/api/trends", type="Dataset", limit=5)
+    assert trends["dated"] == 13 - 1 and trends["items"] == []  # one month: nothing to compare
+    assert client.get("/api/trends", params={"type": "Paper"}).status_code == 400
 
 
 def test_cli_refuses_a_non_loopback_host(tmp_path: Path, graph):

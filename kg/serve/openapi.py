@@ -69,14 +69,18 @@ ANALYSIS_ENDPOINTS: dict[str, tuple[str, list[tuple[str, str, bool, str]], str]]
         "A page of benchmarks.",
     ),
     "/api/leaderboard": (
-        "The leaderboard of one dataset (and metric): the best result of each method.",
+        "The leaderboards of a dataset family (kg leaderboard): one table per metric, ranked by its direction.",
         [("dataset", "string", True, "A dataset name or id."), ("metric", "string", False, "A metric name."), *_PAGE],
-        "A page of leaderboard rows.",
+        "A page of tables (each with its best 100 rows and total), or 404 naming the closest datasets.",
     ),
     "/api/trends": (
-        "How many papers name each entity, per period.",
-        [("types", "string", False, "Comma-separated entity types."), *_PAGE],
-        "A page of trend series.",
+        "The entities rising over time (kg trends): papers per period, rise, most rising first.",
+        [
+            ("type", "string", False, "Method (default), Dataset, Task or Metric."),
+            ("by", "string", False, "month (default) or week."),
+            *_PAGE,
+        ],
+        "periods, papers_per_period, split and a page of entities with their counts per period and rise.",
     ),
 }
 

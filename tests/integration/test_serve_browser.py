@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from test_serve import XSS, XSS_SCRIPT, serve_graph
 
+from kg.serve.analysis import analysis_for
 from kg.serve.app import create_app
 from kg.serve.file_backend import FileBackend
 from kg.serve.server import ThreadedServer
@@ -72,7 +73,8 @@ def _tab(browser_, url: str) -> Iterator[Tab]:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    with ThreadedServer(create_app(FileBackend(serve_graph()))) as url:
+    backend = FileBackend(serve_graph())
+    with ThreadedServer(create_app(backend, analysis=analysis_for(backend))) as url:
         yield url
 
 
@@ -120,6 +122,22 @@ def test_search_entity_expand_paper(tab: Tab) -> None:
     assert "a/clip" in page.text_content(".links")
     page.wait_for_selector(".doc ul li .result-value")
     assert tab.blocked == [] and tab.errors == [] and tab.dialogs == []
+
+
+def test_benchmarks_lead_to_a_dataset_and_its_leaderboard(tab: Tab) -> None:
+    page = tab.page
+    tab.open("/benchmarks")
+    page.wait_for_selector(".doc li a")
+    page.click(".doc li a")
+    page.wait_for_url("**/entity/Dataset%3Aimagenet")
+    page.wait_for_function(READY)
+    page.wait_for_selector("#panel .leaderboards table.rows td.num")
+    assert page.text_content("#panel .leaderboards td.num") == "76.2%"
+    assert page.text_content("#panel .leaderboards h4") == "accuracy (higher is better)"
+    tab.open("/trends?type=Dataset")
+    page.wait_for_selector(".doc li")
+    assert "12 dated papers" in page.text_content(".doc p.hint")
+    assert tab.errors == [] and tab.blocked == []
 
 
 def test_hostile_strings_are_inert(tab: Tab) -> None:

@@ -231,6 +231,11 @@
     var res = el("div", "results"); panel.appendChild(res);
     pagedList(res, function (o) { return api("/api/results", { id: n.id, offset: o, limit: 20 }); }, resultItem,
       "No results reported.");
+    if (n.type === "Dataset" && S.meta.analysis) {
+      panel.appendChild(el("h3", null, "Leaderboards"));
+      var lb = el("div", "leaderboards"); panel.appendChild(lb);
+      leaderboardsInto(lb, n.id);
+    }
     if (n.type !== "Paper") {
       panel.appendChild(el("h3", null, "Papers"));
       var ps = el("div", "papers"); panel.appendChild(ps);
@@ -359,18 +364,95 @@
     }).catch(fail);
   }
 
+  // ---- benchmarks, leaderboards and trends (kg.analysis; graph files only) --------------------
+  function table(heads) {
+    var t = el("table", "rows"), tr = el("tr");
+    heads.forEach(function (h) { tr.appendChild(el("th", null, h)); });
+    t.appendChild(tr);
+    return t;
+  }
+  function cell(tr, content, className) {
+    var td = el("td", className || null);
+    if (content instanceof Node) td.appendChild(content); else td.textContent = content === null || content === undefined ? "" : String(content);
+    tr.appendChild(td);
+    return td;
+  }
+  function board(b) {
+    var box = el("div", "board");
+    var h = el("h4", null, b.metric + (b.better ? " (" + b.better + " is better)" : ""));
+    box.appendChild(h);
+    var t = table(["#", "method", "value", "dataset", "paper"]);
+    b.rows.forEach(function (r) {
+      var tr = el("tr");
+      cell(tr, r.rank);
+      cell(tr, r.method_id ? nodeLink(r.method_id, r.method) : r.method);
+      cell(tr, r.value_text || r.value, "num");
+      cell(tr, r.dataset);
+      cell(tr, r.paper_id ? nodeLink(r.paper_id, shorten(r.title || r.paper, 60)) : r.paper);
+      t.appendChild(tr);
+    });
+    box.appendChild(t);
+    if (b.total > b.rows.length) box.appendChild(el("p", "hint", "Best " + b.rows.length + " of " + fmt(b.total) + " rows; all of them: kg leaderboard."));
+    return box;
+  }
+  function leaderboardsInto(parent, datasetId) {
+    pagedList(parent, function (o) { return api("/api/leaderboard", { dataset: datasetId, offset: o, limit: 5 }); },
+      function (b) { var li = el("li"); li.appendChild(board(b)); return li; }, "No leaderboard.");
+  }
+  function benchmarksPage() {
+    document.title = "Benchmarks · paper-kg";
+    var d = el("div", "doc"); view().appendChild(d);
+    d.appendChild(el("h2", null, "Benchmarks"));
+    d.appendChild(el("p", "hint", "Dataset families and metrics with reported results, most results first. Open a dataset for its leaderboards."));
+    pagedList(d, function (o) { return api("/api/benchmarks", { offset: o, limit: 50 }); }, function (b) {
+      var li = el("li");
+      li.appendChild(nodeLink(b.dataset_id, b.dataset));
+      li.appendChild(document.createTextNode(" · " + b.metric + " · " + plural(b.results, "result") + " from " + plural(b.papers, "paper")));
+      if (b.variants.length) li.appendChild(el("span", "tag", "with " + b.variants.join(", ")));
+      return li;
+    }, "No benchmark: no absolute result on a dataset.");
+    S.ready = true;
+  }
+  function trendsPage() {
+    document.title = "Trends · paper-kg";
+    var d = el("div", "doc"); view().appendChild(d);
+    d.appendChild(el("h2", null, "Trends"));
+    var type = new URLSearchParams(location.search).get("type") || "Method";
+    var pick = el("p", "meta");
+    ["Method", "Dataset", "Task", "Metric"].forEach(function (t) {
+      var a = el("a", null, t); a.href = "/trends?type=" + t;
+      if (t === type) a.className = "current";
+      pick.appendChild(a); pick.appendChild(document.createTextNode(" "));
+    });
+    d.appendChild(pick);
+    var head = el("p", "hint"); d.appendChild(head);
+    pagedList(d, function (o) {
+      return api("/api/trends", { type: type, offset: o, limit: 50 }).then(function (r) {
+        head.textContent = fmt(r.dated) + " dated papers in " + plural(r.periods.length, "period") +
+          (r.split ? "; recent from " + r.split : "") + "; " + fmt(r.undated) + " undated papers not counted.";
+        return r;
+      });
+    }, function (t) {
+      var li = el("li");
+      li.appendChild(nodeLink(t.id, t.name));
+      li.appendChild(document.createTextNode(" · rise " + (t.rise === null ? "–" : t.rise.toFixed(2)) + " · " + plural(t.total, "paper") + " · " + t.counts.join(" ")));
+      return li;
+    }, "No trend: the papers carry no dates, or too few.");
+    S.ready = true;
+  }
+
   // ---- router --------------------------------------------------------------------------------
   function route() {
     var path = location.pathname;
     var rest = function (prefix) { return decodeURIComponent(path.slice(prefix.length)); };
     if (path.indexOf("/entity/") === 0) return entity(rest("/entity/"));
     if (path.indexOf("/paper/") === 0) return paperPage(rest("/paper/"));
-    if (S.pages && S.pages[path]) return S.pages[path]();
+    if (S.meta.analysis && S.pages[path]) return S.pages[path]();
     return home();
   }
   S.helpers = { el: el, api: api, view: view, fail: fail, nodeLink: nodeLink, badge: badge, fmt: fmt,
     pagedList: pagedList, shorten: shorten };
-  S.pages = {};
+  S.pages = { "/benchmarks": benchmarksPage, "/trends": trendsPage };
   api("/api/meta").then(function (meta) {
     S.meta = meta;
     document.getElementById("counts").textContent = plural(meta.nodeTypes.Paper.count, "paper") + " · " +
@@ -379,7 +461,6 @@
       document.getElementById("nav-benchmarks").hidden = false;
       document.getElementById("nav-trends").hidden = false;
     }
-    if (window.kgAnalysis) window.kgAnalysis(S);
     route();
   }).catch(fail);
 })();
