@@ -109,4 +109,4 @@ def test_graph_and_parts_together_are_refused(tmp_path):
     result = CliRunner().invoke(
         export, [str(tmp_path / "o"), str(tmp_path / "x.jsonl"), "-g", str(tmp_path / "x.jsonl")]
     )
-    assert result.exit_code == 2 and "not both" in result.output
+    assert result.exit_code == 2 and "one of the two" in result.output

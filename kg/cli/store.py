@@ -283,7 +283,7 @@ def export(directory: Path, parts: tuple[Path, ...], source: Path | None, fmt: s
     kg export --format neo4j-admin out/neo4j-import out/parts/
     """
     if (source is None) == (not parts):
-        raise UsageError("give either --graph GRAPH or extraction files (PARTS…), not both")
+        raise UsageError("give --graph GRAPH or extraction files (PARTS…): one of the two")
     if parts:
         from kg.store.stream_export import export_stream
 
