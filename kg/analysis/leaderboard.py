@@ -14,6 +14,7 @@ answers to is an :class:`UnknownName` naming the closest names (rapidfuzz).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -32,9 +33,12 @@ __all__ = [
     "UnknownName",
     "benchmarks",
     "closest_names",
+    "family_boards",
     "family_roots",
     "find_typed",
+    "leaderboard_rows",
     "leaderboards",
+    "paper_code",
     "result_row",
 ]
 
@@ -234,7 +238,7 @@ def _rank(rows: list[dict[str, Any]], better: Better | None) -> list[dict[str, A
 
     def key(r: dict[str, Any]) -> tuple:
         v = value(r)
-        missing = v != v  # noqa: PLR0124  # nan: a value the graph lacks sorts last
+        missing = math.isnan(v)  # a value the graph lacks sorts last
         v = 0.0 if missing else v
         return (missing, v if better == "lower" else -v, str(r.get("date") or "~"), str(r.get("paper")), r["result"])
 

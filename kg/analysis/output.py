@@ -41,14 +41,12 @@ def value_with_unit(row: dict[str, Any]) -> str:
     return text
 
 
-def _cell(row: dict[str, Any], column: str) -> str:
+def _cell(row: dict[str, Any], column: str, unranked: str = "–") -> str:
     if column == "value":
         return value_with_unit(row)
-    if column == "dataset" and row.get("kind") == "relative":
-        return str(row.get("dataset") or "")
     value = row.get(column)
     if value is None:
-        return "" if column != "rank" else "–"
+        return unranked if column == "rank" else ""
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return " ".join(str(value).split())
@@ -124,7 +122,7 @@ def format_leaderboards(boards: list[Leaderboard], fmt: str) -> str:
     if fmt == "csv":
         columns = ("family", "metric", "better", "kind", *ROW_COLUMNS)
         flat = [
-            [b.dataset, b.metric, b.better or "", str(r.get("kind") or ""), *(_cell(r, c) for c in ROW_COLUMNS)]
+            [b.dataset, b.metric, b.better or "", str(r.get("kind") or ""), *(_cell(r, c, "") for c in ROW_COLUMNS)]
             for b in boards
             for r in (*b.rows, *b.relative)
         ]
