@@ -272,3 +272,13 @@ def test_duplicate_ids_in_an_api_response_are_reported(tmp_path):
     f.write_text(json.dumps({"total": 2, "data": [rec, rec]}))
     with pytest.raises(InputError, match=r":1: duplicate paper id 'a' \(first on line 1\)"):
         list(read_papers([f], on_warning=None))
+
+
+def test_python_api_takes_a_dict_of_any_api():
+    from kg.api import as_paper
+
+    s2 = json.loads((API / "s2_paper_1706.03762.json").read_text())
+    hf = json.loads((API / "hf_daily_2024-10-18.json").read_text())[0]
+    assert (as_paper(s2, 0).id, as_paper(s2, 0).venue) == ("1706.03762", "Neural Information Processing Systems")
+    assert (as_paper(hf, 1).id, as_paper(hf, 1).upvotes, as_paper(hf, 1).source.line) == ("2410.13848", 61, 2)
+    assert as_paper({"id": "a", "title": "T", "abstract": "x"}, 0).id == "a"

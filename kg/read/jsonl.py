@@ -27,6 +27,7 @@ APIS = (openalex, semantic_scholar, hf_daily)
 _LISTS = ("links", "categories")
 _STRINGS = ("doi", "primary_category", "venue", "journal_ref", "comment", "code_url", "project_page")
 _COUNTS = ("upvotes", "num_comments")
+_EXTRA = _LISTS + _STRINGS + _COUNTS
 
 
 def sniff(head: str) -> str | None:
@@ -54,13 +55,17 @@ def _generic(record: Any, file: str, line: int, pointer: str | None) -> Paper:
         raise ValueError("'authors' must be a list of strings")
     for a in authors:
         f.check_unicode("authors", a)
-    extra: dict[str, Any] = {k: f.string(record, k) for k in _STRINGS}
-    extra.update({k: f.count(record, k) for k in _COUNTS})
-    for key in _LISTS:
-        values = f.array(record, key)
-        if not all(isinstance(v, str) for v in values):
-            raise ValueError(f"'{key}' must be a list of strings")
-        extra[key] = [f.check_unicode(key, v) for v in values]
+    extra: dict[str, Any] = {}
+    for key in (k for k in _EXTRA if k in record):  # most records have none: only those given
+        if key in _COUNTS:
+            extra[key] = f.count(record, key)
+        elif key in _LISTS:
+            values = f.array(record, key)
+            if not all(isinstance(v, str) for v in values):
+                raise ValueError(f"'{key}' must be a list of strings")
+            extra[key] = [f.check_unicode(key, v) for v in values]
+        else:
+            extra[key] = f.string(record, key)
     return f.make_paper(
         file,
         line,
@@ -83,8 +88,15 @@ MAPPERS: dict[str, Mapper] = {
 }
 
 
-def to_paper(record: Any, file: str, line: int, pointer: str | None = None, fmt: str = "json") -> Paper:
-    """One record as a :class:`Paper`, or an :class:`InputError` naming its file and line."""
+def record_format(record: Any) -> str:
+    """The API whose record this is, by its keys, else plain records (``json``)."""
+    return next((api.FORMAT for api in APIS if api.looks_like(record)), "json")
+
+
+def to_paper(record: Any, file: str, line: int, pointer: str | None = None, fmt: str | None = None) -> Paper:
+    """One record as a :class:`Paper`, or an :class:`InputError` naming its file and line;
+    ``fmt`` None: the format its keys say (``kg.api`` hands dicts of any API)."""
+    fmt = fmt or record_format(record)
     try:
         paper = MAPPERS[fmt](record, file, line, pointer)
     except ValueError as err:
@@ -158,4 +170,4 @@ def _papers(items: Iterable[Item | InputError], file: str, on_error: OnError | N
     return papers(items, file, on_error)
 
 
-__all__ = ["MAPPERS", "parse", "parse_stream", "papers", "reader", "sniff", "to_paper"]
+__all__ = ["MAPPERS", "parse", "parse_stream", "papers", "reader", "record_format", "sniff", "to_paper"]
