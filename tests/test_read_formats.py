@@ -97,6 +97,19 @@ def test_bad_record_inside_a_pretty_page_names_its_line(tmp_path):
                       "(word 'x') (at /results/1)"]
 
 
+def test_a_stray_brace_in_an_array_is_one_error_not_a_hang(tmp_path):
+    f = tmp_path / "a.json"
+    f.write_text("[}, " + json.dumps(_rec(0)) + "]")  # used to loop forever with --skip-invalid
+    papers, errors, _ = _read(f)
+    assert [p.id for p in papers] == ["p0"] and errors == [f"{f}:1: invalid JSON (Expecting value at column 2)"]
+
+
+def test_a_repeated_page_key_reads_the_last_as_json_does(tmp_path):
+    f = tmp_path / "page.json"
+    f.write_text('{\n "data": 5,\n "data": [\n  {"paperId": "a", "title": "T", "abstract": "x"}\n ]\n}\n')
+    assert [(p.id, p.source.line, p.source.pointer) for p in read_papers([f])] == [("a", 4, "/data/0")]
+
+
 def test_plain_records_keep_working_and_accept_an_id_with_an_empty_title(tmp_path):
     f = tmp_path / "p.jsonl"
     f.write_text("\n".join(json.dumps(r) for r in [

@@ -188,15 +188,20 @@ def _document_records(text: str, file: str) -> Iterator[Item | InputError]:
 
 
 def _member_start(text: str, start: int, wanted: str) -> int:
-    """The offset of the value of key ``wanted`` in the (well-formed) object at ``start``."""
+    """The offset of the value of key ``wanted`` in the (well-formed) object at ``start``: its
+    last occurrence, the one ``json`` keeps when a key repeats."""
+    found = -1
     i = _skip_ws(text, start + 1)
-    while True:
+    while text[i] != "}":
         key, i = _DECODER.raw_decode(text, i)
         i = _skip_ws(text, _skip_ws(text, i) + 1)  # past ':'
         if key == wanted:
-            return i
+            found = i
         _, i = _DECODER.raw_decode(text, i)
-        i = _skip_ws(text, _skip_ws(text, i) + 1)  # past ','
+        i = _skip_ws(text, i)
+        if text[i] == ",":
+            i = _skip_ws(text, i + 1)
+    return found
 
 
 def _array_records(
@@ -232,6 +237,8 @@ def _array_records(
             i = _skip_value(text, element)
         else:
             yield line_of(element), f"{pointer}/{index}", value
+        if i == element:  # a stray '}' where an element should start: step over it, or loop forever
+            i += 1
         index += 1
         i = _skip_ws(text, i)
         if i < n and text[i] == ",":
