@@ -125,11 +125,13 @@ def neighbours(
         frontier = found
         if not found or capped:
             break
-    attrs = backend.nodes([n for n in distance if n != node_id])
-    wanted = [n for n in attrs if types is None or attrs[n].get("type") in types]
+    # A node id starts with its type (kg.schema.node_id): the filter needs no attributes, and only
+    # the page's nodes are fetched, however many the walk found.
+    wanted = [n for n in distance if n != node_id and (types is None or n.partition(":")[0] in types)]
     degree = backend.degrees(wanted)
     wanted.sort(key=lambda n: (distance[n], -degree.get(n, 0), n))
-    shown = wanted[offset : offset + limit]
+    attrs = backend.nodes(wanted[offset : offset + limit])
+    shown = [n for n in wanted[offset : offset + limit] if n in attrs]
     nodes = [{**summary(n, attrs[n]), "distance": distance[n], "degree": degree.get(n, 0)} for n in shown]
     edges = [_edge_json(e) for e in backend.edges_among({node_id, *shown}) if relations is None or e.type in relations]
     edges.sort(key=lambda e: (e["from"], e["to"], _REL_ORDER.get(e["type"], 99)))
