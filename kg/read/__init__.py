@@ -139,17 +139,21 @@ def read_file(
     warn = on_warning or _ignore
     head = read_head(path)
     fmt = fmt or detect_format(path, head)
-    said: list[object] = []
+    said = 0  # errors and warnings the reader gave: a file that gave some is not silently empty
 
-    def noted(item: object) -> None:
-        said.append(item)
-        if on_error is not None and isinstance(item, InputError):
-            on_error(item)
-        elif isinstance(item, str):
-            warn(item)
+    def error(err: InputError) -> None:
+        nonlocal said
+        said += 1
+        if on_error is not None:
+            on_error(err)
+
+    def warning(message: str) -> None:
+        nonlocal said
+        said += 1
+        warn(message)
 
     n = bare = 0
-    for paper in _parse(path, fmt, head, noted if on_error else None, noted):
+    for paper in _parse(path, fmt, head, error if on_error else None, warning):
         n += 1
         bare += not paper.abstract
         yield paper
