@@ -54,6 +54,8 @@ SLOW = {
     "test_pool.py::test_workers_can_send_json_lines_identical_to_the_objects",
     "test_relation_model.py::test_tiny_training_run_writes_a_loadable_model_and_repeats_exactly",
     "test_render.py::test_layout_is_deterministic_finite_and_spreads_nodes",
+    "test_serve.py::test_kg_serve_runs_and_answers",
+    "test_notebook.py::test_to_pyvis_is_a_network_of_the_focus",
     "test_stream_export.py::test_streamed_rules_only_samples_equal_the_graph_export",
     "test_stream_export.py::test_streamed_samples_equal_the_graph_export",
     "test_tagged_entities.py::test_tiny_tagger_head_run_loads_with_entities",

@@ -122,6 +122,8 @@ def create_app(backend: Backend, *, title: str = "paper-kg", analysis: Any = Non
     legend = views.legend(backend)
     legend.update(title=title, analysis=analysis is not None)
     shell = resources.files("kg.serve.templates").joinpath("app.html").read_bytes()
+    # read once: under 1 MB in all, and a request never touches the file system
+    files = {name: resources.files(package).joinpath(file).read_bytes() for name, (package, file, _) in STATIC.items()}
 
     def page(request: Request) -> Response:
         node_id = request.path_params.get("node_id")
@@ -132,10 +134,9 @@ def create_app(backend: Backend, *, title: str = "paper-kg", analysis: Any = Non
         entry = STATIC.get(request.path_params["name"])
         if entry is None:
             raise HTTPException(404)
-        package, name, media = entry
         return Response(
-            resources.files(package).joinpath(name).read_bytes(),
-            media_type=media,
+            files[request.path_params["name"]],
+            media_type=entry[2],
             headers={"cache-control": "max-age=3600"},
         )
 
