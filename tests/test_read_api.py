@@ -282,3 +282,17 @@ def test_python_api_takes_a_dict_of_any_api():
     assert (as_paper(s2, 0).id, as_paper(s2, 0).venue) == ("1706.03762", "Neural Information Processing Systems")
     assert (as_paper(hf, 1).id, as_paper(hf, 1).upvotes, as_paper(hf, 1).source.line) == ("2410.13848", 61, 2)
     assert as_paper({"id": "a", "title": "T", "abstract": "x"}, 0).id == "a"
+
+
+def test_semantic_scholar_citation_and_recommendation_pages(tmp_path):
+    paper = {"paperId": "c1", "externalIds": {"ArXiv": "2106.09685"}, "title": "LoRA: Low-Rank Adaptation of Large "
+             "Language Models", "abstract": "We propose Low-Rank Adaptation, or LoRA.", "year": 2021}
+    f = tmp_path / "citations.json"
+    f.write_text(json.dumps({"offset": 0, "next": 1, "data": [
+        {"contexts": ["LoRA [12] freezes the weights"], "intents": ["methodology"], "isInfluential": True,
+         "citingPaper": paper}]}, indent=2))
+    (p,) = read_papers([f], on_warning=None)
+    assert (p.id, p.date, p.source.pointer) == ("2106.09685", "2021", "/data/0")
+    f.write_text(json.dumps({"recommendedPapers": [paper]}))
+    (p,) = read_papers([f], on_warning=None)
+    assert (p.id, p.source.pointer) == ("2106.09685", "/recommendedPapers/0")

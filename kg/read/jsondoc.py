@@ -25,9 +25,10 @@ from kg.read.text import LineCounter
 __all__ = ["Item", "PAGE_KEYS", "is_json_lines", "line_records", "page_key", "records"]
 
 Item = tuple[int, str | None, Any]  # (line, JSON pointer or None, value)
-# the list of records in an API's page of results: Semantic Scholar's search and bulk pages
-# ({"total", "offset", "next" or "token", "data"}), OpenAlex's lists ({"meta", "results"})
-PAGE_KEYS = ("data", "results")
+# the list of records in an API's page of results: Semantic Scholar's search, bulk, citation and
+# reference pages ({"total", "offset", "next" or "token", "data"}) and recommendations
+# ({"recommendedPapers"}), OpenAlex's lists ({"meta", "results"})
+PAGE_KEYS = ("data", "results", "recommendedPapers")
 
 _DECODER = json.JSONDecoder()
 _WS = " \t\r\n"

@@ -4,7 +4,8 @@ paper object, an array of them (``/paper/batch``), or a search or bulk page
 ``externalIds`` (``ArXiv``, ``DOI``…), ``title``, ``abstract`` (null for many papers, whose
 publisher does not allow it), ``authors`` as ``{authorId, name}``, ``publicationDate`` (or only
 ``year``), ``url``, ``venue``, ``journal``, ``fieldsOfStudy``; only the fields asked for are
-present."""
+present. Citation and reference pages (``citingPaper``/``citedPaper`` records) and
+recommendations (``recommendedPapers``) read too."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from kg.read import fields as f
 
 FORMAT = "semantic-scholar"
 CONTENT = re.compile(r'(?<!\\)"paperId"\s*:')
+# /paper/{id}/citations and /references give {"contexts", "intents", "citingPaper" | "citedPaper"}
+_WRAPPERS = ("citingPaper", "citedPaper")
 
 
 def looks_like(record: Any) -> bool:
@@ -42,6 +45,9 @@ def _categories(record: dict) -> list[str]:
 def to_paper(record: Any, file: str, line: int, pointer: str | None) -> Paper:
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, found {type(record).__name__}")
+    for wrapper in _WRAPPERS:  # a citation or reference page's record holds its paper
+        if "paperId" not in record and isinstance(record.get(wrapper), dict):
+            record = record[wrapper]
     paper_id = f.text(record, "paperId")
     ids = f.obj(record, "externalIds")
     arxiv_id = f.arxiv_id(f.text(ids, "ArXiv"))
