@@ -1,6 +1,7 @@
 """Fuzzing with hypothesis.
 
-Readers: arbitrary bytes or text written to a file raise nothing but InputError. Extraction
+Readers: arbitrary bytes or text written to a file raise nothing but InputError; so do API
+responses (issue 19) whose records hold each API's keys with any JSON value. Extraction
 (rules only) on arbitrary unicode: never crashes, every mention slices exactly to its text and
 every evidence offset lies within its field.
 
