@@ -5,6 +5,9 @@ columns (``categories:string[]``, ``upvotes:int``)."""
 from __future__ import annotations
 
 import csv
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,12 +46,7 @@ def test_paper_nodes_hold_what_the_apis_said(api_graph):
     assert "upvotes" not in llama and "doi" not in llama  # what the source did not say is absent
 
 
-GEXF_LISTS = pytest.mark.xfail(
-    strict=True, reason="GEXF keeps no graph attributes, so only kg.graph.formats.KNOWN_JSON_ATTRS come back as "
-    "lists, and 'categories' is not among them (a one-word fix there)")
-
-
-@pytest.mark.parametrize("suffix", [".graphml", pytest.param(".gexf", marks=GEXF_LISTS), ".json"])
+@pytest.mark.parametrize("suffix", [".graphml", ".gexf", ".json"])
 def test_paper_properties_survive_every_graph_file_format(api_graph, suffix, tmp_path):
     path = tmp_path / f"g{suffix}"
     write_graph(api_graph, path)
@@ -63,12 +61,27 @@ def test_admin_export_types_list_and_count_columns(api_graph, tmp_path):
     (papers,) = [p for p in report.node_files if p.name == "nodes_Paper.csv"]
     with papers.open(newline="") as fh:
         header, *rows = list(csv.reader(fh))
-    for column in ("categories:string[]", "upvotes:int", "num_comments:int", "doi", "venue", "date",
-                   "primary_category", "code_url", "authors:string[]"):
+    for column in (
+        "categories:string[]",
+        "upvotes:int",
+        "num_comments:int",
+        "doi",
+        "venue",
+        "date",
+        "primary_category",
+        "code_url",
+        "authors:string[]",
+    ):
         assert column in header, header
-    row = {name.split(":")[0]: cell for name, cell in zip(header, next(r for r in rows if r[0] == "1706.03762"))}
+    row = {
+        name.split(":")[0]: cell
+        for name, cell in zip(header, next(r for r in rows if r[0] == "1706.03762"), strict=True)
+    }
     assert row["categories"] == ARRAY_DELIMITER.join(["cs.CL", "cs.LG"]) and row["upvotes"] == ""
-    row = {name.split(":")[0]: cell for name, cell in zip(header, next(r for r in rows if r[0] == "2410.13848"))}
+    row = {
+        name.split(":")[0]: cell
+        for name, cell in zip(header, next(r for r in rows if r[0] == "2410.13848"), strict=True)
+    }
     assert (row["upvotes"], row["num_comments"], row["categories"]) == ("61", "3", "")
 
 
@@ -78,3 +91,21 @@ def test_loader_rows_agree_with_the_admin_files_on_empty_text(api_graph):
     assert rows["2307.09288"]["abstract"] is None  # read without an abstract
     assert rows["2410.13848"]["upvotes"] == 61 and rows["1706.03762"]["categories"] == ["cs.CL", "cs.LG"]
     assert to_property("") is None and to_property(" ") == " "
+
+
+def test_kg_build_reads_hugging_face_daily_items_one_per_line(tmp_path):
+    """A daily-papers item opens with "paper" like a kg extract line; kg build once took such a
+    JSONL for extractions and failed. It is papers to extract, as kg extract reads it."""
+    items = json.loads((API / "hf_daily_2024-10-18.json").read_text(encoding="utf-8"))
+    lines = tmp_path / "daily.jsonl"
+    lines.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
+    out = tmp_path / "g.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "build", str(lines), "-o", str(out), "--model", "none", "-q"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    graph = read_graph(out)
+    paper = graph.nodes["Paper:2410.13848"]
+    assert paper["upvotes"] == items[0]["paper"]["upvotes"] and paper["abstract"]

@@ -33,10 +33,14 @@ from kg.errors import InputError
 from kg.graph.check import check_graph
 from kg.io.atomic import atomic_write
 from kg.io.strict_json import finite
+from kg.model import Extraction
 
 FORMATS = ("json", "graphml", "gexf")
 # GEXF drops graph attributes, so the list/dict attributes of schemas/graph.md are also known here.
-KNOWN_JSON_ATTRS = frozenset({"aliases", "papers", "proposed_by", "sources", "authors", "evidence", "links"})
+KNOWN_JSON_ATTRS = frozenset(
+    {"aliases", "papers", "proposed_by", "sources", "authors", "evidence", "links", "categories"}
+)
+EXTRACTION_FIELDS = frozenset(Extraction.model_fields)
 _SUFFIX = {".json": "json", ".graphml": "graphml", ".gexf": "gexf"}
 # Attribute names networkx's GEXF writer or reader treats as its own (it renames ``key`` to
 # ``networkx_key``, moves ``type`` into the edge element, uses ``label`` for the node label …).
@@ -98,7 +102,16 @@ def is_extraction_file(path: Path) -> bool:
             first = fh.readline()
     except (OSError, EOFError):
         return False
-    return first.lstrip().lstrip("\ufeff").startswith('{"paper"')
+    first = first.lstrip().lstrip("\ufeff")
+    if not first.startswith('{"paper"'):
+        return False
+    # A Hugging Face daily-papers item also opens with "paper": an extraction holds nothing but
+    # the Extraction fields, entities among them.
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return True  # a damaged extraction line: read as one, so the error names it
+    return isinstance(record, dict) and "entities" in record and set(record) <= EXTRACTION_FIELDS
 
 
 def iter_extractions(path: Path) -> Iterator[Any]:
