@@ -97,14 +97,17 @@ def test_a_cost_that_goes_down_from_one_value_to_another() -> None:
         "Moreover, training time is reduced from 47 minutes to 34 minutes, and the peak GPU memory "
         "decreases from 61.47 GB to 42.72 GB during a single epoch."
     )
-    got = find_results(text, [])
-    assert [(m, v, u) for m, v, u, *_ in short(text, got)][0] == ("peak GPU memory", 42.72, "GB")
+    assert short(text, find_results(text, [])) == [
+        ("peak GPU memory", 61.47, "GB", "absolute", None),
+        ("peak GPU memory", 42.72, "GB", "absolute", None),
+    ]
     text = (
         "KVCOMM achieves up to 7.8x speedup compared to the standard prefill pipeline, "
         "reducing TTFT from ~430 ms to ~55 ms."
     )
-    assert [(m, v, u) for m, v, u, *_ in short(text, find_results(text, []))][:2] == [
+    assert [(m, v, u) for m, v, u, *_ in short(text, find_results(text, []))] == [
         ("speedup", 7.8, "x"),
+        ("TTFT", 430.0, "ms"),
         ("TTFT", 55.0, "ms"),
     ]
 
@@ -201,3 +204,79 @@ def test_no_metric_no_result(text: str) -> None:
 def test_cost_names_after_verbs() -> None:
     text = "reducing the encoder attention parameters of Whisper-large-v3 by 46.42%; 42% fewer computations"
     assert [text[s:e] for s, e in find_cost_metrics(text)] == ["parameters", "computations"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a deviation is no result of its own: the value keeps it in its text and takes its unit
+        ("It achieves 85.2 ± 0.3% top-1 accuracy on ImageNet.", [("top-1 accuracy", 85.2, "%", "85.2 ± 0.3%")]),
+        ("ViT-B reaches an accuracy of 85.2$\\pm$0.3 on CIFAR-100.", [("accuracy", 85.2, None, "85.2$\\pm$0.3")]),
+        # "-point" is points, like " points"
+        (
+            "We obtain a 2.5-point gain in F1 and a 3-point improvement in accuracy.",
+            [("F1", 2.5, "points", "2.5-point"), ("accuracy", 3.0, "points", "3-point")],
+        ),
+        # the value in brackets right after its metric
+        (
+            "Our model improves top-1 accuracy (+2.1%) and mIoU (+1.5).",
+            [("top-1 accuracy", 2.1, "%", "+2.1%"), ("mIoU", 1.5, None, "+1.5")],
+        ),
+    ],
+)
+def test_deviations_point_suffixes_and_brackets(text: str, expected: list[tuple[Any, ...]]) -> None:
+    got = find_results(text, [])
+    assert [(text[slice(*r["metric"])], r["value"], r["unit"], r["value_text"]) for r in got] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It reaches 32.1/0.91 PSNR/SSIM on Set5.",
+        "It reaches PSNR/SSIM of 32.1/0.91 on Set5.",
+    ],
+)
+def test_slashed_values_pair_with_slashed_metrics(text: str) -> None:
+    assert [(m, v) for m, v, *_ in short(text, find_results(text, []))] == [("PSNR", 32.1), ("SSIM", 0.91)]
+
+
+def test_metric_names_of_other_fields() -> None:
+    text = "ADE20K mIoU, minADE of 0.5, an Elo rating of 1200, Dice coefficient, Top-1 Acc, SI-SDR, SRCC/PLCC"
+    assert [text[s:e] for s, e in find_metric_names(text)] == [
+        "mIoU",
+        "minADE",
+        "Elo rating",
+        "Dice coefficient",
+        "Top-1 Acc",
+        "SI-SDR",
+        "SRCC",
+        "PLCC",
+    ]
+
+
+def test_a_bracket_that_goes_on_is_no_value_of_the_metric_before_it() -> None:
+    text = (
+        "We present two models, SDXS-512 and SDXS-1024, achieving inference speeds of approximately 100 FPS "
+        "(30x faster than SD v1.5) and 30 FP (60x faster than SDXL) on a single GPU, respectively."
+    )
+    assert [(m, v) for m, v, *_ in short(text, find_results(text, []))] == [("FPS", 100.0)]
+
+
+def test_a_second_baseline_and_margin_of_one_comparison() -> None:
+    text = (
+        "Moreover, our largest model M-VAR-d32 impressively registers 1.78 FID on ImageNet 256times256 and "
+        "outperforms the prior-art autoregressive models LlamaGen/VAR by 0.4/0.19 and popular diffusion "
+        "models LDM/DiT by 1.82/0.49, respectively."
+    )
+    assert [(m, v, k) for m, v, _, k, _ in short(text, find_results(text, []))] == [
+        ("FID", 1.78, "absolute"),
+        ("FID", 0.4, "relative"),
+        ("FID", 0.19, "relative"),
+        ("FID", 1.82, "relative"),
+        ("FID", 0.49, "relative"),
+    ]
+
+
+def test_a_change_verb_after_a_comparison_starts_another_measure() -> None:
+    text = "X achieves 80% accuracy, outperforming Y, and reduces the cost by 30%."
+    assert [(m, v) for m, v, *_ in short(text, find_results(text, []))] == [("accuracy", 80.0)]

@@ -25,7 +25,7 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _UNIT = (
     r"(?:\s?\\?%\s?p\b|\s(?:percentage|percent)\s+points?\b|\s?\\?%\$?|\s?pp\b|\s?\\times\$?"
     r"|\s?times\b|times(?=[a-z\s\d])"
-    r"|\s?×|[xX](?![\w])|-?fold\b|\s(?:points?|pts)\b|\s?dB\b"
+    r"|\s?×|[xX](?![\w])|-?fold\b|[\s-](?:points?|pts)\b|\s?dB\b"
     # a measure's own unit, per item or not: "32 ms per frame", "1.2 GB", "3.5 s/image"
     r"|\s?(?:ms|sec|s(?=\s*(?:per|/)\s*[a-z])|[KMGT]i?B)\b(?:\s*(?:per|/)\s*(?:frame|image|token"
     r"|sample|step|iteration|query|video|batch|example|second|s)\b)?)"
@@ -97,7 +97,22 @@ def read_values(text: str, s0: int, s1: int) -> list[Value]:
         if not _is_result_like(text, m, s0, s1):
             continue
         found.append(_value_from_match(text, m, m.start()))
-    return sorted((v for v in found if _plausible(v)), key=lambda v: v.start)
+    return _fold_deviations(text, sorted((v for v in found if _plausible(v)), key=lambda v: v.start))
+
+
+_PLUS_MINUS = re.compile(r"\s*(?:±|\\pm|\$\\pm\$|\+/-)\s*")
+
+
+def _fold_deviations(text: str, values: list[Value]) -> list[Value]:
+    """ "85.2 ± 0.3%": the deviation is no result of its own; the value takes its unit and ends after it."""
+    out: list[Value] = []
+    for v in values:
+        if out and _PLUS_MINUS.fullmatch(text, out[-1].end, v.start if v.sign != "±" else v.start + 1):
+            prev = out[-1]
+            prev.end, prev.unit = v.end, prev.unit or v.unit
+            continue
+        out.append(v)
+    return out
 
 
 def _plausible(v: Value) -> bool:
@@ -162,7 +177,7 @@ def _unit(written: str | None) -> str | None:
         return "pp"
     if _TIMES_UNIT.fullmatch(u.lstrip("-")):
         return "x"
-    if u.startswith(("point", "pt")):
+    if u.lstrip("-").startswith(("point", "pt")):
         return "points"
     # "32 ms per frame" → "ms/frame", "1.2 GB" → "GB"
     return re.sub(r"(?:per|/)(\w+)$", r"/\1", u)

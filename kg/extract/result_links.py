@@ -66,8 +66,9 @@ def link_compared(text: str, values: list[Value]) -> None:
             v.metric, v.pattern, v.source = prev.metric, "compared", prev
         elif (
             BY_BEFORE.search(text, max(0, v.start - 40), v.start)
-            and _COMPARE_VERB.search(between)
+            and (_COMPARE_VERB.search(between) or _compared_again(text, prev, v))
             and not _OTHER_CLAUSE.search(between)
+            and not _CHANGE.search(between)  # "…, outperforming Y, and reduces cost by 30%": another measure
         ):
             v.metric, v.pattern, v.source = prev.metric, "compared", prev
         else:
@@ -75,6 +76,20 @@ def link_compared(text: str, values: list[Value]) -> None:
             there = _PARALLEL_VERB.search(text, max(0, prev.start - 30), prev.start)
             if here and there and here.group(1).lower() == there.group(1).lower() and prev.unit == v.unit:
                 v.metric, v.pattern, v.source = prev.metric, "parallel", prev
+
+
+# "outperforms A by 0.4/0.19 and B by 1.82/0.49": the same verb, another baseline, another margin
+_AND_ANOTHER_BY = re.compile(r"\s*,?\s*and\s+[^,;()]{0,60}?\bby\s+(?:\S+\s+){0,3}$", re.IGNORECASE)
+_CHANGE = re.compile(r"\b(?:reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat|sav)\w*", re.IGNORECASE)
+
+
+def _compared_again(text: str, prev: Value, v: Value) -> bool:
+    """``v`` is a second margin of the comparison that gave ``prev`` its metric."""
+    lead = prev.source or prev
+    if lead.pattern not in ("by_value", "compared") or not _AND_ANOTHER_BY.fullmatch(text, prev.end, v.start):
+        return False
+    scope = min(lead.start, lead.metric[0]) if lead.metric else lead.start
+    return not _CHANGE.search(text, prev.end, v.start) and bool(_COMPARE_VERB.search(text, scope, v.start))
 
 
 def link_coordinated(text: str, values: list[Value]) -> None:
@@ -103,7 +118,7 @@ def link_coordinated(text: str, values: list[Value]) -> None:
             last
             if last.pattern == "value_metric" and i not in settings
             else first
-            if first.pattern in ("metric_value", "by_value", "from_to")
+            if first.pattern in ("metric_value", "by_value", "from_to", "compared")
             or (i in settings and first.pattern == "value_metric")
             else None
         )
@@ -113,3 +128,27 @@ def link_coordinated(text: str, values: list[Value]) -> None:
             v.group_start = first.start
             if v.metric is None:
                 v.metric, v.pattern, v.source = source.metric, "coordinated", source
+
+
+_SLASH = re.compile(r"\s*/\s*")
+
+
+def pair_slashed(text: str, values: list[Value], metrics: list[tuple[int, int]]) -> None:
+    """ "32.1/0.91 PSNR/SSIM", "PSNR/SSIM of 32.1/0.91": the i-th of the values is the i-th metric's."""
+    chains: list[list[tuple[int, int]]] = []
+    for m in sorted(metrics):
+        if chains and _SLASH.fullmatch(text, chains[-1][-1][1], m[0]):
+            chains[-1].append(m)
+        else:
+            chains.append([m])
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and _SLASH.fullmatch(text, values[j].end, values[j + 1].start):
+            j += 1
+        group, i = values[i : j + 1], j + 1
+        lead = next((v.metric for v in group if v.metric is not None and v.pattern != "coordinated"), None)
+        chain = next((c for c in chains if lead in c), [])
+        if len(group) > 1 and len(chain) == len(group):
+            for v, m in zip(group, chain, strict=True):
+                v.metric = m

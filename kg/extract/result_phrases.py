@@ -13,7 +13,7 @@ from kg.extract.metrics import metric_phrase_after, metric_phrase_before
 from kg.extract.numbers import Value
 from kg.extract.result_links import BY_BEFORE
 
-__all__ = ["CLAUSE_BREAK", "FILLER", "METRIC_TO_VALUE", "link_phrase", "metric_after"]
+__all__ = ["CLAUSE_BREAK", "FILLER", "METRIC_TO_VALUE", "gap_to_value", "link_phrase", "metric_after"]
 
 # Words allowed between a number and the metric that follows it ("17.52% absolute gains on F1@3").
 FILLER = re.compile(
@@ -30,7 +30,7 @@ METRIC_TO_VALUE = re.compile(
     r"|achieves|achieved|achieving|attains|attained|obtains|to|at|from|≈|<|>|≤|≥|around"
     r"|approximately|approx\.?|about|nearly|only|just|up\s+to|over|more\s+than|less\s+than"
     r"|under|below|above|between|~|record-low|record-high|new|an?|the|gains?|improvements?"
-    r"|drops?|reductions?|increases?|\{|,?\s*(?:i\.?e\.?|e\.?g\.?)\s*,"
+    r"|drops?|reductions?|increases?|\{|\(|,?\s*(?:i\.?e\.?|e\.?g\.?)\s*,"
     # the metric as the subject of a change: "the peak GPU memory decreases from 61.47 GB to …"
     r"|reduced|lowered|cut|improved|increased|decreas(?:es|ed)|dropped|falls|fell|improves|rises|rose)\s*)*",
     re.IGNORECASE,
@@ -50,6 +50,17 @@ def metric_after(text: str, pos: int, metrics: list[Span]) -> Span | None:
             return None
         pos = filler.end()
     return None
+
+
+_CLOSES = re.compile(r"\s*[),;]")
+
+
+def gap_to_value(text: str, start: int, v: Value) -> bool:
+    """Only METRIC_TO_VALUE's words lie between ``start`` (a metric's end) and ``v``; after a
+    bracket the value must close it or a list in it: "top-1 accuracy (+2.1%)", never "100 FPS
+    (30x faster than SD v1.5)"."""
+    gap = METRIC_TO_VALUE.match(text, start, v.start)
+    return gap is not None and gap.end() == v.start and ("(" not in gap.group() or bool(_CLOSES.match(text, v.end)))
 
 
 _HEAD_WORD = re.compile(r"[A-Za-z][\w\-]*")
@@ -78,11 +89,9 @@ def link_phrase(text: str, v: Value, prev_end: int, s0: int, s1: int, taken: lis
     if span is None:  # before it: "<phrase> of 0.14"
         heads = [w for w in _HEAD_WORD.finditer(text, max(s0, prev_end), v.start)]
         for w in reversed(heads[-6:]):
-            gap = METRIC_TO_VALUE.match(text, w.start(), v.start)
-            if gap is not None and gap.end() == v.start:
+            if gap_to_value(text, w.start(), v):
                 continue  # a word of the gap itself ("of", "reaches")
-            gap = METRIC_TO_VALUE.match(text, w.end(), v.start)
-            if gap is not None and gap.end() == v.start:
+            if gap_to_value(text, w.end(), v):
                 span, pattern = metric_phrase_before(text, max(s0, prev_end), w.end()), "metric_value"
             break
     if span is None:

@@ -26,8 +26,9 @@ from kg.extract.result_datasets import measured_on, respectively_datasets
 from kg.extract.result_links import BY_BEFORE as _BY_BEFORE
 from kg.extract.result_links import link_compared as _link_compared
 from kg.extract.result_links import link_coordinated as _link_coordinated
+from kg.extract.result_links import pair_slashed as _pair_slashed
 from kg.extract.result_phrases import CLAUSE_BREAK as _CLAUSE_BREAK
-from kg.extract.result_phrases import METRIC_TO_VALUE as _METRIC_TO_VALUE
+from kg.extract.result_phrases import gap_to_value as _gap_to_value
 from kg.extract.result_phrases import link_phrase as _link_phrase
 from kg.extract.result_phrases import metric_after as _metric_after
 from kg.extract.sentences import split_sentences
@@ -109,31 +110,23 @@ _MISREAD_TAIL = re.compile(
 )
 
 
-def _misread_metric(text: str, m: Mention) -> bool:
-    """A Method or Task mention that starts with a metric's name and goes on with a change noun or
-    a comparison: the metric, and the number after it, are the sentence's (results need them)."""
-    if m[2] not in ("Method", "Task"):
-        return False
-    names = find_metric_names(text, m[0], m[1]) + find_cost_metrics(text, m[0], m[1])
-    return any(s == m[0] and e < m[1] and _MISREAD_TAIL.match(text, e, m[1]) for s, e in names)
+def _misread_metric(text: str, m: Mention, names: list[Span]) -> bool:
+    """A Method or Task mention that starts with a metric's name (one of ``names``) and goes on with
+    a change noun or a comparison: the metric, and the number after it, are the sentence's."""
+    return m[2] in ("Method", "Task") and any(
+        s == m[0] and e < m[1] and _MISREAD_TAIL.match(text, e, m[1]) for s, e in names
+    )
 
 
 def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[dict[str, Any]]:
     metric_mentions = [(m[0], m[1]) for m in ms if m[2] == "Metric"]
-    named = [m for m in ms if m[2] != "Metric" and not _misread_metric(text, m)]
+    names, costs = find_metric_names(text, s0, s1), find_cost_metrics(text, s0, s1)
+    named = [m for m in ms if m[2] != "Metric" and not _misread_metric(text, m, names + costs)]
     others = [(m[0], m[1]) for m in named]
     metrics = sorted(
-        metric_mentions
-        + [
-            n
-            for n in find_metric_names(text, s0, s1)
-            if not any(n[0] < e and s < n[1] for s, e in metric_mentions + others)
-        ]
+        metric_mentions + [n for n in names if not any(n[0] < e and s < n[1] for s, e in metric_mentions + others)]
     )
-    metrics = sorted(
-        metrics
-        + [n for n in find_cost_metrics(text, s0, s1) if not any(n[0] < e and s < n[1] for s, e in metrics + others)]
-    )
+    metrics = sorted(metrics + [n for n in costs if not any(n[0] < e and s < n[1] for s, e in metrics + others)])
     values = [v for v in read_values(text, s0, s1) if not any(v.start < e and s < v.end for s, e in metrics + others)]
     if not values:
         return []
@@ -143,7 +136,9 @@ def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[di
         if v.metric is None:
             _link_phrase(text, v, prev_end, s0, s1, named)
     _link_coordinated(text, values)
+    _pair_slashed(text, values, metrics)
     _link_compared(text, values)
+    _link_coordinated(text, values)  # a list after a baseline's margin: "by 1.82/0.49"
     for v in values:
         if v.metric is None and v.unit == "x" and _FASTER_AFTER.match(text, v.end):
             speed = [m for m in metrics if _SPEED_METRIC.search(text, m[0], m[1])]
@@ -167,8 +162,7 @@ def _link(text: str, v: Value, metrics: list[Span], prev_end: int, s0: int) -> N
     before = [m for m in metrics if m[1] <= v.start and m[0] >= prev_end]
     if before:
         m = before[-1]
-        gap = _METRIC_TO_VALUE.match(text, m[1], v.start)
-        if gap is not None and gap.end() == v.start:
+        if _gap_to_value(text, m[1], v):
             v.metric, v.pattern = m, ("from_to" if v.from_value is not None else "metric_value")
             return
     by = _BY_BEFORE.search(text, max(prev_end, v.start - 60), v.start)
@@ -181,6 +175,8 @@ def _link(text: str, v: Value, metrics: list[Span], prev_end: int, s0: int) -> N
 
 def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
     """Absolute or relative, and for a change which way: from sign, "by", nouns and verbs."""
+    if v.from_value is not None:  # "decreases from 61.47 GB to 42.72 GB": both values as they are
+        return "absolute", None
     lead = v.source or v  # a coordinated value reads its cues where its list's metric is
     assert lead.metric is not None
     group_start = v.group_start if v.group_start >= 0 else v.start
@@ -259,21 +255,25 @@ def _result_dicts(
                 "range_high": None,
             }
         )
-    if v.from_value is not None:  # "from 6.18 to 1.61" is also a change of 4.57
-        change = round(v.value - v.from_value, 6)
-        from_start = text.rfind("from", max(s0, v.start - 12), v.start)
-        out.append(
+    if v.from_value is not None:
+        # "reducing gFID from 6.18 to 1.61": 6.18 is reported too, as written (GUIDELINES.md: the
+        # value is the number as written, never a difference computed here), and it is the value
+        # before, so no method of the sentence's.
+        head = text[v.start : v.num_start]
+        from_text = head[: head.rfind("to")].strip()
+        out.insert(
+            0,
             {
                 **base,
-                "value": abs(change),
-                "value_text": text[from_start : v.end],
-                "value_span": (from_start, v.end),
-                "unit": "pp" if v.unit == "%" else v.unit,
-                "kind": "relative",
-                "direction": "up" if change > 0 else "down",
+                "value": v.from_value,
+                "value_text": from_text,
+                "value_span": (v.start, v.start + len(from_text)),
+                "kind": "absolute",
+                "direction": None,
                 "range_high": None,
+                "method": None,
                 "confidence": base["confidence"] - 0.1,
-            }
+            },
         )
     return out
 
