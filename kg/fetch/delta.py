@@ -64,21 +64,12 @@ def apply_to_neo4j(driver: neo4j.Driver, settings: Settings, delta: Delta, old: 
     from kg.store import neo4j as store
 
     rows = 0
-    # Labels and relationship types come from kg.schema through the store's checks, never from
-    # input text; keys travel as parameters.
     for u, v, rel in delta.removed_edges:
-        (hl, hk), (tl, tk) = (store._node_label_key(n, old.nodes[n]) for n in (u, v))
-        store.run_query(
-            driver,
-            settings,
-            f"MATCH (a:{hl} {{key: $head}})-[r:{store._rel_type(rel)}]->(b:{tl} {{key: $tail}}) DELETE r",
-            {"head": hk, "tail": tk},
-            write=True,
-        )
+        query, params = store.relationship_delete((u, old.nodes[u]), (v, old.nodes[v]), rel)
+        store.run_query(driver, settings, query, params, write=True)
         rows += 1
     for n, attrs in delta.removed_nodes:
-        label, key = store._node_label_key(n, attrs)
-        store.run_query(driver, settings, f"MATCH (n:{label} {{key: $key}}) DETACH DELETE n", {"key": key}, write=True)
+        store.run_query(driver, settings, *store.node_delete(n, attrs), write=True)
         rows += 1
     if delta.changed.number_of_nodes():
         rows += store.load_graph(driver, delta.changed, settings).rows
