@@ -3,6 +3,7 @@ thread (tests, benchmarks)."""
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import socket
 import threading
@@ -73,6 +74,10 @@ def _server(app: Any) -> Any:
 
 def run(app: Any, sock: socket.socket) -> None:
     """Serve until Ctrl-C."""
+    # The graph and the index are millions of objects that live as long as the process: frozen out
+    # of the collector, since a full collection walking them paused a request for seconds.
+    gc.collect()
+    gc.freeze()
     _server(app).run(sockets=[sock])
 
 

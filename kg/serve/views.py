@@ -81,8 +81,8 @@ def _get(backend: Backend, node_id: str) -> Attrs:
 
 def search(index: SearchIndex, q: str, types: set[str] | None, offset: int, limit: int) -> dict[str, Any]:
     hits = index.search(q, types=types)
-    out = page([h.as_json() for h in hits], offset, limit)
-    return {"query": q, **out}
+    items = [h.as_json() for h in hits.page(offset, limit)]
+    return {"query": q, "total": len(hits), "offset": offset, "limit": limit, "capped": hits.capped, "items": items}
 
 
 def node(backend: Backend, node_id: str) -> dict[str, Any]:
