@@ -4,7 +4,8 @@ Every backend feeds the same index (the Neo4j backend reads names and aliases on
 query gets the same answer in file and Neo4j mode. Ranks, best first: the whole name, a prefix,
 a word inside the name, any substring, then a close spelling (rapidfuzz); within a rank, nodes
 backed by more papers first. Substrings are found with ``str.find`` over one newline-joined
-string of every distinct folded name, so a query over 300,000 names stays in the milliseconds.
+string of every distinct folded name: on the 100,000-paper graph (86,000 distinct names) a query
+takes ~5 ms at the median (kg.bench.serve).
 """
 
 from __future__ import annotations
