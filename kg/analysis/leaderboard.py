@@ -124,7 +124,10 @@ def family_roots(g: nx.MultiDiGraph, n: str) -> list[str]:
         nxt = set()
         for m in frontier:
             up = _out(g, m, "VARIANT_OF")
-            nxt.update(up) if up else roots.add(m)
+            if up:
+                nxt.update(up)
+            else:
+                roots.add(m)
         frontier = nxt
     return sorted(roots | frontier)
 
