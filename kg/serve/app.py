@@ -31,9 +31,23 @@ from kg.serve.search import SearchIndex
 
 __all__ = ["CSP", "STATIC", "create_app"]
 
+# The vendored vis-network (10.1.5, standalone) injects its stylesheet as <style> elements; these
+# are their SHA-256s (Chromium names them), so they apply and no other inline style does. A
+# vis-network update changes them: the browser test fails on the CSP errors it would log.
+VIS_STYLE_HASHES = (
+    "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+    "4cgFR0//m8/eHo2G/esYsuZetUHlzCUWYM59sfgE9zY=",
+    "IY7YKNHjbzQ1NfAKrBZvBZohgXMtxrqB9PaqhAaT3vg=",
+    "OutIf5hnp68ctx4ThtV5J02g5HTJ5bbu/hkNfqVXWWo=",
+    "QE7TOEDW7YIlMzvUUnm8boDWeNBN7PBbaaYJjnp34WI=",
+    "QuPewnJYr+SnQiTnCNHFBw99ExTsz9f8w5320PimEPw=",
+    "gGUn/VMBXCeWm86qX/pOf+4ZDSbe0JcaXXb4rJjw1mA=",
+    "uepMTym1NwItBa/XV6ef6fQobLL0A0CNVDM5km5L+nQ=",
+)
+_STYLES = " ".join(f"'sha256-{h}'" for h in VIS_STYLE_HASHES)
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    f"default-src 'none'; script-src 'self'; style-src 'self' {_STYLES}; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 _HEADERS = [
     (b"content-security-policy", CSP.encode()),

@@ -66,7 +66,7 @@ def _tab(browser_, url: str) -> Iterator[Tab]:
 
     page.on("dialog", on_dialog)
     page.on("pageerror", lambda err: tab.errors.append(str(err)))
-    page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" and "style" not in m.text else None)
+    page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)  # CSP refusals too
     yield tab
     context.close()
 
