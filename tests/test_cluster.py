@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 
 from kg.cli.pipeline import extract
+from kg.errors import UsageError
 
 distributed = pytest.importorskip("distributed")
 
@@ -56,7 +57,12 @@ def single(corpus, tmp_path_factory) -> bytes:
 @pytest.fixture(scope="module")
 def client():
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
     )
     with cluster, distributed.Client(cluster) as c:
         yield c
@@ -148,8 +154,12 @@ def test_a_rerun_after_an_interruption_extracts_nothing_twice(client, corpus, si
 
 def test_other_options_in_the_same_directory_are_refused(client, corpus, tmp_path):
     prepare(client, [corpus], tmp_path, RULES)
-    with pytest.raises(Exception, match="holds parts of another job"):
+    with pytest.raises(UsageError, match="holds parts of another job"):
         prepare(client, [corpus], tmp_path, JobOptions(model=None, min_confidence=0.9))
+    (tmp_path / "manifest.json").unlink()
+    (tmp_path / "part-00000.jsonl.gz").write_bytes(gzip.compress(b""))
+    with pytest.raises(UsageError, match="part files but no manifest"):
+        prepare(client, [corpus], tmp_path, RULES)
 
 
 def test_without_distributed_the_cli_says_what_to_install(monkeypatch, corpus, tmp_path):

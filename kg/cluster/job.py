@@ -62,6 +62,9 @@ def connect(address: str) -> Iterator[Any]:
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                # no dashboard; the scheduler's health endpoint on a free loopback port, not 8787
+                # (a second job, or any other Dask, would make it warn)
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster) as client,
@@ -134,6 +137,8 @@ def _resume(outdir: Path, key: dict[str, Any]) -> tuple[list[Partition] | None, 
     """The plan and the verified finished parts of an earlier run of this job in ``outdir``."""
     path = outdir / MANIFEST
     if not path.exists():
+        if part_files(outdir):  # another plan's parts would mix with this one's
+            raise UsageError(f"{outdir} holds part files but no {MANIFEST}; give another -o or remove them")
         return None, {}
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
