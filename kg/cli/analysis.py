@@ -17,7 +17,9 @@ _FORMATS = ("table", "json", "csv", "markdown")
 @click.option("--metric", default=None, help="With --dataset: only this metric's table.")
 @click.option("--task", default=None, help="With --dataset: only results of papers addressing this task.")
 @click.option("--exact", is_flag=True, help="With --dataset: only the variant named, not its whole family.")
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True, help="How to print the rows."
+)
 def leaderboard(graph, dataset, metric, task, exact, fmt):
     """Benchmarks, or a dataset's leaderboard: results ranked by the metric's direction.
 
@@ -29,15 +31,16 @@ def leaderboard(graph, dataset, metric, task, exact, fmt):
     Without --dataset: every (dataset, metric) pair with an absolute result, most results first.
     Lower is better for FID, error rates, perplexity, latency, memory…; higher for accuracy,
     BLEU, F1, mAP… (kg/data/metric_directions.json). Relative results are listed apart, unranked.
+    The results part of a graph file is kept beside it (GRAPH.results.json) for the next call.
     """
     from kg.analysis.leaderboard import benchmarks, leaderboards
     from kg.analysis.output import format_benchmarks, format_leaderboards
+    from kg.analysis.results_graph import read_for_leaderboard
     from kg.errors import UsageError
-    from kg.graph.formats import read_source
 
     if dataset is None and (metric or task or exact):
         raise UsageError("--metric, --task and --exact need --dataset NAME")
-    g = read_source(graph)
+    g = read_for_leaderboard(graph)
     if dataset is None:
         echo(format_benchmarks(benchmarks(g), fmt), raw=fmt == "json")
         return
@@ -68,7 +71,14 @@ def leaderboard(graph, dataset, metric, task, exact, fmt):
     help="Entities in fewer dated papers are not ranked (one-paper blips).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write a chart (.svg or .png).")
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "json")),
+    default="table",
+    show_default=True,
+    help="How to print the periods and the rising entities.",
+)
 def trends(graph, entity_type, by, top, min_papers, output, fmt):
     """Papers mentioning each entity per period, and the entities rising fastest.
 
