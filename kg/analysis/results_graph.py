@@ -2,7 +2,7 @@
 answers without reading the whole graph again.
 
 A 100,000-paper graph is a 630 MB JSON file that takes about a minute to read; its leaderboards
-need only the results and what they point at: their papers (without abstracts), methods,
+need only the results on a dataset and what they point at: their papers (without abstracts), methods,
 metrics, datasets, the papers' code, the dataset variant families, and the Task names and
 ADDRESSES edges for ``--task``. ``kg leaderboard GRAPH`` keeps that subgraph in
 ``GRAPH.results.json`` the first time and reads it while the graph file keeps the size and
@@ -24,16 +24,22 @@ RESULTS_SUFFIX = ".results.json"
 # reaches them.
 _NAMED = ("Dataset", "Metric", "Task")
 _RESULT_EDGES = ("OF_METRIC", "ON_DATASET", "BY_METHOD")
-_PAPER_DROP = ("abstract",)
+# What no leaderboard reads and a big graph is full of: per-entity paper lists (ImageNet's holds
+# thousands of ids), abstracts, every edge's evidence but a result's own sentence.
+_NODE_DROP = frozenset({"abstract", "authors", "sources", "papers", "proposed_by"})
+_EDGE_DROP = frozenset({"papers", "evidence"})
 
 
 def results_subgraph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Results, what they point at, and the named entities a leaderboard looks names up in."""
     sub = nx.MultiDiGraph(**g.graph)
-    keep = {n for n, a in g.nodes(data=True) if a.get("type") in _NAMED or a.get("type") == "Result"}
+    keep = {n for n, a in g.nodes(data=True) if a.get("type") in _NAMED}
+    # a leaderboard reaches results from their datasets: those on none are never listed
+    results = {u for d in keep for u, _, k in g.in_edges(d, keys=True) if k == "ON_DATASET"}
+    keep |= results
     papers: set[str] = set()
     edges: list[tuple[str, str, str]] = []
-    for r in (n for n in keep if g.nodes[n].get("type") == "Result"):
+    for r in results:
         for u, _, k in g.in_edges(r, keys=True):
             if k == "REPORTS":
                 papers.add(u)
@@ -46,10 +52,13 @@ def results_subgraph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     nodes = keep | papers | {v for _, v, _ in edges}
     for n in g.nodes:  # graph order, so the subgraph lists like the graph
         if n in nodes:
-            a = g.nodes[n]
-            sub.add_node(n, **({k: v for k, v in a.items() if k not in _PAPER_DROP} if n in papers else a))
+            sub.add_node(n, **{k: v for k, v in g.nodes[n].items() if k not in _NODE_DROP})
     for u, v, k in edges:
-        sub.add_edge(u, v, key=k, **g.edges[u, v, k])
+        d = g.edges[u, v, k]
+        if k == "REPORTS":  # the evidence sentence a row shows
+            sub.add_edge(u, v, key=k, **{**d, "evidence": d.get("evidence", [])[:1]})
+        else:
+            sub.add_edge(u, v, key=k, **{a: x for a, x in d.items() if a not in _EDGE_DROP})
     return sub
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -29,6 +31,7 @@ import networkx as nx
 
 from kg.analysis.leaderboard import benchmarks, leaderboards
 from kg.analysis.output import format_benchmarks, format_leaderboards
+from kg.analysis.results_graph import results_path
 
 __all__ = ["bench_gold", "bench_speed", "synthetic_graph"]
 
@@ -129,6 +132,14 @@ def bench_speed(
     table, res["leaderboard_s"] = _timed(lambda: format_leaderboards(leaderboards(g, dataset, metric), "table"))
     res["benchmarks"] = listed.count("\n") - 2
     res["rows"] = sum(len(b.rows) for b in leaderboards(g, dataset, metric))
+    g.clear()  # its memory back before the subprocesses
+    # The whole command as a user runs it: the first call reads the graph and keeps its results
+    # part beside it (GRAPH.results.json), the next ones read only that.
+    results_path(graph).unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "kg", "leaderboard", str(graph), "--dataset", dataset, "--metric", metric]
+    for run in ("cli_first_s", "cli_again_s", "cli_third_s"):
+        _, res[run] = _timed(lambda: subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL))
+    res["results_bytes"] = results_path(graph).stat().st_size
     return res
 
 
