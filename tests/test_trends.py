@@ -117,3 +117,25 @@ def test_the_dated_corpus_through_the_python_api(tmp_path, entity_type):
     assert report.dated == 76 and report.undated == 2 and len(report.periods) == 8
     # Mamba (-M) papers rise month by month; GAN (-G) papers fade
     assert report.rising[0].name == "M" and report.rising[-1].name == "G"
+
+
+def test_without_the_plot_extra_the_table_works_and_the_chart_says_what_to_install(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    g = corpus({"Mamba": [0, 1, 2, 4], "LoRA": [2, 2, 2, 2]}, MONTHS)
+    path = tmp_path / "g.json"
+    write_graph(g, path)
+    hide = "import sys; sys.modules['matplotlib'] = None; from kg.cli import main; "
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+
+    def kg_trends(*args: str) -> subprocess.CompletedProcess:
+        argv = ["kg", "trends", str(path), *args]
+        return subprocess.run([sys.executable, "-c", hide + f"sys.argv = {argv!r}; main()"],
+                              capture_output=True, text=True, env=env)
+
+    assert kg_trends().returncode == 0
+    r = kg_trends("-o", str(tmp_path / "t.svg"))
+    assert r.returncode == 2 and "pip install 'paper-kg[plot]'" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "t.svg").exists()

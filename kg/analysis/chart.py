@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.analysis.trends import TrendReport
-from kg.errors import InputError
+from kg.errors import InputError, UsageError
 from kg.io.atomic import atomic_write
 
 __all__ = ["CHART_FORMATS", "write_chart"]
@@ -23,7 +23,10 @@ def write_chart(report: TrendReport, path: str | Path) -> None:
     suffix = target.suffix.lower()
     if suffix not in CHART_FORMATS:
         raise InputError(str(target), None, "a chart is written as .svg or .png")
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise UsageError("kg trends -o needs the plot extra: pip install 'paper-kg[plot]'") from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
