@@ -293,7 +293,7 @@ def _extract_on_cluster(
 
             def landed(part) -> None:
                 for text in part.warnings:
-                    click.echo(f"kg: warning: {text} (skipped)", err=True)
+                    click.echo(f"kg: warning: {text}", err=True)
                 advance(1)
 
             report = run_job(client, job, on_part=landed)

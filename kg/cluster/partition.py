@@ -15,9 +15,10 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.model import Paper
-from kg.read import DEFAULT_MAX_CHARS, READERS, OnError, detect_format, within_length
+from kg.read import DEFAULT_MAX_CHARS, JSON_FORMATS, OnError, OnWarning, detect_format, read_file, within_length
 from kg.read import jsonl as jsonl_reader
-from kg.read.text import read_head, read_text
+from kg.read.jsondoc import is_json_lines
+from kg.read.text import GZIP_MAGIC, read_head
 
 # A partition this large holds ~2,000 abstracts: minutes of work for the default model, so a lost
 # worker costs little, and few enough tasks that the scheduler's overhead is noise.
@@ -49,15 +50,23 @@ def plan(files: list[Path], fmt: str | None = None, target_bytes: int = DEFAULT_
     for path in files:
         if not path.is_file():
             raise InputError(str(path), None, "the cluster path reads files (not stdin or a pipe)")
-        kind = fmt or detect_format(path, read_head(path))
+        head = read_head(path)
+        kind = fmt or detect_format(path, head)
         location = str(path.resolve())
         size = path.stat().st_size
-        if kind != "jsonl" or size <= target_bytes:
+        if size <= target_bytes or not _splittable(path, kind, head):
             parts.append(Partition(len(parts), str(path), location, kind))
             continue
         for start, end, line in line_ranges(path, target_bytes):
             parts.append(Partition(len(parts), str(path), location, kind, start, end, line))
     return parts
+
+
+def _splittable(path: Path, fmt: str, head: str) -> bool:
+    """JSON Lines as they are on disk (a gzip stream has no line starts to seek to)."""
+    with path.open("rb") as fh:
+        compressed = fh.read(2) == GZIP_MAGIC
+    return not compressed and fmt in JSON_FORMATS and is_json_lines(head)
 
 
 def line_ranges(path: Path, target_bytes: int) -> Iterator[tuple[int, int, int]]:
@@ -83,20 +92,37 @@ def line_ranges(path: Path, target_bytes: int) -> Iterator[tuple[int, int, int]]
 
 
 def read_partition(
-    part: Partition, on_error: OnError | None = None, max_chars: int | None = DEFAULT_MAX_CHARS
+    part: Partition,
+    on_error: OnError | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
+    on_warning: OnWarning | None = None,
 ) -> Iterator[Paper]:
     """The papers of one partition, as ``kg extract`` reads them from the whole input."""
     try:
-        if part.fmt == "jsonl":
-            lines = _range_lines(part)
-            papers = jsonl_reader._papers(jsonl_reader._line_records(lines, part.file), part.file, on_error)
+        if part.end is None:
+            papers = _as_named(read_file(_where(part), part.fmt, on_error, on_warning), part)
         else:
-            papers = READERS[part.fmt](read_text(Path(part.location)), part.file, on_error)
+            records = jsonl_reader.line_records(_range_lines(part), part.file)
+            papers = jsonl_reader.papers(records, part.file, on_error, part.fmt, on_warning)
         yield from within_length(papers, max_chars, on_error)
     except InputError as err:
         if on_error is None:
             raise
         on_error(err)
+
+
+def _where(part: Partition) -> Path:
+    """The file by the name the user gave when this worker sees it there (a worker started in the
+    client's directory), else by its absolute path."""
+    named = Path(part.file)
+    return named if str(named.resolve()) == part.location else Path(part.location)
+
+
+def _as_named(papers: Iterator[Paper], part: Partition) -> Iterator[Paper]:
+    for p in papers:
+        if p.source is not None and p.source.file != part.file:
+            p = p.model_copy(update={"source": p.source.model_copy(update={"file": part.file})})
+        yield p
 
 
 def _range_lines(part: Partition) -> Iterator[tuple[int, str]]:

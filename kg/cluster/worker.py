@@ -111,12 +111,12 @@ def extract_partition(part: Partition, options: JobOptions, outdir: str) -> Part
     from kg.extract.run import to_line
 
     done = PartDone(part.index)
-    on_error = (lambda err: done.warnings.append(str(err))) if options.skip_invalid else None
+    on_error = (lambda err: done.warnings.append(f"{err} (skipped)")) if options.skip_invalid else None
     digest = hashlib.sha256()
     target = Path(outdir) / part.name
     try:
         with extractor(options.model, options.min_confidence) as ex:
-            papers = read_partition(part, on_error, options.max_chars)
+            papers = read_partition(part, on_error, options.max_chars, done.warnings.append)
             with atomic_write(target, "wb", encoding=None, newline=None) as raw:
                 # mtime 0 and no name: the same lines always make the same bytes
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=5) as gz:
