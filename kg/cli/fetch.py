@@ -19,8 +19,8 @@ from typing import Any
 import click
 
 from kg.cli.common import KgCommand, LazyChoice, progress
-from kg.cli.pipeline import _check_model, _files, _finite_results, _papers, _warn, extract_options
-from kg.cli.store import _connection_options, _settings
+from kg.cli.connection import connection_options, neo4j_settings
+from kg.cli.inputs import check_model, extract_options, finite_results, input_files_of, read_inputs, warn_skipped
 from kg.errors import UsageError
 
 
@@ -230,10 +230,10 @@ def _extract(model, workers, batch_size, min_confidence) -> Callable[[Iterable],
     def run(papers: Iterable) -> Iterator:
         from kg.extract.run import default_workers, extract_stream
 
-        _check_model(model)  # only now: a run with nothing new never loads spaCy (~4 s)
+        check_model(model)  # only now: a run with nothing new never loads spaCy (~4 s)
 
         threshold = {} if min_confidence is None else {"min_confidence": min_confidence}
-        return _finite_results(
+        return finite_results(
             extract_stream(
                 papers,
                 model=None if model == "none" else model,
@@ -284,7 +284,7 @@ def _extract(model, workers, batch_size, min_confidence) -> Callable[[Iterable],
     is_flag=True,
     help="Load what changed into Neo4j (the database holds the graph already: kg load GRAPH).",
 )
-@_connection_options
+@connection_options
 @click.option("--no-wait", is_flag=True, help="Exit 75 at once if another update of GRAPH runs, instead of waiting.")
 @extract_options
 def update(
@@ -338,10 +338,10 @@ def update(
     if not Path(graph).is_file():
         raise UsageError(f"{graph}: no such graph file (kg build INPUTS -o {graph} makes one)")
     spec = _spec(query, categories, filter_, date, since, until, max_, page_size) if source else None
-    files = _files(inputs, None) if inputs else []  # a missing input fails before the fetch
+    files = input_files_of(inputs, None) if inputs else []  # a missing input fails before the fetch
     if model not in ("default", "fast", "none") and not Path(model).exists():  # the full check loads spaCy
         raise UsageError(f"--model {model}: no such model (default, fast, none, or a pipeline's directory)")
-    on_error = _warn if skip_invalid else None
+    on_error = warn_skipped if skip_invalid else None
 
     def waiting() -> None:
         if not quiet:
@@ -355,16 +355,16 @@ def update(
             report.notes.append(
                 f"fetched {fetched.papers:,} from {source} in {fetched.pages:,} page{'s' * (fetched.pages != 1)}"
             )
-            streams.append(_papers([out], "jsonl", skip_invalid, max_chars))
+            streams.append(read_inputs([out], "jsonl", skip_invalid, max_chars))
         if files:
-            streams.append(_papers(files, fmt, skip_invalid, max_chars))
+            streams.append(read_inputs(files, fmt, skip_invalid, max_chars))
         report = update_graph(
             graph,
             chain.from_iterable(streams),
             _extract(model, workers, batch_size, min_confidence),
             on_error=on_error,
             html=html,
-            neo4j=_settings(uri, user, database) if to_neo4j else None,
+            neo4j=neo4j_settings(uri, user, database) if to_neo4j else None,
             report=report,
         )
     if not quiet:

@@ -2,129 +2,29 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import click
 
-from kg.cli.common import Confidence, KgCommand, LazyChoice, on_terminal, progress, summary
-from kg.errors import InputError, KgError, UsageError
-
-
-def _reader_formats() -> tuple[str, ...]:
-    from kg.read import FORMATS
-
-    return FORMATS
+from kg.cli.common import KgCommand, LazyChoice, on_terminal, progress, summary
+from kg.cli.inputs import (
+    check_model,
+    extract_options,
+    finite_results,
+    input_files_of,
+    input_options,
+    read_inputs,
+    warn_skipped,
+)
+from kg.errors import InputError, UsageError
 
 
 def _graph_formats() -> tuple[str, ...]:
     from kg.graph.formats import FORMATS
 
     return FORMATS
-
-
-def _shard(value: str | None):
-    if value is None:
-        return None
-    try:
-        i, n = (int(x) for x in value.split("/"))
-        if not 1 <= i <= n:
-            raise ValueError
-    except ValueError:
-        raise click.BadParameter("use I/N with 1 <= I <= N, e.g. 2/8") from None
-    return i, n
-
-
-def input_options(f):
-    f = click.option(
-        "--shard",
-        callback=lambda ctx, p, v: _shard(v),
-        default=None,
-        metavar="I/N",
-        help="Process only input files I of N (1-based, by sorted file order) for fan-out.",
-    )(f)
-    f = click.option(
-        "--format",
-        "fmt",
-        type=LazyChoice(_reader_formats),
-        default=None,
-        help="Input format (default: detected per file).",
-    )(f)
-    f = click.option(
-        "--skip-invalid", is_flag=True, help="Warn about each bad record and go on, instead of stopping at the first."
-    )(f)
-    f = click.option(
-        "--max-chars",
-        type=click.IntRange(min=0),
-        default=None,
-        metavar="N",
-        help="Refuse (with --skip-invalid: skip) an input record whose title and abstract hold more than N "
-        "characters together; extraction needs ~2 GB of memory per million characters "
-        "(default: 200,000; 0: no limit).",
-    )(f)
-    return f
-
-
-def extract_options(f):
-    f = click.option(
-        "--min-confidence", type=Confidence(), default=None, help="Drop entities below this confidence (default 0.5)."
-    )(f)
-    f = click.option(
-        "--workers",
-        type=click.IntRange(1, 64),
-        default=None,
-        help="Processes for extraction (default: the machine's cores, at most 4; inputs of one batch run in-process).",
-    )(f)
-    f = click.option(
-        "--batch-size",
-        type=click.IntRange(1, 10_000),
-        default=64,
-        show_default=True,
-        help="Papers sent to a worker at a time.",
-    )(f)
-    f = click.option(
-        "--model",
-        default="default",
-        show_default=True,
-        help='NER: "default" (the shipped transformer), "fast" (the shipped CNN, ~5x faster), '
-        'a path to a trained spaCy pipeline, or "none" (rules only).',
-    )(f)
-    f = click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")(f)
-    return f
-
-
-def _files(inputs, shard):
-    from kg.read import input_files
-
-    files = input_files(inputs)
-    if shard:
-        i, n = shard
-        files = files[i - 1 :: n]
-    return files
-
-
-def _warn(err: InputError) -> None:
-    click.echo(f"kg: warning: {err} (skipped)", err=True)
-
-
-def _papers(files, fmt, skip_invalid, max_chars=None):
-    from kg.read import DEFAULT_MAX_CHARS, read_papers, within_length
-
-    on_error = _warn if skip_invalid else None
-    limit = DEFAULT_MAX_CHARS if max_chars is None else max_chars
-    return within_length(read_papers(files, fmt, on_error=on_error), limit, on_error=on_error)
-
-
-def _check_model(model: str) -> None:
-    """A --model that names no pipeline fails here, in one line, not in every worker."""
-    from kg.extract.pipeline import resolve_model
-
-    try:
-        resolve_model(None if model == "none" else model)
-    except KgError as err:
-        raise UsageError(f"--model {model}: {err}") from None
 
 
 def _with_progress(stream: Iterable, files, fmt, shown: bool, max_chars=None) -> Iterator:
@@ -163,8 +63,8 @@ def _extractions(
     (and hides the progress bar, whose total would be wrong)."""
     from kg.extract.run import default_workers, extract_stream
 
-    _check_model(model)
-    papers = _papers(files, fmt, skip_invalid, max_chars)
+    check_model(model)
+    papers = read_inputs(files, fmt, skip_invalid, max_chars)
     if only is not None:
         papers = only(papers)
     threshold = {} if min_confidence is None else {"min_confidence": min_confidence}
@@ -240,7 +140,7 @@ def extract(
     if partition_size is not None:
         raise UsageError("--partition-size is for --cluster")
     stream = _extractions(
-        _files(inputs, shard),
+        input_files_of(inputs, shard),
         fmt,
         skip_invalid,
         quiet,
@@ -278,9 +178,9 @@ def _extract_on_cluster(
     if workers is not None:
         raise UsageError("--workers is for one machine; with --cluster the cluster's workers run the pipeline")
     require_distributed()
-    _check_model(model)
+    check_model(model)
     t0 = time.perf_counter()
-    files = _files(inputs, shard)
+    files = input_files_of(inputs, shard)
     options = JobOptions(None if model == "none" else model, min_confidence, max_chars, skip_invalid, batch_size)
     outdir = Path(output)
     if outdir.exists() and not outdir.is_dir():
@@ -299,25 +199,6 @@ def _extract_on_cluster(
             report = run_job(client, job, on_part=landed)
     counts = {what: report.total(what) for what in ("papers", "entities", "relations")}
     summary(quiet, "extracted", {**counts, "parts": report.parts}, t0)
-
-
-def _finite_results(stream: Iterable) -> Iterator:
-    """Extractions without results whose value is not a finite number (a 309-digit number parses
-    to inf): they are not results, and no strict JSON can hold them."""
-    for ex in stream:
-        if any(not _finite(r.value) or (r.range_high is not None and not _finite(r.range_high)) for r in ex.results):
-            ex = ex.model_copy(
-                update={
-                    "results": [
-                        r for r in ex.results if _finite(r.value) and (r.range_high is None or _finite(r.range_high))
-                    ]
-                }
-            )
-        yield ex
-
-
-def _finite(x: float) -> bool:
-    return math.isfinite(x)
 
 
 @click.command(cls=KgCommand)
@@ -373,13 +254,13 @@ def build(
         output = update
     graph_format = output_format(output, graph_format)  # a contradicting suffix fails before any work
     with locked(update):  # concurrent updates of one graph wait for each other
-        todo = GraphUpdate.load(update, on_error=_warn if skip_invalid else None)
+        todo = GraphUpdate.load(update, on_error=warn_skipped if skip_invalid else None)
         paths = [Path(p) for p in inputs]
         if all(is_extraction_file(p) for p in paths):
             stream = todo.new_extractions(ex for p in paths for ex in iter_extractions(p))
         else:
             stream = _extractions(
-                _files(inputs, shard),
+                input_files_of(inputs, shard),
                 fmt,
                 skip_invalid,
                 quiet,
@@ -390,7 +271,7 @@ def build(
                 only=todo.new_papers if todo.filters else None,
                 max_chars=max_chars,
             )
-        g = todo.build(_finite_results(stream))
+        g = todo.build(finite_results(stream))
         write_graph(g, output, graph_format)
         todo.save_record(output)  # the extractions behind the graph, for the next --update
     summary(quiet, "built", {**todo.counts(), **size(g)}, t0)

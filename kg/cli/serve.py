@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kg.cli.common import KgCommand
-from kg.cli.store import _connection_options, _settings
+from kg.cli.connection import connection_options, neo4j_settings
 from kg.errors import UsageError
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 @click.command(cls=KgCommand)
 @click.argument("graph", required=False, type=click.Path())
 @click.option("--neo4j", "use_neo4j", is_flag=True, help="Serve the graph held in Neo4j (read-only) instead of a file.")
-@_connection_options
+@connection_options
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -49,7 +49,7 @@ def serve(graph, use_neo4j, uri, user, database, host, port):
     if use_neo4j:
         from kg.serve.neo4j_backend import Neo4jBackend
 
-        backend = Neo4jBackend(_settings(uri, user, database))
+        backend = Neo4jBackend(neo4j_settings(uri, user, database))
         where = f"Neo4j at {uri}"
     else:
         from kg.serve.file_backend import FileBackend

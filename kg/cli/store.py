@@ -10,7 +10,6 @@ import csv
 import difflib
 import io
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import click
 
 from kg.cli.common import KgCommand, echo, progress
+from kg.cli.connection import connection_options, neo4j_settings
 from kg.errors import UsageError
 from kg.schema import NODE_TYPES, RELATION_TYPES
 from kg.store import settings as store_settings
@@ -30,43 +30,9 @@ from kg.store.queries import NAMED_QUERIES, bind_params, find_query
 __all__ = ["COMMANDS", "export", "format_rows", "json_or_text", "load", "parse_param", "query", "schema"]
 
 
-def _connection_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(
-        (
-            click.option(
-                "--uri",
-                envvar="NEO4J_URI",
-                default=store_settings.DEFAULT_URI,
-                show_default=True,
-                help="Bolt URI (env NEO4J_URI).",
-            ),
-            click.option(
-                "--user",
-                envvar="NEO4J_USER",
-                default=store_settings.DEFAULT_USER,
-                show_default=True,
-                help="User name (env NEO4J_USER); the password is read from NEO4J_PASSWORD only.",
-            ),
-            click.option(
-                "--database",
-                "database",
-                default=store_settings.DEFAULT_DATABASE,
-                show_default=True,
-                help="Database name.",
-            ),
-        )
-    ):
-        fn = option(fn)
-    return fn
-
-
-def _settings(uri: str, user: str, database: str) -> store_settings.Settings:
-    return store_settings.Settings(uri=uri, user=user, database=database, password=os.environ.get("NEO4J_PASSWORD", ""))
-
-
 @click.command(cls=KgCommand)
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_connection_options
+@connection_options
 @click.option(
     "--batch-size",
     default=store_settings.DEFAULT_BATCH_SIZE,
@@ -85,7 +51,7 @@ def load(source: Path, uri: str, user: str, database: str, batch_size: int, wipe
     from kg.store import neo4j as store
 
     graph = read_source(source)
-    settings = _settings(uri, user, database)
+    settings = neo4j_settings(uri, user, database)
     driver = store.connect(settings)
     try:
         if wipe:
@@ -177,7 +143,7 @@ def format_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str
 )
 @click.option("--write", is_flag=True, help="Allow the query to write (default: read-only).")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
-@_connection_options
+@connection_options
 def query(
     cypher: str | None,
     params: tuple[str, ...],
@@ -219,7 +185,7 @@ def query(
         given = {name: json_or_text(text) for name, text in raw.items()}
     from kg.store import neo4j as store
 
-    settings = _settings(uri, user, database)
+    settings = neo4j_settings(uri, user, database)
     driver = store.connect(settings)
     try:
         columns, rows = store.run_query(driver, settings, cypher, given, write=write)

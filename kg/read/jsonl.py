@@ -162,12 +162,4 @@ def parse_stream(path: Path, on_error: OnError | None = None, fmt: str = "json")
     return papers(line_records(stream_lines(path), str(path)), str(path), on_error, fmt)
 
 
-# kg.cluster.partition reads a JSON Lines byte range through these two
-_line_records = line_records
-
-
-def _papers(items: Iterable[Item | InputError], file: str, on_error: OnError | None) -> Iterator[Paper]:
-    return papers(items, file, on_error)
-
-
 __all__ = ["MAPPERS", "parse", "parse_stream", "papers", "reader", "record_format", "sniff", "to_paper"]
