@@ -1,7 +1,9 @@
-"""Benchmarks, leaderboards and trends in the app, answered by kg.analysis over the graph file.
+"""Benchmarks, leaderboards and trends in the app, answered by kg.analysis.
 
-Each answer is computed once and kept (the graph never changes while it is served). The Neo4j
-backend has none yet: kg.analysis reads a NetworkX graph, and the app's pages hide the views.
+kg.analysis reads a NetworkX graph: the file backend's own, or, over Neo4j, the part of the
+database it reads (every node without abstracts, and the relationships of results, variants,
+code and tasks), fetched on the first such request. Each answer is computed once and kept (the
+graph never changes while it is served).
 """
 
 from __future__ import annotations
@@ -26,10 +28,18 @@ ROWS_PER_BOARD = 100  # a leaderboard's best rows; the whole table is `kg leader
 
 
 class Analysis:
-    def __init__(self, graph: Any) -> None:
-        self.graph = graph
+    def __init__(self, graph: Any = None, *, load: Callable[[], Any] | None = None) -> None:
+        self._graph, self._load = graph, load
         self._lock = threading.Lock()
+        self._load_lock = threading.Lock()  # apart from _lock, which is held while computing
         self._cache: dict[tuple[str, ...], Any] = {}
+
+    @property
+    def graph(self) -> Any:
+        with self._load_lock:
+            if self._graph is None and self._load is not None:
+                self._graph = self._load()
+            return self._graph
 
     def _once(self, key: tuple[str, ...], compute: Callable[[], Any]) -> Any:
         with self._lock:  # one computation per answer, even under concurrent requests
@@ -118,13 +128,15 @@ class Analysis:
 
 
 def analysis_for(backend: Backend) -> Analysis | None:
-    """Leaderboards and trends where the backend holds a NetworkX graph (the file backend)."""
-    graph = getattr(backend, "graph", None)
-    if graph is None:
-        return None
+    """Leaderboards and trends over the backend's NetworkX graph (the file backend), or over the
+    graph a Neo4j backend reads for them."""
     try:
         import kg.analysis.leaderboard  # noqa: F401
         import kg.analysis.trends  # noqa: F401
     except ImportError:
         return None
-    return Analysis(graph)
+    graph = getattr(backend, "graph", None)
+    if graph is not None:
+        return Analysis(graph)
+    load = getattr(backend, "analysis_graph", None)
+    return Analysis(load=load) if load is not None else None

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterator
 from typing import Any
 
 import neo4j
+import networkx as nx
 
 from kg.schema import NODE_TYPES, RELATION_TYPES, split_node_id
 from kg.serve.backend import Attrs, Edge, clean, search_entry
@@ -21,6 +22,9 @@ from kg.store.neo4j import Settings, connect, run_query
 
 __all__ = ["Neo4jBackend"]
 
+# The relationships kg.analysis follows: a result's paper, metric, dataset and method, dataset
+# variants, a paper's code and tasks (trends read the entities' own paper lists and paper dates).
+ANALYSIS_RELATIONS = ("REPORTS", "OF_METRIC", "ON_DATASET", "BY_METHOD", "VARIANT_OF", "HAS_CODE", "ADDRESSES")
 _EDGE_COLUMNS = "a.id AS head, b.id AS tail, type(r) AS type, r.support AS support, r.confidence AS confidence"
 
 
@@ -126,6 +130,21 @@ class Neo4jBackend:
             "nodes": dict(sorted((str(r["type"]), int(r["n"])) for r in nodes)),
             "edges": dict(sorted((str(r["type"]), int(r["n"])) for r in edges)),
         }
+
+    def analysis_graph(self) -> nx.MultiDiGraph:
+        """What kg.analysis reads for leaderboards and trends, read from the database once: every
+        node without its abstract, and the relationships results, variants, code and tasks use."""
+        g = nx.MultiDiGraph()
+        for row in self._rows("MATCH (n) WHERE n.id IS NOT NULL RETURN n.id AS id, properties(n) AS props"):
+            g.add_node(str(row["id"]), **{k: v for k, v in clean(row["props"]).items() if k != "abstract"})
+        rows = self._rows(
+            "MATCH (a)-[r]->(b) WHERE type(r) IN $types "
+            "RETURN a.id AS head, b.id AS tail, type(r) AS type, properties(r) AS props",
+            types=list(ANALYSIS_RELATIONS),
+        )
+        for row in rows:
+            g.add_edge(str(row["head"]), str(row["tail"]), key=str(row["type"]), **clean(row["props"]))
+        return g
 
     def close(self) -> None:
         if self._own_driver:

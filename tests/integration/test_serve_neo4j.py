@@ -42,8 +42,12 @@ def _urls(graph: nx.MultiDiGraph) -> list[tuple[str, dict]]:
     hub = picks[0]
     urls: list[tuple[str, dict]] = []
     for n in dict.fromkeys(picks + reporting[:2]):
-        urls += [("/api/node", {"id": n}), ("/api/neighbours", {"id": n, "limit": 40}),
-                 ("/api/papers", {"id": n, "limit": 5, "offset": 1}), ("/api/results", {"id": n})]
+        urls += [
+            ("/api/node", {"id": n}),
+            ("/api/neighbours", {"id": n, "limit": 40}),
+            ("/api/papers", {"id": n, "limit": 5, "offset": 1}),
+            ("/api/results", {"id": n}),
+        ]
         if n.startswith("Paper:"):
             urls.append(("/api/paper", {"id": n}))
     for n in list(graph.successors(hub))[:3] + list(graph.predecessors(hub))[:3]:
@@ -85,3 +89,23 @@ def test_hostile_names_are_parameters(neo4j_db, neo4j_settings, graph):
                 _same(file, neo4j, "/api/paper", id=n)
         _same(file, neo4j, "/api/node", id="Method:' OR 1=1 //")
         assert count_graph(neo4j_db, neo4j_settings) == loaded != before
+
+
+def test_neo4j_mode_has_the_file_modes_benchmarks_leaderboards_and_trends(neo4j_db, neo4j_settings, sample_graph):
+    from kg.serve.analysis import analysis_for
+
+    load_graph(neo4j_db, sample_graph, neo4j_settings)
+    file_backend, neo4j_backend = FileBackend(sample_graph), Neo4jBackend(neo4j_settings, neo4j_db)
+    file_app = create_app(file_backend, analysis=analysis_for(file_backend))
+    neo4j_app = create_app(neo4j_backend, analysis=analysis_for(neo4j_backend))
+    with ThreadedServer(file_app) as a, ThreadedServer(neo4j_app) as b:
+        with httpx.Client(base_url=a, timeout=60) as file, httpx.Client(base_url=b, timeout=60) as neo4j:
+            listed = _same(file, neo4j, "/api/benchmarks", limit=100)
+            assert listed["total"] >= 5
+            for bench in listed["items"]:
+                _same(file, neo4j, "/api/leaderboard", dataset=bench["dataset"])
+                _same(file, neo4j, "/api/leaderboard", dataset=bench["dataset"], metric=bench["metric"])
+            _same(file, neo4j, "/api/leaderboard", dataset="no such dataset")
+            for entity_type in ("Method", "Dataset", "Task", "Metric"):
+                _same(file, neo4j, "/api/trends", type=entity_type)
+            assert neo4j.get("/benchmarks").status_code == 200
