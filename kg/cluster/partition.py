@@ -18,7 +18,7 @@ from kg.model import Paper
 from kg.read import DEFAULT_MAX_CHARS, JSON_FORMATS, OnError, OnWarning, detect_format, read_file, within_length
 from kg.read import jsonl as jsonl_reader
 from kg.read.jsondoc import is_json_lines
-from kg.read.text import GZIP_MAGIC, read_head
+from kg.read.text import GZIP_MAGIC, decode_line, read_head
 
 # A partition this large holds ~2,000 abstracts: minutes of work for the default model, so a lost
 # worker costs little, and few enough tasks that the scheduler's overhead is noise.
@@ -137,12 +137,5 @@ def _range_lines(part: Partition) -> Iterator[tuple[int, str]]:
                 break
             if left is not None:
                 left -= len(raw)
-            if number == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            try:
-                yield number, raw.decode("utf-8").rstrip("\n")
-            except UnicodeDecodeError as err:
-                raise InputError(
-                    part.file, number, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at column {err.start + 1})"
-                ) from None
+            yield number, decode_line(part.file, number, raw)
             number += 1

@@ -107,6 +107,19 @@ def open_binary(path: Path) -> BinaryIO:
     return gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")  # type: ignore[return-value]
 
 
+def decode_line(file: str, number: int, raw: bytes) -> str:
+    """One line of a JSON Lines file as text: a BOM dropped on line 1, the newline cut, and bytes
+    that are not UTF-8 an InputError naming the file, line and column."""
+    if number == 1:
+        raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return raw.decode("utf-8").rstrip("\n")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            file, number, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at column {err.start + 1})"
+        ) from None
+
+
 def stream_lines(path: Path) -> Iterator[tuple[int, str]]:
     """(line number, text) of each line, split at "\n" only (U+2028 and friends are legal
     inside JSON strings), decoded one at a time so memory does not grow with the file."""
@@ -114,14 +127,7 @@ def stream_lines(path: Path) -> Iterator[tuple[int, str]]:
     try:
         with open_binary(path) as fh:
             for number, raw in enumerate(fh, start=1):
-                if number == 1:
-                    raw = raw.removeprefix(b"\xef\xbb\xbf")
-                try:
-                    yield number, raw.decode("utf-8").rstrip("\n")
-                except UnicodeDecodeError as err:
-                    raise InputError(
-                        str(path), number, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at column {err.start + 1})"
-                    ) from None
+                yield number, decode_line(str(path), number, raw)
     except _GZIP_ERRORS as err:
         raise InputError(str(path), number + 1, f"damaged gzip file ({err})") from None
 
