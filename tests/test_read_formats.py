@@ -34,6 +34,7 @@ def _read(path: Path, fmt: str | None = None):
 
 # -- JSON layouts -----------------------------------------------------------------------------------
 
+
 def test_pretty_printed_object_reads_with_its_line(tmp_path):
     f = tmp_path / "one.json"
     f.write_text("\n\n" + json.dumps(_rec(0), indent=2) + "\n")
@@ -63,7 +64,11 @@ def test_truncated_pretty_object_says_so(tmp_path):
     f.write_text(json.dumps(_rec(0), indent=2) + "\n" + json.dumps(_rec(1), indent=2)[:30])
     papers, errors, _ = _read(f)
     assert [p.id for p in papers] == ["p0"]
-    assert len(errors) == 1 and errors[0].startswith(f"{f}:8: invalid JSON (Unterminated string") and "looks truncated" in errors[0]
+    assert (
+        len(errors) == 1
+        and errors[0].startswith(f"{f}:8: invalid JSON (Unterminated string")
+        and "looks truncated" in errors[0]
+    )
 
 
 def test_json_lines_with_a_truncated_first_line_stays_json_lines(tmp_path):
@@ -76,25 +81,48 @@ def test_json_lines_with_a_truncated_first_line_stays_json_lines(tmp_path):
 
 def test_pages_one_per_line_give_their_records_with_pointers(tmp_path):
     f = tmp_path / "pages.jsonl"
-    page = lambda lo: {"total": 4, "offset": lo, "data": [  # noqa: E731
-        {"paperId": f"s{i}", "title": f"T{i}", "abstract": "x"} for i in range(lo, lo + 2)]}
+    page = lambda lo: {
+        "total": 4,
+        "offset": lo,
+        "data": [  # noqa: E731
+            {"paperId": f"s{i}", "title": f"T{i}", "abstract": "x"} for i in range(lo, lo + 2)
+        ],
+    }
     f.write_text(json.dumps(page(0)) + "\n" + json.dumps(page(2)) + "\n")
     papers = list(read_papers([f]))
     assert [(p.id, p.source.line, p.source.pointer) for p in papers] == [
-        ("s0", 1, "/data/0"), ("s1", 1, "/data/1"), ("s2", 2, "/data/0"), ("s3", 2, "/data/1")]
+        ("s0", 1, "/data/0"),
+        ("s1", 1, "/data/1"),
+        ("s2", 2, "/data/0"),
+        ("s3", 2, "/data/1"),
+    ]
 
 
 def test_bad_record_inside_a_pretty_page_names_its_line(tmp_path):
     f = tmp_path / "page.json"
-    f.write_text(json.dumps({"meta": {"count": 2}, "results": [
-        {"id": "https://openalex.org/W1", "display_name": "Fine", "abstract_inverted_index": {"ok": [0]}},
-        {"id": "https://openalex.org/W2", "display_name": "Bad", "publication_date": 2021,
-         "abstract_inverted_index": {"x": "0"}}]}, indent=2))
+    f.write_text(
+        json.dumps(
+            {
+                "meta": {"count": 2},
+                "results": [
+                    {"id": "https://openalex.org/W1", "display_name": "Fine", "abstract_inverted_index": {"ok": [0]}},
+                    {
+                        "id": "https://openalex.org/W2",
+                        "display_name": "Bad",
+                        "publication_date": 2021,
+                        "abstract_inverted_index": {"x": "0"},
+                    },
+                ],
+            },
+            indent=2,
+        )
+    )
     papers, errors, _ = _read(f)
     bad_line = next(n for n, line in enumerate(f.read_text().splitlines(), 1) if "W2" in line) - 1
     assert [p.id for p in papers] == ["W1"]
-    assert errors == [f"{f}:{bad_line}: 'abstract_inverted_index' must map words to lists of positions "
-                      "(word 'x') (at /results/1)"]
+    assert errors == [
+        f"{f}:{bad_line}: 'abstract_inverted_index' must map words to lists of positions (word 'x') (at /results/1)"
+    ]
 
 
 def test_a_stray_brace_in_an_array_is_one_error_not_a_hang(tmp_path):
@@ -112,15 +140,25 @@ def test_a_repeated_page_key_reads_the_last_as_json_does(tmp_path):
 
 def test_plain_records_keep_working_and_accept_an_id_with_an_empty_title(tmp_path):
     f = tmp_path / "p.jsonl"
-    f.write_text("\n".join(json.dumps(r) for r in [
-        {"id": "a", "title": "", "abstract": "We study X."},
-        {"title": "", "abstract": "No id, no title."},
-        {"id": "c", "abstract": "The title key is missing."},
-        {"id": "d", "title": " ", "abstract": ""}]) + "\n")
+    f.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"id": "a", "title": "", "abstract": "We study X."},
+                {"title": "", "abstract": "No id, no title."},
+                {"id": "c", "abstract": "The title key is missing."},
+                {"id": "d", "title": " ", "abstract": ""},
+            ]
+        )
+        + "\n"
+    )
     papers, errors, _ = _read(f)
     assert [(p.id, p.title) for p in papers] == [("a", "")]
-    assert errors == [f"{f}:2: record has no 'title'", f"{f}:3: record has no 'title'",
-                      f"{f}:4: record 'd' has neither a title nor an abstract"]
+    assert errors == [
+        f"{f}:2: record has no 'title'",
+        f"{f}:3: record has no 'title'",
+        f"{f}:4: record 'd' has neither a title nor an abstract",
+    ]
 
 
 def test_records_without_an_abstract_are_kept_and_counted_once_per_file(tmp_path):
@@ -129,6 +167,26 @@ def test_records_without_an_abstract_are_kept_and_counted_once_per_file(tmp_path
     papers, errors, warnings = _read(f)
     assert len(papers) == 13 and errors == []
     assert warnings == [f"{f}: 12 records have no abstract: kept with their title"]
+
+
+def test_each_read_warns_and_the_progress_count_does_not(tmp_path, monkeypatch, capsys):
+    """A file read twice in one process (a notebook) warns twice; kg extract on a terminal reads
+    its inputs twice (the progress bar counts them first) and warns once. The warning was once
+    kept to one per message per process, which silenced the notebook's second read."""
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps([{"id": "n0", "title": "Only a title"}, _rec(0)]))
+    warning = f"kg: warning: {f}: 1 record has no abstract: kept with its title"
+    for _ in range(2):
+        assert len(list(read_papers([f]))) == 2
+    assert capsys.readouterr().err.splitlines() == [warning, warning]
+    import kg.cli.common
+    import kg.cli.pipeline
+
+    monkeypatch.setattr(kg.cli.pipeline, "on_terminal", lambda: True)
+    monkeypatch.setattr(kg.cli.common, "on_terminal", lambda: True)
+    out = CliRunner().invoke(cli, ["extract", str(f), "-o", str(tmp_path / "x.jsonl"), "--model", "none"])
+    assert out.exit_code == 0, out.output
+    assert capsys.readouterr().err.count(warning) + out.output.count(warning) == 1
 
 
 def test_an_empty_response_warns(tmp_path):
@@ -141,14 +199,16 @@ def test_an_empty_response_warns(tmp_path):
 
 # -- gzip -------------------------------------------------------------------------------------------
 
+
 def _gz(src: Path | bytes, dest: Path) -> Path:
     data = src.read_bytes() if isinstance(src, Path) else src
     dest.write_bytes(gzip.compress(data))
     return dest
 
 
-@pytest.mark.parametrize("fixture", ["s2_search_page.json", "openalex_works_page.json", "arxiv_feed.xml",
-                                     "hf_daily_2024-10-18.json"])
+@pytest.mark.parametrize(
+    "fixture", ["s2_search_page.json", "openalex_works_page.json", "arxiv_feed.xml", "hf_daily_2024-10-18.json"]
+)
 def test_gzip_by_magic_bytes_whatever_the_name(fixture, tmp_path):
     expected = [(p.id, p.source.line, p.source.pointer) for p in read_papers([API / fixture], on_warning=None)]
     for name in (fixture + ".gz", "response.bin", "response.json"):
@@ -178,9 +238,11 @@ def test_damaged_gzip_is_one_error(tmp_path):
 
 # -- standard input ---------------------------------------------------------------------------------
 
+
 def _kg(*args: str, stdin: bytes) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", *args], input=stdin,
-                          capture_output=True)
+    return subprocess.run(
+        [sys.executable, "-c", "from kg.cli import main; main()", *args], input=stdin, capture_output=True
+    )
 
 
 def test_gzipped_pretty_printed_semantic_scholar_object_on_stdin(tmp_path):
@@ -194,6 +256,7 @@ def test_gzipped_pretty_printed_semantic_scholar_object_on_stdin(tmp_path):
 
 
 # -- the CLI: arXiv error and empty feeds, warnings ------------------------------------------------
+
 
 def _extract(tmp_path: Path, *inputs: str):
     out = tmp_path / "out.jsonl"
@@ -215,7 +278,8 @@ def test_cli_arxiv_empty_feed_warns_and_exits_0(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         f"kg: warning: {f}: the arXiv feed has no entries (opensearch:totalResults 0) for the query "
-        "'search_query=all:qwertyuiopasdf&id_list=&start=0&max_results=10'"]
+        "'search_query=all:qwertyuiopasdf&id_list=&start=0&max_results=10'"
+    ]
     assert out.read_text() == ""
 
 
@@ -229,8 +293,10 @@ def test_cli_reads_every_api_response_and_warns_once_per_file(tmp_path):
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == 2 + 4 + 4 + 2
     warned = [line for line in result.stderr.splitlines() if "warning" in line]
-    assert warned == [f"kg: warning: {d / n}: 1 record has no abstract: kept with its title"
-                      for n in ("hf_daily_2024-10-18.json", "openalex_works_page.json", "s2_search_page.json")]
+    assert warned == [
+        f"kg: warning: {d / n}: 1 record has no abstract: kept with its title"
+        for n in ("hf_daily_2024-10-18.json", "openalex_works_page.json", "s2_search_page.json")
+    ]
     by_id = {r["paper"]["id"]: r["paper"] for r in rows}
     assert by_id["2410.13848"]["upvotes"] == 61 and by_id["1706.03762"]["categories"] == ["cs.CL", "cs.LG"]
     assert by_id["2303.08774"]["doi"] == "10.48550/arxiv.2303.08774"

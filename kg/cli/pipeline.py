@@ -35,7 +35,9 @@ def _with_progress(stream: Iterable, files, fmt, shown: bool, max_chars=None) ->
     from kg.read import DEFAULT_MAX_CHARS, read_papers, within_length
 
     limit = DEFAULT_MAX_CHARS if max_chars is None else max_chars
-    total = sum(1 for _ in within_length(read_papers(files, fmt, on_error=_ignore), limit, on_error=_ignore))
+    # a counting pass: what the inputs hold is reported once, by the pass that extracts them
+    counted = read_papers(files, fmt, on_error=_ignore, on_warning=None)
+    total = sum(1 for _ in within_length(counted, limit, on_error=_ignore))
     with progress(total, "extracting", "papers") as advance:
         for item in stream:
             advance(1)

@@ -44,15 +44,11 @@ COMPRESSED = ".gz"  # read by its magic bytes; the suffix before it names the fo
 
 OnError = Callable[[InputError], None]
 OnWarning = Callable[[str], None]
-_WARNED: set[str] = set()
 
 
 def print_warning(message: str) -> None:
-    """The default ``on_warning``: ``kg: warning: …`` on stderr, once per message in a process
-    (the progress bar's counting pass reads the inputs a second time)."""
-    if message not in _WARNED:
-        _WARNED.add(message)
-        print(f"kg: warning: {message}", file=sys.stderr)
+    """The default ``on_warning``: ``kg: warning: …`` on stderr."""
+    print(f"kg: warning: {message}", file=sys.stderr)
 
 
 # Extraction holds a record's text at once, and its memory grows with it: peak RSS for one record
