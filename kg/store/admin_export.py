@@ -157,6 +157,11 @@ def export_neo4j_admin(graph: nx.MultiDiGraph, directory: str | Path, database: 
                     [row["head"], row["tail"], rel_type, *(_cell(row["props"].get(n), k) for n, k in columns)]
                 )
         rel_files.append(path)
+    return write_import_command(out, node_files, rel_files, database)
+
+
+def write_import_command(out: Path, node_files: list[Path], rel_files: list[Path], database: str) -> ExportReport:
+    """``out/import-command.sh``, the neo4j-admin command that loads the files; the report of the export."""
     command = import_command(node_files, rel_files, database, report_file=out / "import.report")
     command_file = out / "import-command.sh"
     with atomic_write(command_file) as fh:

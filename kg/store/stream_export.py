@@ -39,7 +39,7 @@ from kg.graph.formats import iter_extractions
 from kg.model import Evidence, Extraction
 from kg.resolve.corpus import resolve_corpus
 from kg.schema import node_id, split_node_id
-from kg.store.admin_export import ExportReport, import_command
+from kg.store.admin_export import ExportReport, write_import_command
 from kg.store.csv_sink import CsvSinks
 from kg.store.neo4j import DEFAULT_DATABASE, to_property
 from kg.store.stream_db import EdgeStore
@@ -247,17 +247,7 @@ def export_stream(paths: Iterable[str | Path], directory: str | Path, database: 
             rows.relationship(rtype, u, v, {**attrs, "papers": db.paper_ids(attrs["papers"])})
         _write_resolved(scan, rows, db, sinks)
         node_files, rel_files = sinks.finish()
-    command = import_command(node_files, rel_files, database, report_file=out / "import.report")
-    command_file = out / "import-command.sh"
-    from kg.io.atomic import atomic_write
-
-    with atomic_write(command_file) as fh:
-        fh.write(
-            "#!/bin/sh\n# Run with the Neo4j DBMS stopped; add --overwrite-destination to replace "
-            "an existing database.\n" + command + "\n"
-        )
-    command_file.chmod(0o755)
-    return ExportReport(node_files, rel_files, command, command_file)
+    return write_import_command(out, node_files, rel_files, database)
 
 
 def _write_resolved(scan: _Scan, rows: _Rows, db: EdgeStore, sinks: CsvSinks) -> None:
