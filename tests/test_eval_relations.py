@@ -47,6 +47,25 @@ def test_scierc_reader_maps_types_and_drops_relations_outside_our_types(tmp_path
     assert ((12, 14), (15, 16), "CONJUNCTION") in doc_all.relations
 
 
+def test_side_by_side_shows_relation_scores_of_each_model(tmp_path: Path) -> None:
+    """kg eval --relations without --model compares the two models: its table once held only the
+    header, as the relation report's rows were not read."""
+    from kg.eval.run import EvalReport, side_by_side
+
+    docs = read_relation_corpus("scierc", "test", write_jsonl(tmp_path / "d.jsonl", [SCIERC_DOC]))
+    models = (("none", none_model()), ("used_for", used_for_model()))
+
+    def table(**setting: str) -> dict[str, str]:
+        reports = {name: EvalReport(evaluate_relations(docs=docs, model=m, **setting), "") for name, m in models}
+        lines = side_by_side(reports).text.splitlines()
+        return {"bounds" if line.startswith("micro (") else line.split()[0]: line for line in lines[2:]}
+
+    rows = table()  # gold entities given: CRF -> tagging found, two wrong pairs (as evaluate counts)
+    assert set(rows) == {"USED_FOR", "micro"}
+    assert rows["micro"].split()[1:] == ["0.000", "0.000", "0.000", "0.333", "1.000", "0.500"]
+    assert set(table(setting="rel+")) == {"USED_FOR", "micro", "bounds"}
+
+
 def test_char_and_token_spans_agree(tmp_path: Path) -> None:
     doc, = read_scierc_relations(write_jsonl(tmp_path / "d.jsonl", [SCIERC_DOC]))
     for s, e, _ in doc.entities:

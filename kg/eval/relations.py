@@ -328,6 +328,15 @@ def arguments_found(doc: RelationDoc, mentions: Sequence[tuple[int, int, str]], 
     return {"typed": typed, "boundaries": bounds}
 
 
+def relation_rows(result: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(label, scores) of a result of :func:`evaluate_relations`: each type, micro, and micro on
+    boundaries alone where it was scored (rel+)."""
+    rows = [*result["per_type"].items(), ("micro", result["micro"])]
+    if "boundaries" in result:
+        rows.append(("micro (bounds)", result["boundaries"]))
+    return rows
+
+
 def format_relation_table(result: dict[str, Any]) -> str:
     """A plain-text table of a result of :func:`evaluate_relations`."""
     lines = [
@@ -335,10 +344,7 @@ def format_relation_table(result: dict[str, Any]) -> str:
         f"({result['docs']} docs, {result['gold']} gold)",
         f"{'type':<16}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}",
     ]
-    rows = list(result["per_type"].items()) + [("micro", result["micro"])]
-    if "boundaries" in result:
-        rows.append(("micro (bounds)", result["boundaries"]))
-    for name, s in rows:
+    for name, s in relation_rows(result):
         lines.append(f"{name:<16}{s['p']:>8.3f}{s['r']:>8.3f}{s['f1']:>8.3f}{s['tp']:>6}{s['fp']:>6}{s['fn']:>6}")
     if "arguments_found" in result and result["gold"]:
         found, total = result["arguments_found"], result["gold"]

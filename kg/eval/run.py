@@ -148,6 +148,10 @@ def _score_rows(data: dict[str, Any]) -> list[tuple[str, tuple[float, float, flo
         out = [(label, (c["precision"], c["recall"], c["f1"])) for label, c in rows]
         named = data["named_method_recall"]
         return out + [("named Method recall", (float("nan"), named["recall"], float("nan")))]
+    if "per_type" in data:  # a relation report
+        from kg.eval.relations import relation_rows
+
+        return [(label, (c["p"], c["r"], c["f1"])) for label, c in relation_rows(data)]
     return [
         (label, (s["p"], s["r"], s["f"]))
         for label, s in data.items()
