@@ -9,7 +9,7 @@ points", "3× faster") are listed apart and never ranked against absolute ones.
 
 Names are matched by the one rule of :mod:`kg.graph.lookup` (id, key, name or alias, any case,
 or the canonical key of another spelling, so hyphens and case do not matter); a name nothing
-answers to is an :class:`UnknownName` naming the closest names (rapidfuzz).
+answers to is an :class:`UnknownName` naming the closest names (kg.graph.lookup).
 """
 
 from __future__ import annotations
@@ -21,18 +21,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import networkx as nx
-from rapidfuzz import fuzz, process
 
 from kg.analysis.directions import Better, better_direction
 from kg.errors import InputError
-from kg.graph.lookup import answers_to, fold
+from kg.graph.lookup import NodeNotFound, answers_to, find_nodes, fold
 
 __all__ = [
     "Benchmark",
     "Leaderboard",
     "UnknownName",
     "benchmarks",
-    "closest_names",
     "family_boards",
     "family_roots",
     "find_typed",
@@ -86,27 +84,12 @@ def _typed(g: nx.MultiDiGraph, kind: str) -> Iterator[tuple[str, dict[str, Any]]
     return ((n, a) for n, a in g.nodes(data=True) if a.get("type") == kind)
 
 
-def closest_names(g: nx.MultiDiGraph, kind: str, query: str, limit: int = 5) -> list[str]:
-    """Names of ``kind`` nodes most like ``query`` (by name or alias), best first."""
-    choices: dict[str, str] = {}
-    for n, a in _typed(g, kind):
-        name = str(a.get("name") or n)
-        for text in (name, *(a.get("aliases") or ())):
-            choices.setdefault(fold(text), name)
-    found = process.extract(fold(query), list(choices), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
-    names: list[str] = []
-    for text, _, _ in found:
-        if choices[text] not in names:
-            names.append(choices[text])
-    return names[:limit]
-
-
 def find_typed(g: nx.MultiDiGraph, kind: str, query: str, option: str) -> list[str]:
     """Every ``kind`` node answering to ``query``, sorted; UnknownName when none does."""
-    found = sorted(n for n, a in _typed(g, kind) if answers_to(n, a, query))
-    if not found:
-        raise UnknownName(option, kind.lower(), query, closest_names(g, kind, query))
-    return found
+    try:
+        return find_nodes(g, query, kind)
+    except NodeNotFound as err:
+        raise UnknownName(option, kind.lower(), query, err.close) from None
 
 
 def _out(g: nx.MultiDiGraph, n: str, rel: str) -> list[str]:

@@ -1,6 +1,6 @@
 """Finding a node by the name a person types: the one rule, for NetworkX and for Cypher.
 
-``kg explain``, ``kg render --focus`` and the named Neo4j queries all look nodes up here, so a
+``kg explain``, ``kg render --focus``, ``kg leaderboard`` and the named Neo4j queries all look nodes up here, so a
 name that finds a node in one finds the same node in the others. A node answers to a name when
 
 - the name, trimmed and lower-cased, equals its id (``Type:key``), key, name, title, arXiv id
@@ -11,7 +11,6 @@ name that finds a node in one finds the same node in the others. A node answers 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,17 @@ from kg.resolve.keys import canonical_key
 if TYPE_CHECKING:  # the named Cypher queries use this module; kg --help should not load networkx
     import networkx as nx
 
-__all__ = ["NAME_ATTRS", "NodeNotFound", "answers_to", "cypher_named", "find_node", "find_nodes", "fold", "key_param"]
+__all__ = [
+    "NAME_ATTRS",
+    "NodeNotFound",
+    "answers_to",
+    "closest_names",
+    "cypher_named",
+    "find_node",
+    "find_nodes",
+    "fold",
+    "key_param",
+]
 
 # The node attributes a name is compared with, besides the node id. Aliases is a list.
 NAME_ATTRS = ("key", "name", "title", "arxiv_id", "aliases")
@@ -52,12 +61,31 @@ def answers_to(node_id: str, attrs: Mapping[str, Any], query: str) -> bool:
     return wanted in _names(node_id, attrs) or canonical_key(query) == attrs.get("key")
 
 
-def find_nodes(g: nx.MultiDiGraph, query: str) -> list[str]:
-    """The ids of every node that answers to ``query``, sorted; NodeNotFound when none does."""
-    found = sorted(n for n, attrs in g.nodes(data=True) if answers_to(n, attrs, query))
+def closest_names(g: nx.MultiDiGraph, query: str, kind: str | None = None, limit: int = 5) -> list[str]:
+    """Display names of the nodes (of type ``kind``) most like ``query`` by name or alias, best
+    first: the hint when nothing answers to a query."""
+    from rapidfuzz import fuzz, process
+
+    choices: dict[str, str] = {}
+    for n, a in g.nodes(data=True):
+        if kind is None or a.get("type") == kind:
+            name = str(a.get("name") or n)
+            for text in (name, *(a.get("aliases") or ())):
+                choices.setdefault(fold(text), name)
+    found = process.extract(fold(query), list(choices), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60)
+    return list(dict.fromkeys(choices[text] for text, _, _ in found))[:limit]
+
+
+def find_nodes(g: nx.MultiDiGraph, query: str, kind: str | None = None) -> list[str]:
+    """The ids of every node (of type ``kind``) that answers to ``query``, sorted; NodeNotFound,
+    with the closest names, when none does."""
+    found = sorted(
+        n
+        for n, attrs in g.nodes(data=True)
+        if (kind is None or attrs.get("type") == kind) and answers_to(n, attrs, query)
+    )
     if not found:
-        every = sorted({str(a.get("name") or n) for n, a in g.nodes(data=True)})
-        raise NodeNotFound(query, difflib.get_close_matches(query, every, n=5, cutoff=0.6))
+        raise NodeNotFound(query, closest_names(g, query, kind))
     return found
 
 
