@@ -70,6 +70,24 @@ def test_explain_names_sentences_and_extractors(tmp_path):
     assert r.exit_code == 1 and "no node named" in r.output
 
 
+def test_a_misspelt_name_is_answered_with_the_closest_names(tmp_path):
+    # explain's NodeNotFound carried the closest names but its message left them out, so a
+    # one-letter typo got only "no node named ..."; render --focus said them in its own words.
+    from kg.read import read_papers
+
+    papers = [p for p in read_papers([SAMPLES / "001_cc0887e643b500c1.txt"]) if "Stable-Diffusion" in p.abstract]
+    src, graph = tmp_path / "sd.jsonl", tmp_path / "g.json"
+    src.write_text("".join(json.dumps({"id": p.id, "title": p.title, "abstract": p.abstract}) + "\n" for p in papers))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(src), "-o", str(graph), "--model", "none", "-q"]).exit_code == 0
+    for args in (["explain", str(graph), "Stable Difusion"], ["explain", str(graph), "Stable Difusion -> nothing"],
+                 ["render", str(graph), "-o", str(tmp_path / "g.html"), "--focus", "Stable Difusion"]):
+        r = runner.invoke(cli, args)
+        assert r.exit_code == 1 and len(r.output.splitlines()) == 1, r.output
+        assert "'Stable Difusion'" in r.output and "; closest: Stable-Diffusion" in r.output, r.output
+    assert not (tmp_path / "g.html").exists()
+
+
 def test_update_with_nothing_new_leaves_the_graph_byte_identical(tmp_path):
     # Once it did not: resolution made a family node ("GPT") after the acronym merge, and the
     # second pass folded it into "OpenAI GPT", adding three VARIANT_OF edges.

@@ -55,7 +55,7 @@ def test_focus_matches_an_alias_case_insensitively_and_takes_an_undirected_ego_g
 
 
 def test_focus_on_nothing_names_close_matches(graph) -> None:
-    with pytest.raises(ValueError, match=r"'ClIPP' matches no node.*close names: CLIP"):
+    with pytest.raises(ValueError, match=r"'ClIPP' matches no node.*closest: CLIP"):
         select_subgraph(graph, focus="ClIPP")
 
 

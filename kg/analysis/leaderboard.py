@@ -24,7 +24,7 @@ import networkx as nx
 
 from kg.analysis.directions import Better, better_direction
 from kg.errors import InputError
-from kg.graph.lookup import NodeNotFound, answers_to, find_nodes, fold
+from kg.graph.lookup import NodeNotFound, answers_to, closest_hint, find_nodes, fold
 
 __all__ = [
     "Benchmark",
@@ -48,8 +48,7 @@ class UnknownName(InputError):
 
     def __init__(self, option: str, kind: str, query: str, close: list[str]):
         self.query, self.close = query, close
-        hint = f"; closest: {', '.join(close)}" if close else ""
-        super().__init__(option, None, f"no {kind} named {query!r} in the graph{hint}")
+        super().__init__(option, None, f"no {kind} named {query!r} in the graph{closest_hint(close)}")
 
 
 @dataclass

@@ -24,6 +24,7 @@ __all__ = [
     "NAME_ATTRS",
     "NodeNotFound",
     "answers_to",
+    "closest_hint",
     "closest_names",
     "cypher_named",
     "find_node",
@@ -41,7 +42,13 @@ class NodeNotFound(NotFoundError):
 
     def __init__(self, query: str, close: list[str]):
         self.query, self.close = query, close
-        super().__init__(f"no node named {query!r}")
+        super().__init__(f"no node named {query!r}{closest_hint(close)}")
+
+
+def closest_hint(close: list[str]) -> str:
+    """What follows "no … named X" in every lookup error (explain, render, leaderboard): the
+    closest names, or nothing when none is close."""
+    return f"; closest: {', '.join(close)}" if close else ""
 
 
 def fold(text: Any) -> str:

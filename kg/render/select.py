@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from kg.graph.lookup import NodeNotFound, find_nodes
+from kg.graph.lookup import NodeNotFound, closest_hint, find_nodes
 from kg.schema import NODE_TYPES
 
 
@@ -49,8 +49,9 @@ def _focus_nodes(graph: nx.MultiDiGraph, name: str) -> list[str]:
     try:
         return find_nodes(graph, name)
     except NodeNotFound as err:
-        hint = f"; close names: {', '.join(err.close)}" if err.close else ""
-        raise ValueError(f"focus {name!r} matches no node name, alias or id in the graph{hint}") from None
+        raise ValueError(
+            f"focus {name!r} matches no node name, alias or id in the graph{closest_hint(err.close)}"
+        ) from None
 
 
 def ego_nodes(graph: nx.MultiDiGraph, centres: Iterable[str], depth: int) -> set[str]:
