@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 
 from kg.cli.pipeline import extract
-from kg.errors import UsageError
+from kg.errors import InputError, UsageError
 
 distributed = pytest.importorskip("distributed")
 
@@ -150,6 +150,41 @@ def test_a_rerun_after_an_interruption_extracts_nothing_twice(client, corpus, si
     assert report.submitted == len(extracted)
     assert {n: (tmp_path / n).stat().st_mtime_ns for n in first} == first  # none rewritten
     assert joined(tmp_path) == single
+
+
+def test_an_id_repeated_in_another_byte_range_is_refused_as_single_process_refuses_it(client, corpus, tmp_path):
+    # Each worker read its range with a fresh set of ids, so a repeat two ranges apart went through.
+    lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)[:60]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(lines[:50] + [lines[3]] + lines[50:]), encoding="utf-8")  # line 51 repeats line 4
+
+    def single(*extra: str) -> tuple[str, bytes]:
+        out = tmp_path / "single.jsonl"
+        result = CliRunner().invoke(extract, [str(src), "--model", "none", "--workers", "1", "-o", str(out), *extra])
+        return result.output, out.read_bytes() if result.exit_code == 0 else b""
+
+    refused, _ = single("-q")
+    assert refused.endswith(f"{src}:51: duplicate paper id {json.loads(lines[3])['id']!r} (first on line 4)\n")
+    out = tmp_path / "parts"
+    with pytest.raises(InputError) as err:
+        prepare(client, [src], out, RULES, partition_bytes=20_000)
+    assert refused == f"Error: {err.value}\n" and err.value.exit_code == 2
+    assert not out.exists()  # no manifest, no part: nothing of a job whose input must change
+
+    # --skip-invalid: the repeat is skipped with the same warning, the rest extracted alike
+    skipping = JobOptions(model=None, skip_invalid=True)
+    job = prepare(client, [src], tmp_path / "skipped", skipping, partition_bytes=20_000)
+    repeats = [(p.first_line, p.earlier_ids) for p in job.parts if p.earlier_ids]
+    assert len(job.parts) > 3 and repeats == [(repeats[0][0], {json.loads(lines[3])["id"]: 4})] and repeats[0][0] > 4
+    report = run_job(client, job)
+    warned, expected = single("--skip-invalid")
+    assert [f"kg: warning: {w}" for d in report.done for w in d.warnings] == warned.splitlines()[:1]
+    assert joined(tmp_path / "skipped") == expected
+
+    src.write_text("".join(lines), encoding="utf-8")  # fixed: the same directory takes the job
+    run_job(client, prepare(client, [src], out, RULES, partition_bytes=20_000))
+    assert json.loads((out / "manifest.json").read_text())["complete"]
+    assert joined(out) == single("-q")[1]
 
 
 def test_other_options_in_the_same_directory_are_refused(client, corpus, tmp_path):

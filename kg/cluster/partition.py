@@ -10,7 +10,7 @@ writes, source lines included.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
@@ -29,7 +29,10 @@ _SCAN = 1 << 24  # bytes read at a time while counting lines
 @dataclass(frozen=True)
 class Partition:
     """One task's input: ``file`` as the user named it (records' source), ``location`` where a
-    worker opens it, and the byte range ``[start, end)`` (``end`` None: the whole file)."""
+    worker opens it, and the byte range ``[start, end)`` (``end`` None: the whole file).
+    ``earlier_ids``: the ids of this range's records that a range before it in the same file
+    holds, with the line they are first on (kg.cluster.job.check_ids), so that the reader treats
+    a repeat as single-process ``kg extract`` does, which reads the file in one go."""
 
     index: int
     file: str
@@ -38,6 +41,7 @@ class Partition:
     start: int = 0
     end: int | None = None
     first_line: int = 1
+    earlier_ids: dict[str, int] = field(default_factory=dict, hash=False)
 
     @property
     def name(self) -> str:
@@ -96,14 +100,18 @@ def read_partition(
     on_error: OnError | None = None,
     max_chars: int | None = DEFAULT_MAX_CHARS,
     on_warning: OnWarning | None = None,
+    seen: dict[str, int] | None = None,
 ) -> Iterator[Paper]:
-    """The papers of one partition, as ``kg extract`` reads them from the whole input."""
+    """The papers of one partition, as ``kg extract`` reads them from the whole input. A byte
+    range's paper ids, with their first lines, go into ``seen`` (default: a copy of the
+    partition's ``earlier_ids``), which a repeat is checked against."""
     try:
         if part.end is None:
             papers = _as_named(read_file(_where(part), part.fmt, on_error, on_warning), part)
         else:
             records = jsonl_reader.line_records(_range_lines(part), part.file)
-            papers = jsonl_reader.papers(records, part.file, on_error, part.fmt, on_warning)
+            seen = dict(part.earlier_ids) if seen is None else seen
+            papers = jsonl_reader.papers(records, part.file, on_error, part.fmt, on_warning, seen)
         yield from within_length(papers, max_chars, on_error)
     except InputError as err:
         if on_error is None:

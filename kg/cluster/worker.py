@@ -59,6 +59,28 @@ class PartDone:
     error: tuple[str, int | None, str] | None = None
 
 
+@dataclass
+class RangeIds:
+    """A byte range's paper ids with the line each is first on, read up to its first bad record
+    (``error``, as in PartDone) unless the job skips bad records."""
+
+    index: int
+    ids: dict[str, int] = field(default_factory=dict)
+    error: tuple[str, int | None, str] | None = None
+
+
+def read_ids(part: Partition, options: JobOptions) -> RangeIds:
+    """The ids of a byte range, read (not extracted) as its extraction will read it."""
+    found = RangeIds(part.index)
+    on_error = (lambda err: None) if options.skip_invalid else None
+    try:
+        for _ in read_partition(part, on_error, options.max_chars, None, found.ids):
+            pass
+    except InputError as err:
+        found.error = (err.file, err.line, err.message)
+    return found
+
+
 _POOLS: dict[tuple[str | None, float | None], queue.SimpleQueue] = {}
 _POOLS_LOCK = threading.Lock()
 

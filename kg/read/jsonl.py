@@ -107,17 +107,25 @@ def to_paper(record: Any, file: str, line: int, pointer: str | None = None, fmt:
     return paper
 
 
+def duplicate_id(file: str, line: int, paper_id: str, first: int) -> InputError:
+    """The error for a record that repeats the id of the record on line ``first`` of its file."""
+    return InputError(file, line, f"duplicate paper id {paper_id!r} (first on line {first})")
+
+
 def papers(
     items: Iterable[Item | InputError],
     file: str,
     on_error: OnError | None = None,
     fmt: str = "json",
     on_warning: Callable[[str], None] | None = None,
+    seen: dict[str, int] | None = None,
 ) -> Iterator[Paper]:
     """The papers of ``items``; a record that repeats an earlier record's id is an error. A null
     record of an API response (Semantic Scholar's batch answers null for an id it does not
-    know) is skipped, and counted in one warning."""
-    seen: dict[str, int] = {}
+    know) is skipped, and counted in one warning. ``seen`` holds the ids already read from the
+    file with their first lines (a byte range of a file starts with those of the ranges before
+    it) and gets this read's."""
+    seen = {} if seen is None else seen
     nulls = 0
     for item in items:
         try:
@@ -130,7 +138,7 @@ def papers(
             paper = to_paper(record, file, line, pointer, fmt)
             has_id = fmt not in GENERIC or (isinstance(record, dict) and record.get("id"))
             if paper.id in seen and has_id:
-                raise InputError(file, line, f"duplicate paper id {paper.id!r} (first on line {seen[paper.id]})")
+                raise duplicate_id(file, line, paper.id, seen[paper.id])
             seen.setdefault(paper.id, line)
         except InputError as err:
             if on_error is None:
@@ -162,4 +170,4 @@ def parse_stream(path: Path, on_error: OnError | None = None, fmt: str = "json")
     return papers(line_records(stream_lines(path), str(path)), str(path), on_error, fmt)
 
 
-__all__ = ["MAPPERS", "parse", "parse_stream", "papers", "reader", "record_format", "sniff", "to_paper"]
+__all__ = ["MAPPERS", "duplicate_id", "parse", "parse_stream", "papers", "reader", "record_format", "sniff", "to_paper"]
