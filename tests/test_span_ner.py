@@ -154,3 +154,20 @@ def test_main_head_trains_on_a_tiny_slice_and_packages_a_pipeline(tmp_path):
     copy = pickle.loads(pickle.dumps(nlp))  # worker processes get the pipeline by pickling
     assert [(e.text, e.label_) for e in copy("We report BLEU on WMT14 .").ents] == \
         [(e.text, e.label_) for e in doc.ents]
+
+
+@pytest.mark.slow
+def test_benchmark_baseline_graph_computes_the_same_states(trained, tmp_path):
+    """kg.bench.encoder times the old tanh-chain GELU against FastGelu: both must compute the
+    same network, or the comparison means nothing."""
+    import onnxruntime
+
+    from kg.bench.encoder import tanh_chain_graph
+    p, cfg = trained.params, trained.cfg
+    path = export_encoder(p, cfg["n_layers"], cfg["n_heads"], tmp_path / "fp32.onnx", quantize=False)
+    chain = tanh_chain_graph(path.read_bytes())
+    assert b"FastGelu" in path.read_bytes() and b"FastGelu" not in chain
+    ids, mask = _batch(len(trained.wordpiece.vocab))
+    feed = {"input_ids": ids.astype(numpy.int64), "attention_mask": mask}
+    got = onnxruntime.InferenceSession(chain, providers=["CPUExecutionProvider"]).run(None, feed)[0]
+    assert numpy.abs(got - _session_states(path, ids, mask))[mask > 0].max() < 1e-4

@@ -142,8 +142,9 @@ def decode_spans(
     ``none_threshold``, each with its most probable label; the most confident first, skipping
     any span that overlaps one already taken (output is flat). The training script tunes the
     threshold on dev (it trades precision for recall)."""
-    labels = probs[:, 1:].argmax(-1) + 1
-    found = [(float(probs[k, 0]), spans[k], int(labels[k])) for k in range(len(spans)) if probs[k, 0] < none_threshold]
+    kept = numpy.flatnonzero(numpy.asarray(probs[:, 0]) < none_threshold)
+    labels = numpy.asarray(probs[kept, 1:]).argmax(-1) + 1
+    found = [(float(probs[k, 0]), spans[int(k)], int(label)) for k, label in zip(kept, labels, strict=True)]
     taken = numpy.zeros(max((e for _, (_, e), _ in found), default=-1) + 1, dtype=bool)
     out: list[tuple[int, int, int]] = []
     for _, (s, e), label in sorted(found, key=lambda f: f[0]):

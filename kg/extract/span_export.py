@@ -23,6 +23,7 @@ from typing import Any
 import numpy
 
 OPSET = 17  # LayerNormalization
+CONTRIB = "com.microsoft"  # onnxruntime's own operators (FastGelu), in every CPU build
 ENCODER_FILE = "encoder.onnx"
 
 
@@ -40,8 +41,8 @@ def encoder_graph(params: dict[str, numpy.ndarray], n_layers: int, n_heads: int)
         inits.append(numpy_helper.from_array(numpy.asarray(value, dtype=dtype), name))
         return name
 
-    def node(op: str, inputs: list[str], out: str, **attrs: Any) -> str:
-        nodes.append(helper.make_node(op, inputs, [out], name=out, **attrs))
+    def node(op: str, inputs: list[str], out: str, domain: str = "", **attrs: Any) -> str:
+        nodes.append(helper.make_node(op, inputs, [out], name=out, domain=domain, **attrs))
         return out
 
     for name, value in params.items():
@@ -52,11 +53,8 @@ def encoder_graph(params: dict[str, numpy.ndarray], n_layers: int, n_heads: int)
     const("zero", [0], numpy.int64)
     const("one_i", [1], numpy.int64)
     const("one", 1.0)
-    const("half", 0.5)
     const("neg", -1e4)
     const("scale", 1.0 / D**0.5)
-    const("gelu_a", 0.7978845608028654)
-    const("gelu_b", 0.044715)
     const("type0_index", 0, numpy.int64)
 
     # embeddings: word + position (the first T rows) + token type 0, then LayerNorm
@@ -97,17 +95,10 @@ def encoder_graph(params: dict[str, numpy.ndarray], n_layers: int, n_heads: int)
             axis=-1,
             epsilon=1e-12,
         )
-        h = dense(x, "i", f"{p}i")
-        # tanh GELU, as encoder_ner.gelu: 0.5 x (1 + tanh(a (x + b x³)))
-        cube = node("Mul", [node("Mul", [h, h], f"{p}h2"), h], f"{p}h3")
-        inner = node(
-            "Mul", [node("Add", [h, node("Mul", [cube, "gelu_b"], f"{p}bh3")], f"{p}in0"), "gelu_a"], f"{p}in1"
-        )
-        g = node(
-            "Mul",
-            [node("Mul", [h, "half"], f"{p}hh"), node("Add", ["one", node("Tanh", [inner], f"{p}tanh")], f"{p}t1")],
-            f"{p}gelu",
-        )
+        # tanh GELU, as encoder_ner.gelu: 0.5 x (1 + tanh(a (x + b x³))), as onnxruntime's one
+        # FastGelu kernel: the same formula written as eight elementwise ops cost ~20 % of the
+        # int8 encoder's time (kg.bench.encoder)
+        g = node("FastGelu", [dense(x, "i", f"{p}i")], f"{p}gelu", domain=CONTRIB)
         x = node(
             "LayerNormalization",
             [node("Add", [x, dense(g, "f", f"{p}f")], f"{p}res2"), p + "ln2.g", p + "ln2.b"],
@@ -126,7 +117,9 @@ def encoder_graph(params: dict[str, numpy.ndarray], n_layers: int, n_heads: int)
         [helper.make_tensor_value_info("states", TensorProto.FLOAT, ["batch", "length", H])],
         initializer=inits,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="paper-kg")
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", OPSET), helper.make_opsetid(CONTRIB, 1)], producer_name="paper-kg"
+    )
     model.ir_version = 8  # onnxruntime reads IR 8 from 1.14 on
     return model
 
@@ -154,5 +147,7 @@ def export_encoder(
             per_channel=True,
             weight_type=QuantType.QInt8,
             op_types_to_quantize=["MatMul", "Gather"],
+            # ONNX shape inference knows no contrib operator, so it cannot type FastGelu's output
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
     return path

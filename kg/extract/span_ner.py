@@ -7,7 +7,7 @@ The network is :mod:`kg.extract.encoder_ner`'s (MiniLM-L6 + PURE's span classifi
   onnxruntime with **one** intra-op thread: extraction parallelises over worker processes, and
   two threads in one process burned more CPU for less speed on two cores (ENCODER-SPEED.md);
 * texts are encoded in **length-bucketed batches**: the windows of a ``pipe`` batch are sorted by
-  length and cut into batches of similar length, so little is spent on padding;
+  length and cut into small batches of similar length, so little is spent on padding;
 * the span classifier's first layer is split by input (start word, end word, width), so it is
   three small products per *word* and one addition per span, not one product per span.
 
@@ -17,6 +17,7 @@ them) and leaves ``doc.spans`` alone.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,13 @@ __all__ = ["FACTORY", "SpanNer", "SpanNerModel"]
 FACTORY = "kg_span_ner"
 ENCODER_FILE = "encoder.onnx"
 HEAD_FILE = "head.npz"
-# Pieces per encoder batch (windows × padded length): big enough to amortise the call, small
-# enough that the allocator's pool stays a few hundred MB.
-BATCH_PIECES = 4096
+# Pieces per encoder batch (windows × padded length): one abstract or a few dozen titles. Bigger
+# batches are slower per piece here, not faster: a batch's 1,536-wide activations leave the
+# cache (4,096 pieces ran at 0.7× the speed of 512; kg.bench.encoder).
+BATCH_PIECES = 512
+# onnxruntime's fused residual + LayerNorm kernel ran 9× slower than its plain LayerNormalization
+# on this graph (a fifth of the encoder's time: kg.bench.encoder); the unfused pair is exact too.
+DISABLED_FUSIONS = ("SkipLayerNormFusion",)
 
 
 def _session(model: bytes) -> Any:
@@ -49,7 +54,19 @@ def _session(model: bytes) -> Any:
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    return onnxruntime.InferenceSession(
+        model, options, providers=["CPUExecutionProvider"], disabled_optimizers=list(DISABLED_FUSIONS)
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _span_index(n_words: int, max_width: int) -> tuple[list[tuple[int, int]], numpy.ndarray, numpy.ndarray]:
+    """The spans of a window and their start and end word indices (the same for every window
+    of a length: built once per length, not once per window)."""
+    spans = enumerate_spans(n_words, max_width)
+    starts = numpy.fromiter((s for s, _ in spans), numpy.intp, len(spans))
+    ends = numpy.fromiter((e for _, e in spans), numpy.intp, len(spans))
+    return spans, starts, ends
 
 
 class SpanNerModel:
@@ -106,9 +123,7 @@ class SpanNerModel:
 
     def _window_spans(self, states: numpy.ndarray, first: list[int]) -> tuple[list[tuple[int, int]], numpy.ndarray]:
         words = states[first]
-        spans = enumerate_spans(len(first), self.max_width)
-        starts = numpy.fromiter((s for s, _ in spans), numpy.intp, len(spans))
-        ends = numpy.fromiter((e for _, e in spans), numpy.intp, len(spans))
+        spans, starts, ends = _span_index(len(first), self.max_width)
         h = (words @ self.w_start)[starts] + (words @ self.w_end)[ends] + self.width_h[ends - starts]
         numpy.maximum(h, 0.0, out=h)
         logits = h @ self.head["span.w2"] + self.head["span.b2"]
