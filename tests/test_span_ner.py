@@ -84,7 +84,7 @@ def test_split_span_layer_equals_the_concatenated_one(trained, tmp_path):
 
 
 @pytest.mark.slow
-def test_length_buckets_do_not_change_predictions(trained, tmp_path):
+def test_a_texts_predictions_do_not_depend_on_the_others_in_the_call(trained, tmp_path):
     p, cfg = trained.params, trained.cfg
     path = export_encoder(p, cfg["n_layers"], cfg["n_heads"], tmp_path / "fp32.onnx", quantize=False)
     model = SpanNerModel(path.read_bytes(), {k: v for k, v in p.items() if k.startswith("span.")},
@@ -171,3 +171,18 @@ def test_benchmark_baseline_graph_computes_the_same_states(trained, tmp_path):
     feed = {"input_ids": ids.astype(numpy.int64), "attention_mask": mask}
     got = onnxruntime.InferenceSession(chain, providers=["CPUExecutionProvider"]).run(None, feed)[0]
     assert numpy.abs(got - _session_states(path, ids, mask))[mask > 0].max() < 1e-4
+
+
+@pytest.mark.slow
+def test_shipped_int8_model_gives_a_paper_the_same_entities_whoever_it_is_extracted_with():
+    """int8 activation scales are per encoder call: encoding windows together let a paper's
+    neighbours move its entities, so `kg update` or a cluster part could differ from a full run."""
+    from kg.bench.common import SAMPLES, load_papers
+    model = SpanNerModel.load(model_path("default") / "ner")
+    nlp = spacy.blank("en")
+    papers = load_papers((SAMPLES,), n=None)[:12]
+    texts = [[t.text for t in nlp.make_doc(p.abstract)] for p in papers]
+    together = model.predict_many(texts)
+    assert together == [model.predict_many([t])[0] for t in texts]
+    assert together[::-1] == model.predict_many(texts[::-1])
+    assert sum(map(len, together)) > 30

@@ -6,8 +6,12 @@ The network is :mod:`kg.extract.encoder_ner`'s (MiniLM-L6 + PURE's span classifi
 * the encoder is an int8 ONNX model (``span_export``; per-channel weight scales) run by
   onnxruntime with **one** intra-op thread: extraction parallelises over worker processes, and
   two threads in one process burned more CPU for less speed on two cores (ENCODER-SPEED.md);
-* texts are encoded in **length-bucketed batches**: the windows of a ``pipe`` batch are sorted by
-  length and cut into small batches of similar length, so little is spent on padding;
+* each window is encoded **alone**, not in a batch with others: int8 dynamic quantization scales
+  a product's input by the largest value in the whole batch, so batched neighbours moved a
+  paper's token vectors (cosine ~0.99) and its entities with them, and a paper extracted by
+  ``kg update`` or on a cluster could differ from the same paper in a full run. Batching bought
+  nothing here: one window per call runs as fast as batches of 512 pieces, and batches of
+  4,096 at 0.65× (their activations leave the cache; ``python -m kg.bench.encoder``);
 * the span classifier's first layer is split by input (start word, end word, width), so it is
   three small products per *word* and one addition per span, not one product per span.
 
@@ -38,12 +42,9 @@ __all__ = ["FACTORY", "SpanNer", "SpanNerModel"]
 FACTORY = "kg_span_ner"
 ENCODER_FILE = "encoder.onnx"
 HEAD_FILE = "head.npz"
-# Pieces per encoder batch (windows × padded length): one abstract or a few dozen titles. Bigger
-# batches are slower per piece here, not faster: a batch's 1,536-wide activations leave the
-# cache (4,096 pieces ran at 0.7× the speed of 512; kg.bench.encoder).
-BATCH_PIECES = 512
 # onnxruntime's fused residual + LayerNorm kernel ran 9× slower than its plain LayerNormalization
-# on this graph (a fifth of the encoder's time: kg.bench.encoder); the unfused pair is exact too.
+# on this graph (a fifth of the encoder's time: kg.bench.encoder); unfused, the int8 states are as
+# close to the fp32 network's (mean cosine 0.988 either way).
 DISABLED_FUSIONS = ("SkipLayerNormFusion",)
 
 
@@ -137,23 +138,13 @@ class SpanNerModel:
             for ids, first, offset in piece_windows(self.wordpiece, words)
             if first
         ]
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i][1]))
         out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
-        k = 0
-        while k < len(order):
-            # windows are sorted by length, so the last one of a batch sets its padded length
-            n = 1
-            while k + n < len(order) and (n + 1) * len(windows[order[k + n]][1]) <= BATCH_PIECES:
-                n += 1
-            members = [windows[i] for i in order[k : k + n]]
-            states = self._states([w[1] for w in members])
-            for b, (t, _, first, offset) in enumerate(members):
-                spans, probs = self._window_spans(states[b], first)
-                for s, e, label in decode_spans(spans, probs, self.threshold):
-                    name = self.labels[label - 1]
-                    if name not in self.hidden:
-                        out[t].append((s + offset, e + offset, name))
-            k += n
+        for t, ids, first, offset in windows:
+            spans, probs = self._window_spans(self._states([ids])[0], first)
+            for s, e, label in decode_spans(spans, probs, self.threshold):
+                name = self.labels[label - 1]
+                if name not in self.hidden:
+                    out[t].append((s + offset, e + offset, name))
         return [sorted(spans) for spans in out]
 
 
