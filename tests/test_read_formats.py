@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.errors import InputError
-from kg.read import input_files, read_papers
+from kg.read import input_files, read_papers, text
 
 API = Path(__file__).parent / "data" / "api"
 
@@ -234,6 +234,36 @@ def test_damaged_gzip_is_one_error(tmp_path):
     f.write_bytes(b"\x1f\x8bnot gzip at all")
     with pytest.raises(InputError, match=r"cut\.jsonl\.gz: damaged gzip file"):
         list(read_papers([f]))
+
+
+def test_a_gzip_bomb_is_refused_at_its_limit_and_real_inputs_are_not(monkeypatch, tmp_path):
+    # A .gz had no limit: one expanding 1,000 times was read to its end (into memory, for JSON).
+    monkeypatch.setattr(text, "GZIP_MIN_LIMIT", 1 << 20)  # the ratio decides for files this small
+    samples = Path(__file__).parents[1] / "examples" / "hf-papers"
+    for real in sorted(samples.iterdir()):  # compressed 3 times: far from 100
+
+        def seen(f: Path) -> list[tuple]:
+            return [(p.id, p.title, p.abstract, p.source.line) for p in read_papers([f], on_warning=None)]
+
+        assert seen(_gz(real, tmp_path / f"{real.name}.gz")) == seen(real) != []
+    records = [json.dumps(_rec(i)).encode() for i in range(2000)]
+    padding = b" " * (8 << 20)  # compresses ~1,000 times
+    bombs = {
+        "lines.jsonl.gz": b"\n".join(records) + b"\n" + padding,  # streamed line by line
+        "array.json.gz": b"[" + b",".join(records) + padding + b"]",  # read whole
+    }
+    for name, data in bombs.items():
+        f = _gz(data, tmp_path / name)
+        assert len(data) > 100 * f.stat().st_size
+        with pytest.raises(InputError, match=rf"^{f}: gzip data expands to more than [\d,]+ bytes, .*gunzip it"):
+            list(read_papers([f]))
+    # kg build reads extraction files (kg extract --cluster parts) the same way, through the CLI
+    few, extraction = tmp_path / "few.jsonl", tmp_path / "x.jsonl"
+    few.write_text("".join(json.dumps({"id": p, "title": t, "abstract": a}) + "\n" for p, t, a, _ in seen(real)[:3]))
+    assert CliRunner().invoke(cli, ["extract", str(few), "--model", "none", "-q", "-o", str(extraction)]).exit_code == 0
+    part = _gz(extraction.read_bytes() + padding, tmp_path / "part-00000.jsonl.gz")
+    r = CliRunner().invoke(cli, ["build", str(part), "-o", str(tmp_path / "g.json")])
+    assert r.exit_code == 2 and r.output.startswith(f"Error: {part}: gzip data expands") and len(r.output.splitlines()) == 1
 
 
 # -- standard input ---------------------------------------------------------------------------------

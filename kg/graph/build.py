@@ -7,8 +7,8 @@ backs them. Corpus-level resolution (acronyms, variants) runs once at the end.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
+import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -18,6 +18,7 @@ import networkx as nx
 
 from kg.errors import InputError
 from kg.model import Evidence, Extraction, Paper, Result
+from kg.read.text import open_binary
 from kg.resolve.corpus import resolve_corpus
 from kg.schema import node_id
 
@@ -41,9 +42,8 @@ def read_extractions(path: str | Path) -> Iterator[Extraction]:
 
 
 def _open_text(path: Path) -> IO[str]:
-    if path.suffix.lower() == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8-sig")
-    return path.open(encoding="utf-8-sig")
+    # gzip told by its magic bytes and read no further than its limit, as every input
+    return io.TextIOWrapper(open_binary(path), encoding="utf-8-sig")
 
 
 def content_hash(paper: Paper) -> str:

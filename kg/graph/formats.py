@@ -17,7 +17,6 @@ that is not quite ours is one line naming what is wrong, never a traceback later
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import re
@@ -34,6 +33,7 @@ from kg.graph.check import check_graph
 from kg.io.atomic import atomic_write
 from kg.io.strict_json import finite
 from kg.model import Extraction
+from kg.read.text import open_binary
 
 FORMATS = ("json", "graphml", "gexf")
 # GEXF drops graph attributes, so the list/dict attributes of schemas/graph.md are also known here.
@@ -98,7 +98,7 @@ def is_extraction_file(path: Path) -> bool:
     if not name.endswith((".jsonl", ".jsonl.gz")) or not path.is_file():
         return False
     try:  # kg extract --cluster writes its parts as .jsonl.gz
-        with (gzip.open if name.endswith(".gz") else open)(path, "rt", encoding="utf-8", errors="replace") as fh:
+        with io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="replace") as fh:
             first = fh.readline()
     except (OSError, EOFError):
         return False

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import stat
 import sys
 import zlib
@@ -35,6 +36,30 @@ def display_name(path: Path) -> str:
 GZIP_MAGIC = b"\x1f\x8b"
 # what a damaged .gz raises: a bad header, a cut-off stream, a bad checksum or deflate data
 _GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
+# A gzip input is read to at most GZIP_MAX_RATIO times its own size (never less than
+# GZIP_MIN_LIMIT bytes). Why: deflate expands up to ~1,000 times, so a small crafted .gz (a "gzip
+# bomb") would otherwise be read to its end: gigabytes in memory where a whole file is read,
+# minutes of decompression where its lines are streamed. Real inputs compress 3-6 times (gzip -9:
+# the samples as JSONL 3.1, kg extract output 5.9, a node-link graph 6.0), so 100 refuses none of
+# them, and it scales with the file where a fixed size would refuse a large genuine corpus. A
+# genuine file past it can be gunzipped first: an uncompressed input has no such cap.
+GZIP_MAX_RATIO = 100
+GZIP_MIN_LIMIT = 64 << 20
+
+
+def gzip_limit(compressed: int) -> int:
+    """How many bytes a .gz of ``compressed`` bytes may decompress to."""
+    return max(GZIP_MIN_LIMIT, GZIP_MAX_RATIO * compressed)
+
+
+def _too_large(name: str, compressed: int) -> InputError:
+    return InputError(
+        name,
+        None,
+        f"gzip data expands to more than {gzip_limit(compressed):,} bytes, the most a {compressed:,}-byte "
+        f".gz may give ({GZIP_MAX_RATIO} times its size, at least {GZIP_MIN_LIMIT:,}): refused as a "
+        "likely gzip bomb; if it is genuine, gunzip it and give the uncompressed file",
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -50,10 +75,15 @@ def gunzip(data: bytes, name: str) -> bytes:
     """``data`` decompressed when it starts with the gzip magic bytes, else as it is."""
     if not data.startswith(GZIP_MAGIC):
         return data
+    limit = gzip_limit(len(data))
     try:
-        return gzip.decompress(data)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+            out = gz.read(limit + 1)  # one byte past the limit shows it was passed
     except _GZIP_ERRORS as err:
         raise InputError(name, None, f"damaged gzip file ({err})") from None
+    if len(out) > limit:
+        raise _too_large(name, len(data))
+    return out
 
 
 def read_text(path: Path) -> str:
@@ -101,10 +131,38 @@ def read_head(path: Path) -> str:
 
 
 def open_binary(path: Path) -> BinaryIO:
-    """A file opened for reading, decompressed as it is read when it is gzip."""
+    """A file opened for reading, decompressed as it is read when it is gzip (no further than
+    :func:`gzip_limit`: an InputError past it)."""
     with path.open("rb") as fh:
         magic = fh.read(2)
-    return gzip.open(path, "rb") if magic == GZIP_MAGIC else path.open("rb")  # type: ignore[return-value]
+    return _CappedGzip(path) if magic == GZIP_MAGIC else path.open("rb")  # type: ignore[return-value]
+
+
+class _CappedGzip(gzip.GzipFile):
+    """A .gz file whose reads (lines, blocks, a text wrapper's chunks) stop at its limit."""
+
+    def __init__(self, path: Path):
+        super().__init__(path, "rb")
+        self._path, self._size, self._given = str(path), path.stat().st_size, 0
+
+    def _ask(self, size: int | None) -> int:
+        left = gzip_limit(self._size) + 1 - self._given  # one byte past the limit shows it was passed
+        return left if size is None or size < 0 else min(size, left)
+
+    def _count(self, data: bytes) -> bytes:
+        self._given += len(data)
+        if self._given > gzip_limit(self._size):
+            raise _too_large(self._path, self._size)
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._count(super().read(self._ask(size)))
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._count(super().read1(self._ask(size)))
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._count(super().readline(self._ask(size)))
 
 
 def decode_line(file: str, number: int, raw: bytes) -> str:
