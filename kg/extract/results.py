@@ -26,6 +26,7 @@ from kg.extract.result_datasets import measured_on, respectively_datasets
 from kg.extract.result_links import BY_BEFORE as _BY_BEFORE
 from kg.extract.result_links import link_compared as _link_compared
 from kg.extract.result_links import link_coordinated as _link_coordinated
+from kg.extract.result_links import link_placeholder as _link_placeholder
 from kg.extract.result_links import pair_slashed as _pair_slashed
 from kg.extract.result_phrases import CLAUSE_BREAK as _CLAUSE_BREAK
 from kg.extract.result_phrases import gap_to_value as _gap_to_value
@@ -139,6 +140,7 @@ def _sentence_results(text: str, s0: int, s1: int, ms: list[Mention]) -> list[di
     _pair_slashed(text, values, metrics)
     _link_compared(text, values)
     _link_coordinated(text, values)  # a list after a baseline's margin: "by 1.82/0.49"
+    _link_placeholder(text, values)
     for v in values:
         if v.metric is None and v.unit == "x" and _FASTER_AFTER.match(text, v.end):
             speed = [m for m in metrics if _SPEED_METRIC.search(text, m[0], m[1])]
@@ -215,7 +217,9 @@ def _result_dicts(
 ) -> list[dict[str, Any]]:
     assert v.metric is not None
     kind, direction = _kind_direction(text, v, s0)
-    anchor = max(v.end, v.metric[1]) if v.metric[0] >= v.start else v.end
+    # a metric borrowed from another result of the sentence does not move where this one was measured
+    borrowed = v.pattern in ("compared", "parallel")
+    anchor = max(v.end, v.metric[1]) if v.metric[0] >= v.start and not borrowed else v.end
     if dataset is None:
         dataset = measured_on(text, v.start, anchor, s0, s1, ms)
     method = clause_subject(text, ms, v.start, s0)
