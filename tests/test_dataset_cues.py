@@ -93,3 +93,20 @@ def test_parenthesised_list_after_the_cue(nlp):
 def test_a_metric_after_a_value_is_not_a_dataset(nlp):
     text = "Overall, SPLADE is considerably improved with more than 9\\% gains on NDCG@10 on TREC DL 2019."
     assert "NDCG@10" not in names(nlp, text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # names the lexicons do not know, which the NER called Methods
+    ("We empirically demonstrate that SELMA significantly improves the semantic alignment of T2I "
+     "diffusion models on multiple benchmarks (+2.1% on TIFA and +6.9% on DSG), human preference "
+     "metrics (PickScore, ImageReward, and HPS), as well as human evaluation.",
+     ["PickScore", "ImageReward", "HPS"]),
+    ("For reliable evaluation, we also propose InfoMEC, a new set of metrics for disentanglement that "
+     "is cohesively grounded in information theory.", ["InfoMEC"]),
+    ("Metric3D predicts metric depth from a single image.", []),
+    ("We compare it with the metric learning approach of SimCLR.", []),
+])
+def test_metric_names_cued_by_metrics(nlp, text, expected):
+    doc = nlp(text)
+    assert [text[c["start"]:c["end"]] for c in candidates(doc)
+            if c["extractor"] == "kg_dataset_cues" and c["label"] == "Metric"] == expected

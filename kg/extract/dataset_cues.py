@@ -1,5 +1,7 @@
 """Dataset names found by the words around them: "on the X benchmark", "X, Y, and Z datasets",
-"a new benchmark, X", "datasets such as X", "X, the first dataset for …", "evaluated on X and Y".
+"a new benchmark, X", "datasets such as X", "X, the first dataset for …", "evaluated on X and Y";
+and metric names the same way: "human preference metrics (PickScore, ImageReward, and HPS)",
+"InfoMEC, a new set of metrics", "the FID and IS metrics".
 
 Works on a tokenized Doc alone (no tagger): a name is a run of tokens that are capitalized (not
 sentence-initial, not in a title-cased title), carry a digit, or lie inside a Dataset candidate
@@ -42,6 +44,7 @@ HARDWARE = re.compile(r"^(?:[AHLVT]\d{2,3}[A-Za-z]?|RTX|GTX|TPU|TPUs|GPU|GPUs|CP
 
 Mention = tuple[int, int, float]
 _CUE_IDS = {get_string_id(w) for w in CUES}
+_METRIC_CUE_IDS = {get_string_id(w) for w in ("metric", "metrics")}
 _ON_IDS = {get_string_id(w) for w in ("on", "across")}
 _TRIGGER_IDS = {get_string_id(w) for w in EVAL_TRIGGERS}
 _THE_ID = get_string_id("the")
@@ -141,6 +144,41 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
         if not any(_has_digit(doc, s, e) or _overlaps(known, s, e) for s, e in chunks):
             chunks = [(s, e) for s, e in chunks if _mixed_case(doc, s, e)]
         add(chunks, conf.evaluated_on)
+    return sorted((s, e, c) for (s, e), c in found.items())
+
+
+def find_metric_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> list[Mention]:
+    """(start_char, end_char, confidence) of metric names a "metric(s)" cue lists or apposes:
+    names the lexicons do not know (a new metric, a learned scorer) that the NER would call
+    Methods."""
+    if "metric" not in text_of(doc).lower():
+        return []
+    lexicon = _lexicon_tokens(doc)
+    others = lexicon.get("Method", set()) | lexicon.get("Dataset", set())
+    name = _NameFlags(doc, _is_title_cased(text_of(doc)), lexicon.get("Metric", set()))
+    found: dict[tuple[int, int], float] = {}
+    lower_ids = doc.to_array(LOWER).tolist()
+    for c in [i for i, h in enumerate(lower_ids) if h in _METRIC_CUE_IDS]:
+        if doc[c].text[0].isupper():
+            continue  # "Metric" in a title or a name: "Metric3D"
+        listed: list[tuple[tuple[int, int], float]] = []
+        left = _list_ending_at(doc, name, c)
+        if len(left) > 1:  # "the FID and IS metrics": one capitalised word before is too weak
+            listed += [(chunk, conf.before_cue) for chunk in left]
+        nxt = c + 1
+        if nxt < len(doc) and doc[nxt].text == "(":
+            nxt += 1
+        elif nxt + 1 < len(doc) and doc[nxt].lower_ == "such" and doc[nxt + 1].lower_ == "as":
+            nxt += 2
+        elif nxt < len(doc) and doc[nxt].lower_ in EXAMPLE_WORDS:
+            nxt += 1
+        if nxt > c + 1:
+            listed += [(chunk, conf.after_cue) for chunk in _list_starting_at(doc, name, nxt)]
+        listed += [(chunk, conf.apposition) for chunk in _apposition_before(doc, name, c)]
+        for (start, end), confidence in listed:
+            if not _overlaps(others, start, end):
+                span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+                found[span] = max(found.get(span, 0.0), confidence)
     return sorted((s, e, c) for (s, e), c in found.items())
 
 
@@ -335,4 +373,6 @@ class DatasetCues:
     def __call__(self, doc: Doc) -> Doc:
         for start, end, confidence in find_dataset_mentions(doc, self.confidences):
             add_candidate(doc, start, end, "Dataset", EXTRACTOR, confidence)
+        for start, end, confidence in find_metric_mentions(doc, self.confidences):
+            add_candidate(doc, start, end, "Metric", EXTRACTOR, confidence)
         return doc
