@@ -53,3 +53,24 @@ def test_derived_names_are_not_proposed(text: str) -> None:
 def test_a_real_name_is_still_proposed() -> None:
     text = "We propose FooNet, a ResNet-like architecture for segmentation."
     assert [text[p.start:p.end] for p in find_proposals(text)] == ["FooNet"]
+
+
+@pytest.fixture(scope="module")
+def default_extractor():
+    from kg.extract.run import Extractor
+    return Extractor("default")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a variant is its own entity, named as written, not the lexicon's family name with an alias
+    ("We evaluate our detector on COCO 2017 and show gains over DETR.", ["COCO 2017"]),
+    ("Results on COCO test-dev are reported for our detector.", ["COCO test-dev"]),
+    ("Our model reaches 30.2 BLEU on WMT'16 En-De.", ["WMT'16 En-De"]),
+    ("We report F1 on SQuAD v2 and exact match on SQuAD v1.1.", ["SQuAD v1.1", "SQuAD v2"]),
+    # "VQA" alone is a kind of task; with a version it names the dataset, and vouches for its list
+    ("We evaluate on VQA v2.0, GQA and TextVQA.", ["GQA", "TextVQA", "VQA v2.0"]),
+])
+def test_dataset_entities_keep_version_and_split_suffixes(default_extractor, text, expected):
+    from kg.model import Paper
+    (extraction,) = default_extractor.extract([Paper(id="p", title="A study", abstract=text)])
+    assert sorted(e.name for e in extraction.entities if e.type == "Dataset") == expected

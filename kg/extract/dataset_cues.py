@@ -38,6 +38,7 @@ DOMAIN_WORDS = set(_WORDS["domain_words"])
 SENTENCE_END = {".", "!", "?", ":", ";"}
 GENERIC_HEADS = set(_WORDS["generic_heads"])
 MODEL_SIZE = re.compile(r"\b\d+(\.\d+)?[BM]\b")  # "Llama 3 8B": a model, not a dataset
+_VERSION = re.compile(r"v\d+(?:\.\d+)*")
 VALUE_TOKEN = re.compile(r"[~≈]?\d+(?:\.\d+)?(?:x|×|%|k|K|pp|ms|s)")
 # "3x faster on H100", "30 FPS on RTX 4090": hardware is what a speed is measured on
 HARDWARE = re.compile(r"^(?:[AHLVT]\d{2,3}[A-Za-z]?|RTX|GTX|TPU|TPUs|GPU|GPUs|CPU|CPUs|Jetson|Apple|M[1-4])\b")
@@ -216,7 +217,9 @@ def _is_name_token(token: Token, title_case: bool, known: set[int]) -> bool:
     text = token.text
     if token.i in known:
         return True
-    if text in DOMAIN_WORDS or (len(text) > 2 and text[:-1].isupper() and text.endswith("s")):
+    if text in DOMAIN_WORDS:  # "VQA" is a kind of task, "VQA v2.0" a dataset
+        return token.i + 1 < len(token.doc) and _VERSION.fullmatch(token.nbor().text) is not None
+    if len(text) > 2 and text[:-1].isupper() and text.endswith("s"):
         return False  # "LLMs", "VLMs": a kind of model, not a name
     has_digit = any(c.isdigit() for c in text)
     if has_digit and VALUE_TOKEN.fullmatch(text):

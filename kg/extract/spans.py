@@ -29,7 +29,9 @@ _METRIC_MODIFIER = re.compile(r"(?:\b[Tt]op-?\d+|\b[a-z]+ion)\s+$")
 # "COCO test-dev", "ImageNet-1K" (kept by the word-end rule), "VQA v2.0"
 _DATASET_SUFFIX = re.compile(
     r"(?:\s?['’]\d{2}(?:\s+[A-Z][a-z]-[A-Z][a-z](?![\w-]))?|\s(?:19|20)\d{2}(?![\w.-])"
-    r"|[\s-]v\d+(?:\.\d+)?(?![\w-])|\s(?:test-dev|test-std)(?![\w-]))"
+    r"|[\s-]v\d+(?:\.\d+)?(?![\w-])|\s(?:test-dev|test-std)(?![\w-])"
+    # "WMT'16 En-De" when a rule's span stopped after the year
+    r"|(?<=['’]\d{2})\s+[A-Z][a-z]-[A-Z][a-z](?![\w-]))"
 )
 UNRANKED = 9  # an extractor no registration ranks: below everything
 
@@ -92,6 +94,10 @@ def dataset_end(text: str, end: int) -> int:
     return end
 
 
+def _has_suffix(text: str, start: int, end: int) -> bool:
+    return any(m.end() == end for m in _DATASET_SUFFIX.finditer(text, start, end))
+
+
 def overlaps(a: PaperMention, b: PaperMention) -> bool:
     return a.field == b.field and a.start < b.end and b.start < a.end
 
@@ -104,6 +110,10 @@ def select(mentions: list[PaperMention], texts: dict[str, str]) -> list[PaperMen
             m.start, m.end = clean_span(texts[m.field], m.start, m.end)
             if m.type == "Dataset":
                 m.end = dataset_end(texts[m.field], m.end)
+                if m.canonical and _has_suffix(texts[m.field], m.start, m.end):
+                    # "COCO 2017" is a variant of COCO, named as written (as "ImageNet-1K" is), not
+                    # the lexicon's "COCO" with an alias; leaderboards group variants by family
+                    m.canonical, m.key = None, None
             if m.type == "Metric":
                 k = _METRIC_MODIFIER.search(texts[m.field], max(0, m.start - 40), m.start)
                 if k:  # "top-1 accuracy" is not "accuracy"
