@@ -23,6 +23,13 @@ def test_coined_names_found():
     assert _names(text) == ["Transfusion", "Mixture-of-Mamba", "Mind-Vis", "fMRI-PTE", "FuseChat", "Max-ResNet-18"]
 
 
+def test_a_list_item_starts_like_a_sentence():
+    # samples (DecompX): "(2) Aggregating the layer dynamics" made "Aggregating" a Method
+    text = ("could be challenging in three aspects: (1) Incorporating all components into the analysis, "
+            "(2) Aggregating the layer dynamics, and ii) Training it; Transfusion works.")
+    assert _names(text) == ["Transfusion"]
+
+
 def test_ordinary_and_title_case_words_are_not_names():
     assert _names("Unified Multimodal Understanding and Generation with Decoupled Encoders") == []
     assert _names("However, the Gaussian prior in Section 3 uses 300GB on 8 GPUs with 7B parameters.") == []
@@ -59,6 +66,10 @@ def _kept(j, repeated: bool = False) -> bool:
     ("storage while", "Task", "Task", False),
     ("few-shot", "Task", "Task", False),
     ("Mixture-of-Experts", "Method", "Method", True),  # a name that merely contains a hyphen
+    # one lowercase Task word: a task's head noun is a task, a field or a property is not
+    ("classification", "Task", "Task", True),
+    ("vision", "Task", "Task", False),
+    ("caching", "Task", "Task", False),
 ])
 def test_judge_ner(text, label, typ, kept):
     j = judge_ner(text, label, "Experiments on three datasets.")

@@ -32,6 +32,9 @@ class NerConfidences:
     # the types for which a single lowercase word is a fragment ("augmentation", "robustness"):
     # the transformer also says "generation" or "vision" is a Task
     single_word_types: tuple[str, ...] = ("Method", "Metric", "Dataset")
+    # a single lowercase Task word is one only when it is a task's head noun ("classification",
+    # "segmentation"), not a field or a property ("vision", "caching", "preservation")
+    single_task_word_needs_head: bool = True
 
 
 NER = NerConfidences()
@@ -110,6 +113,9 @@ def judge_ner(text: str, label: str, sentence: str = "", conf: NerConfidences = 
         return Judgement(label, conf.fragment)
     if len(words) == 1 and not _name_like(text) and label in conf.single_word_types:
         return Judgement(label, conf.fragment)
+    if len(words) == 1 and not _name_like(text) and label == "Task" and conf.single_task_word_needs_head:
+        if by_head != "Task":  # "vision", "caching", "supervisory"; not "classification"
+            return Judgement(label, conf.fragment)
     if label == "Method" and not _name_like(text):
         return Judgement(label, conf.lowercase_method, needs_repeat=conf.lowercase_method_needs_repeat)
     if label == "Metric" and not _name_like(text) and by_head != "Metric":

@@ -30,6 +30,8 @@ _UNITS = re.compile(r"^\d+(?:\.\d+)?(?:[kKmMbBgGtTpP][bB]?|[xX]|D|d|th|st|nd|rd|
 # A sentence glued to the next ("pairs.F1 scores", "framework.The"): the name, if any, starts after the period
 _GLUED_START = re.compile(r"[a-z]{2,}\.(?=[A-Z])")
 _OPENERS = frozenset('.!?:("“')  # after these a capital is sentence-initial, not a name
+# "(2) Aggregating the layer dynamics", "ii) Training": a list item starts like a sentence
+_ENUMERATOR = re.compile(r"(?:^|[\s(;,])(?:\d{1,2}|[ivx]{1,4}|[a-h])\)$")
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +93,7 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
         j = start - 1  # the last non-space character before the word (no prefix copies)
         while j >= 0 and text[j].isspace():
             j -= 1
-        initial = j < 0 or text[j] in _OPENERS
+        initial = j < 0 or text[j] in _OPENERS or _ENUMERATOR.search(text, max(0, j - 5), j + 1) is not None
         # a word inside a run of capitalised words belongs to a Title-Case phrase, not a name
         in_phrase = (i > 0 and _capitalised(words[i - 1].group(0)) and not initial) or (
             i + 1 < len(words) and _capitalised(words[i + 1].group(0))
