@@ -64,6 +64,9 @@ def test_named_datasets(nlp, text, expected):
     "Existing methods are not appropriate for training DE models on XMC tasks.",
     # hardware and values after a value are not datasets
     "Our kernel runs 3.2x faster on H100 and 2x faster on A100 GPUs.",
+    # a speed-up is measured on a model, and a list with a known model in it is a list of models
+    "For instance, 2.36times and 1.93times acceleration are achieved on OpenSora and PixArt-alpha.",
+    "Extensive experiments on PixArt-alpha, OpenSora, and DiT demonstrate our effectiveness.",
 ])
 def test_not_dataset_names(nlp, text):
     found = names(nlp, text)

@@ -38,6 +38,7 @@ DOMAIN_WORDS = set(_WORDS["domain_words"])
 SENTENCE_END = {".", "!", "?", ":", ";"}
 GENERIC_HEADS = set(_WORDS["generic_heads"])
 MODEL_SIZE = re.compile(r"\b\d+(\.\d+)?[BM]\b")  # "Llama 3 8B": a model, not a dataset
+_SPEEDUP = re.compile(r"(?i)\d(?:x|×|\s?times)\b|\b(?:acceleration|speed-?ups?|faster)\b")
 _VERSION = re.compile(r"v\d+(?:\.\d+)*")
 VALUE_TOKEN = re.compile(r"[~≈]?\d+(?:\.\d+)?(?:x|×|%|k|K|pp|ms|s)")
 # "3x faster on H100", "30 FPS on RTX 4090": hardware is what a speed is measured on
@@ -133,6 +134,10 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
             continue  # the cue loop has it
         if after < len(doc) and doc[after].lower_ in GENERIC_HEADS:
             continue  # "on HQ data", "on XMC tasks": a kind of data, not a name
+        if _SPEEDUP.search(doc[max(0, on_i - 4) : on_i].text):
+            continue  # "1.93times acceleration are achieved on OpenSora": a speed-up is a model's
+        if any(_overlaps(lexicon.get("Method", set()), s, e) for s, e in chunks):
+            continue  # "experiments on PixArt-alpha, OpenSora, and DiT": a list of models
         chunks = [
             (s, e)
             for s, e in chunks
