@@ -175,3 +175,20 @@ def test_metric_names_are_never_methods():
     for name in ("ResNet", "CLIP", "Transformer", "LoRA"):
         assert type_of_mention(name, "Method") == "Method", name
     assert type_of_mention("ImageNet", "Dataset") == "Dataset"
+
+
+@pytest.mark.parametrize("name, typ", [
+    # GUIDELINES.md: problem settings are Tasks, learning paradigms used as a technique are Methods
+    ("few-shot learning", "Task"),
+    ("continual learning", "Task"),
+    ("Graph Representation Learning", "Task"),
+    ("Class-Incremental Learning", "Task"),
+    ("self-supervised learning", "Method"),
+    ("meta-learning", "Method"),
+    ("contrastive learning", "Method"),
+    ("Masked Contrastive Representation Learning", "Method"),  # a technique for the setting
+    ("learning", "Method"),
+])
+def test_a_learning_setting_is_a_task_whoever_typed_it(name, typ):
+    from kg.extract.judge import type_of_mention
+    assert type_of_mention(name, "Method") == typ

@@ -141,10 +141,31 @@ def is_metric_name(text: str) -> bool:
     return bool(text) and find_metric_names(text) == [(0, len(text))]
 
 
+@lru_cache(maxsize=1)
+def _learning_words() -> tuple[frozenset[str], frozenset[str]]:
+    data = read_json("head_nouns.json")
+    return frozenset(data["Task settings of learning"]), frozenset(data["Method techniques of learning"])
+
+
+def is_learning_setting(text: str) -> bool:
+    """ "few-shot learning", "continual learning", "graph representation learning": a problem
+    setting, which the guidelines make a Task; "self-supervised learning", "meta-learning",
+    "contrastive learning" and "masked contrastive representation learning" are techniques."""
+    words = text.lower().split()
+    if len(words) < 2 or words[-1] != "learning":
+        return False
+    settings, techniques = _learning_words()
+    # "Masked Contrastive Representation Learning" names a technique for the setting
+    return any(w in settings for w in words[:-1]) and not any(w in techniques for w in words[:-1])
+
+
 def type_of_mention(text: str, label: str) -> str:
-    """The one typing rule every extractor's mention passes (MODEL_CARD.md, "Typing policy"):
-    a metric's name is a Metric whatever called it a Method ("mIou" from the name rule, "FID"
-    from the NER); nothing else is retyped here (the NER's own spans are judged above)."""
+    """The typing rules every extractor's mention passes (MODEL_CARD.md, "Typing policy"): a
+    metric's name is a Metric whatever called it a Method ("mIou" from the name rule, "FID" from
+    the NER), and a learning setting is a Task ("few-shot learning"); nothing else is retyped
+    here (the NER's own spans are judged above)."""
     if label == "Method" and is_metric_name(text):
         return "Metric"
+    if label == "Method" and is_learning_setting(text):
+        return "Task"
     return label
