@@ -74,3 +74,13 @@ def test_dataset_entities_keep_version_and_split_suffixes(default_extractor, tex
     from kg.model import Paper
     (extraction,) = default_extractor.extract([Paper(id="p", title="A study", abstract=text)])
     assert sorted(e.name for e in extraction.entities if e.type == "Dataset") == expected
+
+
+@pytest.mark.parametrize("text, generic", [
+    ("PyTorch", True), ("Apache Spark", True), ("A100", True), ("TPUs", True),  # software, hardware
+    ("computer vision", True), ("our method", True),
+    ("ResNet", False), ("Spark-TTS", False), ("GPT-4", False),
+])
+def test_software_hardware_and_fields_are_never_entities(text, generic):
+    from kg.extract.spans import is_generic
+    assert is_generic(text) is generic
