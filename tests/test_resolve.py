@@ -39,6 +39,10 @@ def test_family_names():
     assert family_name("ImageNet-1K") == "ImageNet"
     assert family_name("Llama 2 Chat") == "Llama"
     assert family_name("CLIP") is None and family_name("GPT") is None
+    # resolutions and splits are variants too (samples: "ImageNet 256times256", LaTeX's \times
+    # lost in the dump, was a leaderboard family of its own)
+    assert family_name("ImageNet 256times256") == family_name("ImageNet 256×256") == "ImageNet"
+    assert family_name("COCO test-dev") == family_name("COCO 2017") == "COCO"
 
 
 def test_a_trailing_plus_names_another_thing():

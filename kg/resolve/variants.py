@@ -12,7 +12,9 @@ from kg.resolve.keys import canonical_key
 
 _VERSION = re.compile(
     r"(?:[-\s_]?(?:v?\d+(?:\.\d+)*[kKmMbB]?)|[-\s](?:large|base|small|tiny|mini|huge|xl|xxl|pro|plus|"
-    r"lite|turbo|instruct|chat))$",
+    r"lite|turbo|instruct|chat)"
+    # a resolution ("ImageNet 256×256", "256x256", LaTeX's "256times256") or a split ("COCO test-dev")
+    r"|[-\s_]?\d+\s*(?:x|×|times)\s*\d+|\s(?:test-dev|test-std))$",
     re.IGNORECASE,
 )
 VARIANT_TYPES = ("Method", "Dataset")
