@@ -27,7 +27,7 @@ EXTRACTOR = "kg_lexicon"
 
 # "latency constraints", "accuracy requirements": a metric name modifying one of these nouns
 # names a condition the method must meet, not a measure the paper reports.
-_CONDITION_AFTER = re.compile(r"\s+(?:constraints?|budgets?|requirements?|limits?|bottlenecks?)\b", re.IGNORECASE)
+CONDITION_AFTER = re.compile(r"\s+(?:constraints?|budgets?|requirements?|limits?|bottlenecks?)\b", re.IGNORECASE)
 CONDITION_CONFIDENCE = 0.4  # below the default --min-confidence
 LEXICON_PACKAGE = "kg.data.lexicons"
 CURATED_FILE = "curated.jsonl"  # loaded first: its aliases win over generated ones
@@ -197,7 +197,7 @@ class LexiconComponent:
                 # The span is the variant as written; the entry it varies goes along for resolve.
                 add_candidate(doc, m.start, m.end, m.type, EXTRACTOR, self.variant_confidence, variant_of=m.canonical)
             else:
-                condition = m.type == "Metric" and _CONDITION_AFTER.match(text, m.end)
+                condition = m.type == "Metric" and CONDITION_AFTER.match(text, m.end)
                 add_candidate(
                     doc,
                     m.start,

@@ -28,6 +28,7 @@ from kg.extract import (  # noqa: F401
     dataset_cues,
     encoder_ner,
     lexicon,
+    metric_names,
     names,
     proposals,
     relation_model,
@@ -47,6 +48,7 @@ RULE_COMPONENTS: tuple[str, ...] = (
     "kg_proposals",
     "kg_lexicon",
     "kg_dataset_cues",
+    "kg_metric_names",
     "kg_names",
 )
 # Run on the paper's final mentions; relations before results (that is the output order too).

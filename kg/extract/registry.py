@@ -1,9 +1,9 @@
 """Where an extractor says how much its claims weigh: priority by factory.
 
 When two extractors claim overlapping spans, the sharper rule wins (kg/extract/spans.py): URL >
-acronym definition > lexicon > dataset cue > proposal > propagation > coined name > NER. A rule
-component declares its rank with :func:`rule_component`, which also registers it as a spaCy
-factory; ranks are looked up by factory, so a renamed instance (``nlp.add_pipe("kg_urls",
+acronym definition > lexicon > dataset cue > proposal > metric name > propagation > coined name >
+NER. A rule component declares its rank with :func:`rule_component`, which also registers it as a
+spaCy factory; ranks are looked up by factory, so a renamed instance (``nlp.add_pipe("kg_urls",
 name="links")``) keeps its rank.
 """
 
