@@ -54,6 +54,14 @@ def test_curated_file_stays_short():
     assert len(curated) <= 30
 
 
+def test_hand_written_technique_terms_are_few_and_all_general():
+    """They name families ("pruning"), never one model: a longer name around one wins."""
+    lines = files("kg.data.lexicons").joinpath("methods_techniques.jsonl").read_text("utf-8").splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert len(entries) <= 60
+    assert all(e["type"] == "Method" and e["generic"] is True for e in entries)
+
+
 def test_names_in_a_real_abstract(nlp):
     text = ("Experiments on downstream action recognition benchmarks on UCF101 and HMDB51 show that "
             "our proposed method outperforms ViT and BERT in top-1 accuracy.")

@@ -84,3 +84,32 @@ def test_dataset_entities_keep_version_and_split_suffixes(default_extractor, tex
 def test_software_hardware_and_fields_are_never_entities(text, generic):
     from kg.extract.spans import is_generic
     assert is_generic(text) is generic
+
+
+def test_a_general_terms_claim_yields_to_a_longer_name_from_any_extractor():
+    """The curated technique terms ("pruning", "diffusion model") are generic: a longer name around
+    one is the entity, even one only the NER found (samples: "Structured pruning" was cut to
+    "pruning", "Text-to-Image Diffusion Models" to "diffusion model")."""
+    text = "Structured pruning shrinks Text-to-Image Diffusion Models; pruning alone is a Method."
+    def at(surface: str, extractor: str, priority: int, yields: bool = False, nth: int = 0) -> PaperMention:
+        start = [i for i in range(len(text)) if text.startswith(surface, i)][nth]
+        return PaperMention("abstract", start, start + len(surface), surface, "Method", extractor, 0.9,
+                            priority=priority, yields=yields)
+    kept = select([
+        at("pruning", "kg_lexicon", 2, yields=True),
+        at("Structured pruning", "ner", 8),
+        at("Diffusion Models", "kg_lexicon", 2, yields=True),
+        at("Text-to-Image Diffusion Models", "ner", 8),
+        at("pruning", "kg_lexicon", 2, yields=True, nth=1),
+    ], {"abstract": text})
+    assert [m.text for m in kept] == ["Structured pruning", "Text-to-Image Diffusion Models", "pruning"]
+    # a rule that is no general term still wins over the NER, as before
+    kept = select([at("pruning", "kg_lexicon", 2), at("Structured pruning", "ner", 8)], {"abstract": text})
+    assert [m.text for m in kept] == ["pruning"]
+
+
+def test_curated_technique_terms_are_generic():
+    from kg.extract.lexicon import packaged_entries
+    entries = {e.name: e for e in packaged_entries()}
+    assert entries["pruning"].generic and entries["knowledge distillation"].generic
+    assert not entries["FID"].generic and not entries["transformer"].generic

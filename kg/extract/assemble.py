@@ -95,6 +95,7 @@ def _raw_mentions(
                     c.get("key"),
                     c.get("url"),
                     ranks.get(c["extractor"], UNRANKED),
+                    yields=bool(c.get("yields")),
                 )
             )
         for a in doc._.kg_abbreviations or []:

@@ -39,6 +39,9 @@ class LexiconEntry:
     type: str
     aliases: tuple[str, ...]
     source: str
+    # a general term ("diffusion model", "pruning"): a longer name around it, whoever found that
+    # ("Text-to-Image Diffusion Models", "structured pruning"), is the entity, not this
+    generic: bool = False
 
 
 class LexiconMatch(NamedTuple):
@@ -47,13 +50,16 @@ class LexiconMatch(NamedTuple):
     type: str
     canonical: str
     variant: bool  # "ResNet-50" for the entry "ResNet"
+    generic: bool = False  # LexiconEntry.generic
 
 
 def read_entries(lines: Iterable[str]) -> Iterator[LexiconEntry]:
     for line in lines:
         if line.strip():
             d = json.loads(line)
-            yield LexiconEntry(d["name"], d["type"], tuple(d.get("aliases", ())), d.get("source", ""))
+            yield LexiconEntry(
+                d["name"], d["type"], tuple(d.get("aliases", ())), d.get("source", ""), bool(d.get("generic"))
+            )
 
 
 def packaged_entries(package: str = LEXICON_PACKAGE) -> list[LexiconEntry]:
@@ -124,7 +130,9 @@ class Lexicon:
             taken[start:end] = b"\x01" * (end - start)
             entry = self.entries[index]
             found.append(
-                LexiconMatch(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), entry.type, entry.name, variant)
+                LexiconMatch(
+                    doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), entry.type, entry.name, variant, entry.generic
+                )
             )
         for token in doc:
             # The tokenizer keeps "ResNet-50" and "ImageNet-1K" whole: match their first part.
@@ -206,5 +214,6 @@ class LexiconComponent:
                     EXTRACTOR,
                     self.condition_confidence if condition else self.confidence,
                     canonical=m.canonical,
+                    **({"yields": True} if m.generic else {}),
                 )
         return doc

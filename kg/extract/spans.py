@@ -53,6 +53,7 @@ class PaperMention:
     url: str | None = None
     priority: int = UNRANKED
     needs_repeat: bool = False
+    yields: bool = False  # a general term's claim: any longer overlapping span wins over it
 
 
 @lru_cache(maxsize=1)
@@ -125,8 +126,10 @@ def select(mentions: list[PaperMention], texts: dict[str, str]) -> list[PaperMen
         if m.end > m.start:
             cleaned.append(m)
     # Among the rules the longer span wins ("Split ImageNet-R" over "ImageNet", "Mixture-of-Mamba"
-    # over "Mamba"), then the sharper rule; the statistical NER only fills what rules left.
-    cleaned.sort(key=lambda m: (m.extractor == "ner", -(m.end - m.start), m.priority, m.field, m.start))
+    # over "Mamba"), then the sharper rule; the statistical NER only fills what rules left. A
+    # general term's claim ("pruning") competes with the NER's, so the longer one of the two wins
+    # ("structured pruning").
+    cleaned.sort(key=lambda m: (m.extractor == "ner" or m.yields, -(m.end - m.start), m.priority, m.field, m.start))
     kept: list[PaperMention] = []
     # kept spans never overlap, so sorted by start they are sorted by end too: the only one that
     # can overlap a new span is the last one starting before the new span ends
