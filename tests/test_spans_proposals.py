@@ -113,3 +113,22 @@ def test_curated_technique_terms_are_generic():
     entries = {e.name: e for e in packaged_entries()}
     assert entries["pruning"].generic and entries["knowledge distillation"].generic
     assert not entries["FID"].generic and not entries["transformer"].generic
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the paper's own unnamed contribution, with its head noun and without the praise (samples)
+    ("As for temporal entanglement, we introduce an innovative adaptive inter-frame consistency loss "
+     "according to the inherent rules of temporal.", ["adaptive inter-frame consistency loss"]),
+    ("Here, we present a simple yet effective temporal consistency module to keep frames aligned.",
+     ["temporal consistency module"]),
+    ("We then propose a computationally efficient progressive initialization strategy.",
+     ["progressive initialization strategy"]),
+    # descriptions are not names: a head alone, a framework, a clause
+    ("We propose a novel framework for this task.", []),
+    ("We propose a novel pretraining framework for speech.", []),
+    ("We design an architecture consisting of two modality-specific encoder towers.", []),
+])
+def test_unnamed_contributions_are_proposed_methods(text, expected):
+    found = [p for p in find_proposals(text) if p.confidence == 0.6]
+    assert [text[p.start:p.end] for p in found] == expected
+    assert all(p.type == "Method" for p in found)

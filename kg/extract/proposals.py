@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS as SPACY_STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -40,6 +41,22 @@ _COLON_NAME = re.compile(
     rf"technique|strategy|module|network|system|pipeline|corpus|suite)s?\s*[:,]\s+(?P<name>{_NAME})(?=[\s.,;]|$)"
 )
 _DATASET_NOUN = re.compile(r"\b(dataset|benchmark|corpus|suite|test ?bed)s?\b", re.IGNORECASE)
+# "we introduce an innovative adaptive inter-frame consistency loss": the paper's own unnamed
+# contribution, which the gold guidelines count as a proposed Method, written with its head noun
+_UNNAMED_HEADS = (
+    # not "framework", "approach", "architecture": "a novel pretraining framework" only describes
+    r"module|loss|strategy|mechanism|method|algorithm|network|block|layer|objective|regularizer|"
+    r"scheme|technique|encoder|decoder|optimizer|attention"
+)
+_UNNAMED = re.compile(
+    rf"{PROPOSE_SUBJECT}(?:first\s+|also\s+|further\s+|then\s+)?{PROPOSE_VERBS}\s+an?\s+"
+    rf"(?P<np>(?:[a-z][\w-]*\s+){{1,5}}(?:{_UNNAMED_HEADS}))(?![\w-])"
+)
+# evaluative words are not part of the contribution's name: "a novel, simple yet effective …"
+_EVALUATIVE = frozenset(
+    "novel new simple effective efficient innovative lightweight general generic unified principled "
+    "yet and powerful flexible straightforward elegant robust scalable practical versatile".split()
+)
 _TITLE_PREFIX = re.compile(r"^(?P<name>[^:]{1,60}?)\s*:\s*\S")
 _STOP_WORDS = frozenset(
     {
@@ -114,6 +131,7 @@ class ProposalConfidences:
     naming: float = 0.85  # "we call it X", "dubbed X"
     propose: float = 0.85  # "we propose X"
     colon_name: float = 0.8  # "X: a new benchmark"
+    unnamed: float = 0.6  # "we propose a progressive initialization strategy"
 
 
 PROPOSAL_CONFIDENCES = ProposalConfidences()
@@ -151,6 +169,15 @@ def find_proposals(
         if is_name_like(name) or text[m.start("name")].isupper() or any(c.isupper() for c in name):
             typ = "Dataset" if m.group("noun") in ("dataset", "benchmark", "corpus", "suite") else "Method"
             out.append(Proposal(m.start("name"), m.end("name"), typ, conf.colon_name))
+    for m in _UNNAMED.finditer(text):
+        start, words = m.start("np"), m.group("np").split()
+        while len(words) > 1 and (words[0] in _EVALUATIVE or words[0].endswith("ly")):
+            start = text.index(words[1], start + len(words[0]))
+            words = words[1:]
+        if any(w in SPACY_STOP_WORDS for w in words):
+            continue  # "an architecture consisting of two encoders": a description, not a name
+        if len(words) >= 2:  # a head alone ("a method") is no name
+            out.append(Proposal(start, m.end("np"), "Method", conf.unnamed))
     return [p for p in out if not _DERIVED.search(text[p.start : p.end])]
 
 
