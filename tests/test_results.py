@@ -230,3 +230,20 @@ def test_performance_stands_for_the_one_metric_the_sentence_names() -> None:
     # two metrics named: "performance" could be either, so nothing is invented
     two = "It lowers performance to 61.2% on COCO, while the accuracy reaches 79.1% and the recall 80.2%."
     assert [r[0] for r in readable(two, find_results(two, []))] == ["accuracy", "recall"]
+
+
+@pytest.mark.parametrize("text, dataset", [
+    # a sentence that opens on a dataset sets it for its results (samples: these had none)
+    ("For ImageNet 256times256, Our DDT-XL/2 achieves a new state-of-the-art performance of "
+     "{1.31 FID}~(nearly 4times faster training convergence).", "ImageNet"),
+    ("On the latest multi-choice benchmark MVBench, PLLaVA achieves 58.1\\% accuracy on average "
+     "across 20 sub-tasks.", "MVBench"),
+])
+def test_a_sentence_opening_on_a_dataset_sets_where_its_results_were_measured(text, dataset):
+    got = readable(text, find_results(text, spans(text, (dataset, "Dataset"))))
+    assert got and got[0][3] in ("%", None) and got[0][7] == dataset
+
+
+def test_a_dataset_merely_mentioned_at_the_start_does_not_set_it():
+    text = "In our experiments with MVBench data and other tasks we reach 58.1% accuracy."
+    assert readable(text, find_results(text, spans(text, ("MVBench", "Dataset"))))[0][7] is None

@@ -18,6 +18,10 @@ _ON_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ON_BEFORE = re.compile(r"\b(?:on|in|across|over)\s+(?:the\s+)?$", re.IGNORECASE)
+# "For ImageNet 256×256, our DDT-XL/2 achieves … 1.31 FID", "On the latest multi-choice benchmark
+# MVBench, PLLaVA achieves 58.1% accuracy": a sentence that opens on a dataset sets it for its results
+_THEN_COMMA = re.compile(r"(?:\s+[\w×-]+)?\s*,")  # a version or resolution may follow the name
+_OPENS_ON = re.compile(r"\s*(?:for|on|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}", re.IGNORECASE)
 _NAME_AFTER_ON = re.compile(r"[A-Z][\w\-.]*\w(?:\s+(?:[A-Z][\w\-.]*\w|\d+(?![\w.])))*")
 _NOT_A_DATASET = frozenset(
     {
@@ -55,7 +59,14 @@ def measured_on(text: str, start: int, anchor: int, s0: int, s1: int, ms: list[M
             if name is not None and name.group(0).split()[0] not in _NOT_A_DATASET:
                 return name.span()
     before = [
-        m for m in ms if m[2] == "Dataset" and m[1] <= start and _ON_BEFORE.search(text, max(s0, m[0] - 16), m[0])
+        m
+        for m in ms
+        if m[2] == "Dataset"
+        and m[1] <= start
+        and (
+            _ON_BEFORE.search(text, max(s0, m[0] - 16), m[0])
+            or (_OPENS_ON.fullmatch(text, s0, m[0]) is not None and _THEN_COMMA.match(text, m[1]) is not None)
+        )
     ]
     if before:
         return (before[-1][0], before[-1][1])
