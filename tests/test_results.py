@@ -247,3 +247,9 @@ def test_a_sentence_opening_on_a_dataset_sets_where_its_results_were_measured(te
 def test_a_dataset_merely_mentioned_at_the_start_does_not_set_it():
     text = "In our experiments with MVBench data and other tasks we reach 58.1% accuracy."
     assert readable(text, find_results(text, spans(text, ("MVBench", "Dataset"))))[0][7] is None
+
+
+def test_a_value_after_a_resolution_is_still_read():
+    # the second side of "256×256" is skipped, not the next value too
+    text = "It reaches 1.78 FID on ImageNet 256×256 and 2.1 FID on ImageNet 512x512."
+    assert [r[1] for r in readable(text, find_results(text, []))] == [1.78, 2.1]

@@ -15,6 +15,8 @@ from kg.extract.spans import PaperMention, dataset_end, select
     ("It reaches 90.1 F1 on SQuAD v2.0.", "SQuAD v2.0"),
     ("Results on COCO test-dev are reported.", "COCO test-dev"),
     ("On ImageNet-1K, PoolFormer achieves 82.1% top-1 accuracy.", "ImageNet-1K"),
+    # a resolution names the variant a result was measured on (issue: "ImageNet 256×256")
+    ("Results on ImageNet 256x256 are strong.", "ImageNet 256x256"),
 ])
 def test_dataset_spans_keep_version_and_split(text: str, name: str) -> None:
     start = text.index(name)
@@ -25,8 +27,8 @@ def test_dataset_spans_keep_version_and_split(text: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "Results on ImageNet 256x256 are strong.",  # a resolution is no version
     "We use CIFAR-10 and 2017 data.",
+    "Results on ImageNet 256x256px crops are strong.",  # not a resolution written alone
 ])
 def test_dataset_spans_do_not_grow_over_other_words(text: str) -> None:
     name = text.split()[2]
@@ -67,6 +69,9 @@ def default_extractor():
     ("Results on COCO test-dev are reported for our detector.", ["COCO test-dev"]),
     ("Our model reaches 30.2 BLEU on WMT'16 En-De.", ["WMT'16 En-De"]),
     ("We report F1 on SQuAD v2 and exact match on SQuAD v1.1.", ["SQuAD v1.1", "SQuAD v2"]),
+    # a resolution too (samples: LaTeX's \times lost in the dump)
+    ("For ImageNet 512times512, Our DDT-XL/2 achieves a new state-of-the-art FID of 1.28.",
+     ["ImageNet 512times512"]),
     # "VQA" alone is a kind of task; with a version it names the dataset, and vouches for its list
     ("We evaluate on VQA v2.0, GQA and TextVQA.", ["GQA", "TextVQA", "VQA v2.0"]),
 ])
