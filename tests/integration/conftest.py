@@ -7,7 +7,12 @@ they fail: CI must never pass by skipping the real server.
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -46,6 +51,54 @@ def neo4j_db(neo4j_driver, neo4j_settings, monkeypatch) -> Iterator[object]:
     wipe(neo4j_driver, neo4j_settings)
     yield neo4j_driver
     wipe(neo4j_driver, neo4j_settings)
+
+
+@pytest.fixture(scope="module")
+def samples_db(neo4j_driver, neo4j_settings, sample_graph) -> Iterator[object]:
+    """The samples graph loaded once into a database wiped before and after the module."""
+    from kg.store.neo4j import load_graph, wipe
+    wipe(neo4j_driver, neo4j_settings)
+    load_graph(neo4j_driver, sample_graph, neo4j_settings)
+    yield neo4j_driver
+    wipe(neo4j_driver, neo4j_settings)
+
+
+NEO4J_LOCAL = Path(__file__).resolve().parents[2] / "scripts" / "neo4j-local"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def imported_server(workdir: Path, command: list[str]) -> Iterator[tuple[Any, Any]]:
+    """The real neo4j-admin runs ``command`` (as `kg export --format neo4j-admin` prints it) into
+    a scratch home under ``workdir``; a second server on a free port serves it. Yields (driver,
+    settings); the server is stopped after."""
+    from kg.store.neo4j import Settings, connect
+    port = free_port()
+    env = {**os.environ, "NEO4J_HOME_DIR": str(workdir / "home"), "NEO4J_BOLT_PORT": str(port),
+           "NEO4J_PASSWORD": "scratch-password", "NEO4J_JAVA_OPTS": "-Xms64m -Xmx512m"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(NEO4J_LOCAL), *args], env=env, capture_output=True, text=True,
+                              timeout=300, cwd=workdir)
+
+    imported = run("admin", *command)
+    assert imported.returncode == 0, imported.stdout[-2000:] + imported.stderr[-2000:]
+    started = run("start")
+    try:
+        assert started.returncode == 0, started.stdout + started.stderr
+        settings = Settings(uri=f"bolt://127.0.0.1:{port}", password="scratch-password")
+        driver = connect(settings)
+        try:
+            yield driver, settings
+        finally:
+            driver.close()
+    finally:
+        run("stop")
 
 
 def _evidence(paper: str, sentence: str) -> list[dict]:

@@ -6,10 +6,7 @@ the properties `kg load` would give them (as kg.store.neo4j.node_rows/relationsh
 from __future__ import annotations
 
 import gzip
-import os
 import shlex
-import subprocess
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -17,21 +14,14 @@ from conftest import SAMPLES
 
 from kg.cli.store import export
 from kg.graph.build import build_graph, read_extractions
-from kg.store.neo4j import Settings, connect, count_graph, node_rows, relationship_rows, run_query
+from kg.store.neo4j import count_graph, node_rows, relationship_rows, run_query
+
+from .conftest import imported_server
 
 pytestmark = pytest.mark.neo4j
 
-NEO4J_LOCAL = Path(__file__).resolve().parents[2] / "scripts" / "neo4j-local"
 NODES = "MATCH (n) RETURN n.id AS id, properties(n) AS props"
 EDGES = "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS props"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def plain(props: dict) -> dict:
@@ -56,35 +46,10 @@ def test_streamed_csvs_import_into_neo4j(neo4j_driver, tmp_path):
     command = shlex.split(result.stdout.strip().splitlines()[-1])
     assert command[:5] == ["neo4j-admin", "database", "import", "full", "neo4j"]
 
-    port = free_port()
-    env = {
-        **os.environ,
-        "NEO4J_HOME_DIR": str(tmp_path / "home"),
-        "NEO4J_BOLT_PORT": str(port),
-        "NEO4J_PASSWORD": "scratch-password",
-        "NEO4J_JAVA_OPTS": "-Xms64m -Xmx512m",
-    }
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [str(NEO4J_LOCAL), *args], env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path
-        )
-
-    imported = run("admin", *command)
-    assert imported.returncode == 0, imported.stdout[-2000:] + imported.stderr[-2000:]
-    started = run("start")
-    try:
-        assert started.returncode == 0, started.stdout + started.stderr
-        settings = Settings(uri=f"bolt://127.0.0.1:{port}", password="scratch-password")
-        driver = connect(settings)
-        try:
-            labels, types = count_graph(driver, settings)
-            nodes = {r["id"]: r["props"] for r in run_query(driver, settings, NODES)[1]}
-            edges = {(r["a"], r["t"], r["b"]): r["props"] for r in run_query(driver, settings, EDGES)[1]}
-        finally:
-            driver.close()
-    finally:
-        run("stop")
+    with imported_server(tmp_path, command) as (driver, settings):
+        labels, types = count_graph(driver, settings)
+        nodes = {r["id"]: r["props"] for r in run_query(driver, settings, NODES)[1]}
+        edges = {(r["a"], r["t"], r["b"]): r["props"] for r in run_query(driver, settings, EDGES)[1]}
 
     want_nodes = {row["props"]["id"]: plain(row["props"]) for rows in node_rows(graph).values() for row in rows}
     assert labels == {label: len(rows) for label, rows in node_rows(graph).items()}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 
 import networkx as nx
 import pytest
@@ -14,7 +13,7 @@ from click.testing import CliRunner
 
 from kg.analysis.leaderboard import benchmarks, leaderboards
 from kg.cli import cli
-from kg.store.neo4j import load_graph, wipe
+from kg.store.neo4j import load_graph
 
 from .conftest import NEO4J_PASSWORD, NEO4J_URI
 
@@ -56,14 +55,6 @@ def nx_benchmarks(g: nx.MultiDiGraph) -> list[tuple]:
 
 def neo_benchmarks() -> list[tuple]:
     return [(r["dataset"], r["metric"], r["results"], r["papers"], sorted(r["variants"])) for r in query("benchmarks")]
-
-
-@pytest.fixture(scope="module")
-def samples_db(neo4j_driver, neo4j_settings, sample_graph) -> Iterator[object]:
-    wipe(neo4j_driver, neo4j_settings)
-    load_graph(neo4j_driver, sample_graph, neo4j_settings)
-    yield neo4j_driver
-    wipe(neo4j_driver, neo4j_settings)
 
 
 def test_samples_benchmarks_and_every_leaderboard_equal_the_networkx_rows(samples_db, sample_graph):

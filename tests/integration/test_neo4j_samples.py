@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from itertools import product
 
 import networkx as nx
@@ -23,7 +22,7 @@ from kg.cli import cli
 from kg.graph.formats import write_graph
 from kg.graph.lookup import NodeNotFound, answers_to, cypher_named, find_nodes, key_param
 from kg.resolve.keys import canonical_key
-from kg.store.neo4j import count_graph, load_graph, run_query, wipe
+from kg.store.neo4j import count_graph, run_query
 
 from .conftest import NEO4J_PASSWORD, NEO4J_URI
 
@@ -152,15 +151,6 @@ def expected_neighbourhood(g, paper: str) -> Counter:
 
 
 # ---------------------------------------------------------------- the Neo4j side
-
-
-@pytest.fixture(scope="module")
-def samples_db(neo4j_driver, neo4j_settings, sample_graph) -> Iterator[object]:
-    """The samples graph loaded once into a database wiped before and after this module."""
-    wipe(neo4j_driver, neo4j_settings)
-    load_graph(neo4j_driver, sample_graph, neo4j_settings)
-    yield neo4j_driver
-    wipe(neo4j_driver, neo4j_settings)
 
 
 def kg(*args: str):
