@@ -56,17 +56,6 @@ def tanh_chain_graph(model: bytes) -> bytes:
     return m.SerializeToString()
 
 
-def _session(model: bytes, disabled: tuple[str, ...]) -> Any:
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(
-        model, options, providers=["CPUExecutionProvider"], disabled_optimizers=list(disabled)
-    )
-
-
 def _encode_all(session: Any, windows: list[list[int]], budget: int) -> float:
     """CPU seconds to encode every window in length-sorted batches of ≤ ``budget`` pieces (1:
     each window alone)."""
@@ -90,7 +79,7 @@ def _encode_all(session: Any, windows: list[list[int]], budget: int) -> float:
 def bench_encoder(papers: int, repeats: int) -> dict[str, Any]:
     from kg.extract.encoder_ner import piece_windows
     from kg.extract.pipeline import build_nlp
-    from kg.extract.span_ner import DISABLED_FUSIONS, SpanNer
+    from kg.extract.span_ner import DISABLED_FUSIONS, SpanNer, encoder_session
 
     nlp = build_nlp("default", rules=False)
     component = nlp.get_pipe("ner")
@@ -116,7 +105,7 @@ def bench_encoder(papers: int, repeats: int) -> dict[str, Any]:
         "batches of 4096 pieces": (ner.encoder_bytes, DISABLED_FUSIONS, 4096),
         "before (all three)": (chain, (), 4096),
     }
-    sessions = {name: _session(model, disabled) for name, (model, disabled, _) in variants.items()}
+    sessions = {name: encoder_session(model, disabled) for name, (model, disabled, _) in variants.items()}
     for name, session in sessions.items():  # warm-up: the allocator's first pool
         _encode_all(session, windows[:8], variants[name][2])
     cpu: dict[str, list[float]] = {name: [] for name in variants}

@@ -78,9 +78,7 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
     found: dict[tuple[int, int], float] = {}
 
     def add(chunks: list[tuple[int, int]], confidence: float) -> None:
-        for start, end in chunks:
-            span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
-            found[span] = max(found.get(span, 0.0), confidence)
+        _keep(found, doc, chunks, confidence)
 
     lower_ids = doc.to_array(LOWER).tolist()  # hashes: no Token objects for the scan
     for c_i in [i for i, h in enumerate(lower_ids) if h in _CUE_IDS]:
@@ -99,19 +97,14 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
             add(chunks, conf.before_cue)
         # Right: "benchmark, Split ImageNet-R", "dataset called 3DIEBench", "benchmark BrainHub",
         # "datasets such as ImageNet", "datasets like ImageNet, MS COCO".
-        nxt = c + 1
+        nxt = _list_opened(doc, c + 1)
         # A comma only names when nothing named the cue from the left: "a new benchmark, X"
         # but not "On the GLUE benchmark, MaxPoNet achieves".
-        if nxt < len(doc) and doc[nxt].text == "(":  # "pretraining datasets (CC-3M, CC-12M, …)"
-            nxt += 1
-        elif nxt < len(doc) and doc[nxt].text == "," and not chunks and c > 0 and not name[c - 1]:
-            nxt += 1
-        elif nxt < len(doc) and doc[nxt].lower_ in NAMING_WORDS:
-            nxt += 1
-        elif nxt + 1 < len(doc) and doc[nxt].lower_ == "such" and doc[nxt + 1].lower_ == "as":
-            nxt += 2
-        elif nxt < len(doc) and doc[nxt].lower_ in EXAMPLE_WORDS:
-            nxt += 1
+        if nxt == c + 1 and nxt < len(doc):
+            if doc[nxt].text == "," and not chunks and c > 0 and not name[c - 1]:
+                nxt += 1
+            elif doc[nxt].lower_ in NAMING_WORDS:
+                nxt += 1
         if nxt > c + 1:
             add(_list_starting_at(doc, name, nxt), conf.after_cue)
         elif not chunks:  # "benchmark BrainHub", "video dataset FaceForensics"
@@ -171,21 +164,33 @@ def find_metric_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> li
         left = _list_ending_at(doc, name, c)
         if len(left) > 1:  # "the FID and IS metrics": one capitalised word before is too weak
             listed += [(chunk, conf.before_cue) for chunk in left]
-        nxt = c + 1
-        if nxt < len(doc) and doc[nxt].text == "(":
-            nxt += 1
-        elif nxt + 1 < len(doc) and doc[nxt].lower_ == "such" and doc[nxt + 1].lower_ == "as":
-            nxt += 2
-        elif nxt < len(doc) and doc[nxt].lower_ in EXAMPLE_WORDS:
-            nxt += 1
+        nxt = _list_opened(doc, c + 1)
         if nxt > c + 1:
             listed += [(chunk, conf.after_cue) for chunk in _list_starting_at(doc, name, nxt)]
         listed += [(chunk, conf.apposition) for chunk in _apposition_before(doc, name, c)]
-        for (start, end), confidence in listed:
-            if not _overlaps(others, start, end):
-                span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
-                found[span] = max(found.get(span, 0.0), confidence)
+        for chunk, confidence in listed:
+            if not _overlaps(others, *chunk):
+                _keep(found, doc, [chunk], confidence)
     return sorted((s, e, c) for (s, e), c in found.items())
+
+
+def _keep(found: dict[tuple[int, int], float], doc: Doc, chunks: list[tuple[int, int]], confidence: float) -> None:
+    """Record token spans as character spans, each at the highest confidence any cue gave it."""
+    for start, end in chunks:
+        span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+        found[span] = max(found.get(span, 0.0), confidence)
+
+
+def _list_opened(doc: Doc, i: int) -> int:
+    """Past the words at token ``i`` that open a list after a cue, if any: "datasets (CC-3M, …)",
+    "metrics such as BLEU", "benchmarks like MMLU" (else ``i``)."""
+    if i < len(doc) and doc[i].text == "(":
+        return i + 1
+    if i + 1 < len(doc) and doc[i].lower_ == "such" and doc[i + 1].lower_ == "as":
+        return i + 2
+    if i < len(doc) and doc[i].lower_ in EXAMPLE_WORDS:
+        return i + 1
+    return i
 
 
 def _lexicon_tokens(doc: Doc) -> dict[str, set[int]]:

@@ -48,7 +48,8 @@ HEAD_FILE = "head.npz"
 DISABLED_FUSIONS = ("SkipLayerNormFusion",)
 
 
-def _session(model: bytes) -> Any:
+def encoder_session(model: bytes, disabled_fusions: Sequence[str] = DISABLED_FUSIONS) -> Any:
+    """An onnxruntime session as a worker runs the encoder (kg.bench.encoder varies the fusions)."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
@@ -56,7 +57,7 @@ def _session(model: bytes) -> Any:
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     return onnxruntime.InferenceSession(
-        model, options, providers=["CPUExecutionProvider"], disabled_optimizers=list(DISABLED_FUSIONS)
+        model, options, providers=["CPUExecutionProvider"], disabled_optimizers=list(disabled_fusions)
     )
 
 
@@ -84,7 +85,7 @@ class SpanNerModel:
         self.threshold = float(cfg.get("none_threshold", 0.5))
         self.max_width = int(cfg["max_width"])
         self.wordpiece = WordPiece(vocab)
-        self.session = _session(encoder)
+        self.session = encoder_session(encoder)
         w1 = self.head["span.w1"]
         hidden = (w1.shape[0] - self.head["span.width"].shape[1]) // 2
         # span features are [start word; end word; width]: split the first layer to match
@@ -97,7 +98,7 @@ class SpanNerModel:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self.session = _session(self.encoder_bytes)
+        self.session = encoder_session(self.encoder_bytes)
 
     @classmethod
     def load(cls, path: Path) -> SpanNerModel:
