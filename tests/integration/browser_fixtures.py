@@ -42,6 +42,27 @@ class Browser:
         self.page.wait_for_function("window.kg && window.kg.ready === true", timeout=timeout_ms)
 
 
+def watch(context, page, seen, allowed: str) -> None:
+    """Record on ``seen`` (its blocked, dialogs, errors lists) every request outside ``allowed``
+    (a URL prefix), which is refused, every dialog, dismissed, and every script error."""
+
+    def route(r) -> None:
+        if r.request.url.startswith(allowed):
+            r.continue_()
+        else:
+            seen.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+
+    def on_dialog(dialog) -> None:
+        seen.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda err: seen.errors.append(str(err)))
+
+
 def _require_chromium() -> None:
     if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
         return
@@ -66,22 +87,7 @@ def browser(chromium) -> Iterator[Browser]:
     context = chromium.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     seen = Browser(page)
-
-    def route(r) -> None:
-        if r.request.url.startswith("file:"):
-            r.continue_()
-        else:
-            seen.blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-
-    def on_dialog(dialog) -> None:
-        seen.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.on("pageerror", lambda err: seen.errors.append(str(err)))
+    watch(context, page, seen, allowed="file:")
     yield seen
     context.close()
 

@@ -16,7 +16,7 @@ from kg.serve.app import create_app
 from kg.serve.file_backend import FileBackend
 from kg.serve.server import ThreadedServer
 
-from .browser_fixtures import chromium  # noqa: F401
+from .browser_fixtures import chromium, watch  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -50,22 +50,7 @@ def _tab(browser_, url: str) -> Iterator[Tab]:
     context = browser_.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     tab = Tab(page, url)
-
-    def route(r) -> None:
-        if r.request.url.startswith(url + "/"):
-            r.continue_()
-        else:
-            tab.blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-
-    def on_dialog(dialog) -> None:
-        tab.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.on("pageerror", lambda err: tab.errors.append(str(err)))
+    watch(context, page, tab, allowed=url + "/")
     page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)  # CSP refusals too
     yield tab
     context.close()
