@@ -17,6 +17,7 @@ DEV_GOLD = ROOT / "tests" / "data" / "gold" / "dev.jsonl"
 TEST_GOLD = ROOT / "tests" / "data" / "gold" / "test.jsonl"
 TEST2_GOLD = ROOT / "tests" / "data" / "gold" / "test2.jsonl"
 TRAIN_GOLD = ROOT / "tests" / "data" / "gold" / "train.jsonl"  # trains the span classifier
+DEV2_GOLD = ROOT / "tests" / "data" / "gold" / "dev2.jsonl"
 
 
 def _entity(type_: str, name: str, aliases: list[str] | None = None, *, proposed: bool = False,
@@ -190,8 +191,8 @@ def _numbers(text: str) -> set[float]:
     return {float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?|\.\d+", text)}
 
 
-@pytest.fixture(scope="module", params=[DEV_GOLD, TEST_GOLD, TEST2_GOLD, TRAIN_GOLD],
-                ids=["dev", "test", "test2", "train"])
+@pytest.fixture(scope="module", params=[DEV_GOLD, TEST_GOLD, TEST2_GOLD, TRAIN_GOLD, DEV2_GOLD],
+                ids=["dev", "test", "test2", "train", "dev2"])
 def gold(request) -> list[dict[str, Any]]:
     return load_gold(request.param)
 
@@ -203,7 +204,7 @@ def test_gold_size_and_unique_titles(gold) -> None:
 
 
 def test_dev_and_test_gold_share_no_paper() -> None:
-    sets = [{normalize_title(p["title"]) for p in load_gold(path)} for path in (DEV_GOLD, TEST_GOLD, TEST2_GOLD, TRAIN_GOLD)]
+    sets = [{normalize_title(p["title"]) for p in load_gold(path)} for path in (DEV_GOLD, TEST_GOLD, TEST2_GOLD, TRAIN_GOLD, DEV2_GOLD)]
     for i, a in enumerate(sets):
         for b in sets[i + 1:]:
             assert not a & b
