@@ -192,3 +192,17 @@ def test_metric_names_are_never_methods():
 def test_a_learning_setting_is_a_task_whoever_typed_it(name, typ):
     from kg.extract.judge import type_of_mention
     assert type_of_mention(name, "Method") == typ
+
+
+def test_a_coined_name_found_once_is_found_where_it_is_written_again(sample_papers):
+    # samples (DDT): the NER finds DDT-XL/2 in the first of two like sentences only, so the second
+    # one's FID had no method
+    (paper,) = [p for p in sample_papers if p.title.startswith("DDT: Decoupled Diffusion Transformer")]
+    (out,) = Extractor("default").extract([paper])
+    by_value = {r.value: r for r in out.results}
+    assert by_value[1.31].method == by_value[1.28].method == "Method:ddt-xl-2"
+    assert by_value[1.28].dataset == "Dataset:imagenet-512-times-512"
+    (ddt,) = [e for e in out.entities if e.id == "Method:ddt-xl-2"]
+    # the repeat ties results to the name, and is no second sighting of it: not in its confidence
+    assert [m.extractor for m in ddt.mentions] == ["ner", "propagation:kept"]
+    assert ddt.confidence == 0.7

@@ -24,7 +24,7 @@ from kg.extract.abbreviations import EXTRACTOR as ABBREVIATIONS
 from kg.extract.attach import attach
 from kg.extract.candidates import candidates, text_of
 from kg.extract.grouping import group as group_mentions
-from kg.extract.grouping import mark_proposed_objects, propagate, type_pairs
+from kg.extract.grouping import mark_proposed_objects, propagate, propagate_kept, type_pairs
 from kg.extract.judge import NER as NER_JUDGING
 from kg.extract.judge import NerConfidences, judge_ner, type_of_mention
 from kg.extract.mentions import set_mentions
@@ -131,6 +131,7 @@ def resolve(
     raw += propagate(paper, raw, ABBREVIATIONS)
     mentions = select(raw, texts)
     mark_proposed_objects(mentions, sents)
+    mentions += propagate_kept(paper, mentions)
     # Pair members that lost their span to a better claim still join the groups by key.
     groups = group_mentions(mentions, typed_pairs)
     found = paper_entities(paper, groups, sents, min_confidence)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.extract.judge import type_by_head
 from kg.extract.proposals import PROPOSE_VERB
@@ -20,9 +20,14 @@ from kg.model import Paper
 from kg.resolve.keys import canonical_key
 
 PROPAGATION = "propagation"  # the extractor name of propagated occurrences
+# occurrences of a name that won elsewhere: they tie results to it, and add nothing to its name
+# or its confidence (it was found once, however often it is written)
+REPEATED = "propagation:kept"
 PROPAGATED_CONFIDENCE = 0.85  # at most: another occurrence is as good as the first, up to this
 _WORD_AFTER_PAREN = re.compile(r"\s*\)\s+([A-Za-z-]+)")
 _PROPOSE_VERB = re.compile(PROPOSE_VERB)
+# A coined name: a capital after its first character or a digit ("DDT-XL/2", "ImageNet 512×512")
+_COINED = re.compile(r"\w[A-Z]|\d")
 
 
 @dataclass
@@ -37,21 +42,27 @@ class Group:
         if canon:
             return canon[0]
         counts: dict[str, int] = defaultdict(int)
-        for m in self.mentions:
+        for m in self.found:
             counts[m.text] += 1
         return max(counts, key=lambda t: (counts[t], len(t), t))
 
     @property
+    def found(self) -> list[PaperMention]:
+        return [m for m in self.mentions if m.extractor != REPEATED]
+
+    @property
     def confidence(self) -> float:
-        best = max(m.confidence for m in self.mentions)
-        extractors = {m.extractor for m in self.mentions}
-        bonus = 0.05 * (len(extractors) - 1) + (0.05 if len(self.mentions) > 1 else 0.0)
+        found = self.found
+        best = max(m.confidence for m in found)
+        extractors = {m.extractor for m in found}
+        bonus = 0.05 * (len(extractors) - 1) + (0.05 if len(found) > 1 else 0.0)
         return round(min(0.99, best + bonus), 3)
 
     def kept(self, min_confidence: float) -> bool:
         """Confident enough, and repeated where every mention asks for it (a lone lowercase
         Method from the NER, kg/extract/judge.py)."""
-        if len(self.mentions) == 1 and self.mentions[0].needs_repeat:
+        found = self.found
+        if len(found) == 1 and found[0].needs_repeat:
             return False
         return self.confidence >= min_confidence
 
@@ -109,6 +120,39 @@ def propagate(paper: Paper, mentions: list[PaperMention], acronym_extractor: str
                         min(m.confidence, PROPAGATED_CONFIDENCE),
                         m.proposed,
                         priority=PROPAGATION_PRIORITY,
+                    )
+                )
+    return out
+
+
+def propagate_kept(paper: Paper, kept: list[PaperMention]) -> list[PaperMention]:
+    """Other occurrences of the coined Method and Dataset names that won their span, where no
+    kept claim stands: "For ImageNet 512×512, our DDT-XL/2 achieves …" after "For ImageNet
+    256×256, our DDT-XL/2 achieves …" (the results of a sentence are tied to the names found in
+    it). After selection, so a claim that lost its own span never wins another."""
+    taken = [(m.field, m.start, m.end) for m in kept]
+    out = []
+    seen = set()
+    for m in kept:
+        name = m.text
+        if m.type not in ("Method", "Dataset") or m.needs_repeat or m.yields or name in seen:
+            continue
+        if not _COINED.search(name) or is_generic(name):
+            continue
+        seen.add(name)
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+        for fld in ("title", "abstract"):
+            for hit in pattern.finditer(paper.text(fld)):
+                if any(f == fld and s < hit.end() and hit.start() < e for f, s, e in taken):
+                    continue
+                taken.append((fld, hit.start(), hit.end()))
+                out.append(
+                    replace(
+                        m,
+                        field=fld,
+                        start=hit.start(),
+                        end=hit.end(),
+                        extractor=REPEATED,
                     )
                 )
     return out
