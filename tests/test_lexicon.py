@@ -54,11 +54,11 @@ def test_curated_file_stays_short():
     assert len(curated) <= 30
 
 
-def test_hand_written_technique_terms_are_few_and_all_general():
+def test_hand_written_technique_terms_are_bounded_and_all_general():
     """They name families ("pruning"), never one model: a longer name around one wins."""
     lines = files("kg.data.lexicons").joinpath("methods_techniques.jsonl").read_text("utf-8").splitlines()
     entries = [json.loads(line) for line in lines]
-    assert len(entries) <= 60
+    assert len(entries) <= 200
     assert all(e["type"] == "Method" and e["generic"] is True for e in entries)
 
 
@@ -145,3 +145,13 @@ def test_lexicon_is_fast_enough(nlp):
         lexicon.find(d)
     per_doc = (time.perf_counter() - t) / len(docs)
     assert per_doc < 0.001  # the budget: < 1 ms per abstract
+
+
+def test_technique_terms_are_methods_and_pretraining_objectives_are_not_tasks(nlp):
+    # "masked image modeling" is a pretraining objective (a Method in the guidelines), though the
+    # transformers task list names a head class after it
+    text = ("We pretrain with masked image modeling, decode with nucleus sampling, add a KL "
+            "divergence term to state-space models and apply token merging.")
+    got = {(s, t) for s, t, _ in tagged(nlp, text)}
+    assert {("masked image modeling", "Method"), ("nucleus sampling", "Method"), ("KL divergence", "Method"),
+            ("state-space models", "Method"), ("token merging", "Method")} <= got
