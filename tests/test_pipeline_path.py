@@ -181,3 +181,34 @@ def test_rule_confidences_are_configuration():
     assert found[("Dataset", "kg_dataset_cues")] == 0.77
     defaults = spacy.blank("en").add_pipe("kg_proposals")
     assert defaults is not None  # the defaults still build
+
+
+def test_the_transformers_probability_decides_doubtful_tasks_and_sure_lowercase_methods():
+    """Typing policy (MODEL_CARD.md): the shipped default states two thresholds on its own span
+    probability; a NER that states no probability (the CNN) is judged as before."""
+    from kg.extract.judge import NER, judge_ner, ner_confidences
+    from kg.extract.pipeline import build_nlp
+
+    conf = ner_confidences(build_nlp("default"))
+    assert (conf.doubtful_task, conf.sure_lowercase_method) == (0.8, 0.85)
+    # a doubtful Task is a fragment, unless a task's head noun names it
+    assert judge_ner("modality entanglement", "Task", conf=conf, score=0.6).confidence < 0.5
+    assert judge_ner("modality entanglement", "Task", conf=conf, score=0.9).confidence >= 0.5
+    assert judge_ner("test-time adaptation", "Task", conf=conf, score=0.6).confidence >= 0.5
+    # a lowercase Method the transformer is sure of needs no second sighting
+    assert not judge_ner("nucleus sampling", "Method", conf=conf, score=0.9).needs_repeat
+    assert judge_ner("nucleus sampling", "Method", conf=conf, score=0.7).needs_repeat
+    # no probability stated: the CNN's judging, whatever the thresholds
+    assert judge_ner("modality entanglement", "Task", conf=conf).confidence >= 0.5
+    assert judge_ner("nucleus sampling", "Method", conf=NER, score=0.99).needs_repeat
+
+
+def test_the_span_ner_states_each_entitys_probability():
+    from kg.extract.pipeline import build_nlp
+
+    nlp = build_nlp("default")
+    doc = nlp("We evaluate DDT-XL/2 on ImageNet with FID and improve image generation.")
+    scores = doc._.kg_ner_scores
+    assert doc.ents and set(scores) == {(e.start_char, e.end_char) for e in doc.ents}
+    assert all(0.5 < p <= 1.0 for p in scores.values())
+    assert build_nlp("fast")("We evaluate on ImageNet.")._.kg_ner_scores is None

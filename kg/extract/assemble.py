@@ -58,9 +58,11 @@ def _raw_mentions(
     pair_rank = ranks.get(ABBREVIATIONS, UNRANKED)
     for fld, doc in docs.items():
         text = text_of(doc)
+        scores = doc._.kg_ner_scores or {}
         for ent in doc.ents:
             if ent.label_ in SCIENTIFIC_TYPES:
-                j = judge_ner(ent.text, ent.label_, sents[fld].at(ent.start_char)[0], judging)
+                score = scores.get((ent.start_char, ent.end_char))
+                j = judge_ner(ent.text, ent.label_, sents[fld].at(ent.start_char)[0], judging, score)
                 mentions.append(
                     PaperMention(
                         fld,

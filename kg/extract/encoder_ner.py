@@ -142,15 +142,22 @@ def decode_spans(
     ``none_threshold``, each with its most probable label; the most confident first, skipping
     any span that overlaps one already taken (output is flat). The training script tunes the
     threshold on dev (it trades precision for recall)."""
+    return [(s, e, label) for s, e, label, _ in decode_scored_spans(spans, probs, none_threshold)]
+
+
+def decode_scored_spans(
+    spans: Sequence[tuple[int, int]], probs: Any, none_threshold: float = 0.5
+) -> list[tuple[int, int, int, float]]:
+    """:func:`decode_spans` with each span's probability of being an entity (1 − "none")."""
     kept = numpy.flatnonzero(numpy.asarray(probs[:, 0]) < none_threshold)
     labels = numpy.asarray(probs[kept, 1:]).argmax(-1) + 1
     found = [(float(probs[k, 0]), spans[int(k)], int(label)) for k, label in zip(kept, labels, strict=True)]
     taken = numpy.zeros(max((e for _, (_, e), _ in found), default=-1) + 1, dtype=bool)
-    out: list[tuple[int, int, int]] = []
-    for _, (s, e), label in sorted(found, key=lambda f: f[0]):
+    out: list[tuple[int, int, int, float]] = []
+    for none, (s, e), label in sorted(found, key=lambda f: f[0]):
         if not taken[s : e + 1].any():
             taken[s : e + 1] = True
-            out.append((s, e + 1, label))
+            out.append((s, e + 1, label, 1.0 - none))
     return sorted(out)
 
 

@@ -35,6 +35,11 @@ class NerConfidences:
     # a single lowercase Task word is one only when it is a task's head noun ("classification",
     # "segmentation"), not a field or a property ("vision", "caching", "preservation")
     single_task_word_needs_head: bool = True
+    # The transformer's own probability that a span is an entity (kg_ner_scores; the CNN states
+    # none, so these never apply to it): a lowercase Method this sure needs no repeat, and a
+    # Task this doubtful is a fragment. Chosen on the dev gold sets (MODEL_CARD.md).
+    sure_lowercase_method: float = 1.1  # above 1: never
+    doubtful_task: float = 0.0  # 0: never
 
 
 NER = NerConfidences()
@@ -87,7 +92,9 @@ _MODIFIER_END = re.compile(
 _PARTICIPLE = re.compile(r"^[A-Za-z]+-[a-z]+ed$")
 
 
-def judge_ner(text: str, label: str, sentence: str = "", conf: NerConfidences = NER) -> Judgement:
+def judge_ner(
+    text: str, label: str, sentence: str = "", conf: NerConfidences = NER, score: float | None = None
+) -> Judgement:
     """Type and confidence for a statistical NER span.
 
     A head noun that names a type overrides the model's label ("domain generalization" is a
@@ -116,7 +123,11 @@ def judge_ner(text: str, label: str, sentence: str = "", conf: NerConfidences = 
     if len(words) == 1 and not _name_like(text) and label == "Task" and conf.single_task_word_needs_head:
         if by_head != "Task":  # "vision", "caching", "supervisory"; not "classification"
             return Judgement(label, conf.fragment)
+    if label == "Task" and score is not None and score < conf.doubtful_task and by_head != "Task":
+        return Judgement(label, conf.fragment)
     if label == "Method" and not _name_like(text):
+        if score is not None and score >= conf.sure_lowercase_method:
+            return Judgement(label, conf.plain)
         return Judgement(label, conf.lowercase_method, needs_repeat=conf.lowercase_method_needs_repeat)
     if label == "Metric" and not _name_like(text) and by_head != "Metric":
         return Judgement(label, conf.not_one_thing)  # "computational efficiency": a quality

@@ -30,6 +30,10 @@ Span = tuple[int, int]
 
 if not Doc.has_extension("kg_mentions"):
     Doc.set_extension("kg_mentions", default=None)
+# The statistical NER's probability for each entity it wrote to doc.ents, by (start, end)
+# characters, where the NER states one (kg/extract/span_ner.py); judge.py weighs it
+if not Doc.has_extension("kg_ner_scores"):
+    Doc.set_extension("kg_ner_scores", default=None)
 
 
 def set_mentions(doc: Doc, mentions: list[tuple[int, int, str, str]]) -> None:

@@ -32,7 +32,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.extract.encoder_ner import decode_spans, enumerate_spans, piece_windows, softmax
+from kg.extract import mentions as _mentions  # noqa: F401  (registers Doc._.kg_ner_scores)
+from kg.extract.encoder_ner import decode_scored_spans, enumerate_spans, piece_windows, softmax
 from kg.extract.judge import NerConfidences
 from kg.extract.model_files import read_cfg_and_vocab, write_cfg_and_vocab
 from kg.extract.wordpiece import WordPiece
@@ -133,19 +134,23 @@ class SpanNerModel:
 
     def predict_many(self, texts: Sequence[Sequence[str]]) -> list[list[tuple[int, int, str]]]:
         """(start, end exclusive, label) word spans for each word list."""
+        return [[(s, e, label) for s, e, label, _ in spans] for spans in self.predict_scored(texts)]
+
+    def predict_scored(self, texts: Sequence[Sequence[str]]) -> list[list[tuple[int, int, str, float]]]:
+        """(start, end exclusive, label, probability that the span is an entity) word spans."""
         windows = [
             (t, ids, first, offset)
             for t, words in enumerate(texts)
             for ids, first, offset in piece_windows(self.wordpiece, words)
             if first
         ]
-        out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        out: list[list[tuple[int, int, str, float]]] = [[] for _ in texts]
         for t, ids, first, offset in windows:
             spans, probs = self._window_spans(self._states([ids])[0], first)
-            for s, e, label in decode_spans(spans, probs, self.threshold):
+            for s, e, label, score in decode_scored_spans(spans, probs, self.threshold):
                 name = self.labels[label - 1]
                 if name not in self.hidden:
-                    out[t].append((s + offset, e + offset, name))
+                    out[t].append((s + offset, e + offset, name, score))
         return [sorted(spans) for spans in out]
 
 
@@ -184,9 +189,10 @@ class SpanNer:
         # the span layer's products are small: a second BLAS thread only contends with the
         # other worker processes (50 ms instead of 1 ms per window on two busy cores)
         with threadpool_limits(1, user_api="blas"):
-            found = self.model.predict_many([[t.text for t in doc] for doc in docs])
+            found = self.model.predict_scored([[t.text for t in doc] for doc in docs])
         for doc, spans in zip(docs, found, strict=False):
-            doc.ents = filter_spans([Span(doc, s, e, label=label) for s, e, label in spans])
+            doc.ents = filter_spans([Span(doc, s, e, label=label) for s, e, label, _ in spans])
+            doc._.kg_ner_scores = {(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])): p for s, e, _, p in spans}
         return docs
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
