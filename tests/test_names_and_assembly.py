@@ -206,3 +206,14 @@ def test_a_coined_name_found_once_is_found_where_it_is_written_again(sample_pape
     # the repeat ties results to the name, and is no second sighting of it: not in its confidence
     assert [m.extractor for m in ddt.mentions] == ["ner", "propagation:kept"]
     assert ddt.confidence == 0.7
+
+
+def test_a_models_size_or_version_belongs_to_its_name(rules_only):
+    # samples and dev2: "Mistral 7B", "Llama 3.2" were cut to the family name; a factor or a count
+    # after a name is not part of it
+    out = _extract(rules_only, "Hybrid models",
+                   "We compress Mistral 7B and Qwen 2.5 models, and BERT runs 1.5 times faster "
+                   "with BERT 110M parameters.")
+    names = {e.name for e in out.entities if e.type == "Method"}
+    assert {"Mistral 7B", "Qwen 2.5"} <= names
+    assert not any(n.startswith("BERT ") for n in names)

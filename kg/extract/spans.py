@@ -35,6 +35,12 @@ _DATASET_SUFFIX = re.compile(
     # a resolution: "ImageNet 256×256", "ImageNet 512times512" (LaTeX's \times lost in a dump)
     r"|\s\d{2,4}\s?(?:x|×|times)\s?\d{2,4}(?![\w-]|\.\d))"
 )
+# A model's size or version belongs to its name (GUIDELINES.md: "LLaVA-NeXT-8B", "Mistral 7B",
+# "Llama 3.2"), never a count, a factor or a score written after it ("BERT 1.5 times faster")
+_METHOD_SUFFIX = re.compile(
+    r"(?:\s\d+(?:\.\d+)?[BMKT]|\s\d+\.\d+|[\s-]v\d+(?:\.\d+)?)(?![\w%×-]|\.\d)"
+    r"(?!\s*(?:times|x\b|×|points?|pp|percent|parameters?|params|tokens|images|samples|examples|words|hours))"
+)
 UNRANKED = 9  # an extractor no registration ranks: below everything
 
 
@@ -97,6 +103,14 @@ def dataset_end(text: str, end: int) -> int:
     return end
 
 
+def method_end(text: str, start: int, end: int) -> int:
+    """Where a model's name ending at ``end`` really ends: over its size or version."""
+    if not any(c.isupper() for c in text[start:end]):
+        return end
+    suffix = _METHOD_SUFFIX.match(text, end)
+    return suffix.end() if suffix is not None else end
+
+
 def _has_suffix(text: str, start: int, end: int) -> bool:
     return any(m.end() == end for m in _DATASET_SUFFIX.finditer(text, start, end))
 
@@ -117,6 +131,8 @@ def select(mentions: list[PaperMention], texts: dict[str, str]) -> list[PaperMen
                     # "COCO 2017" is a variant of COCO, named as written (as "ImageNet-1K" is), not
                     # the lexicon's "COCO" with an alias; leaderboards group variants by family
                     m.canonical, m.key = None, None
+            if m.type == "Method" and (end := method_end(texts[m.field], m.start, m.end)) > m.end:
+                m.end, m.canonical, m.key = end, None, None  # "Llama 3.2" is named as written
             if m.type == "Metric":
                 k = _METRIC_MODIFIER.search(texts[m.field], max(0, m.start - 40), m.start)
                 if k:  # "top-1 accuracy" is not "accuracy"
