@@ -48,6 +48,13 @@ def names(nlp, text: str) -> list[str]:
     ("Empirically, on Spiking Transformers, adopting Avg-Pooling (low-pass) for token mixing lowers "
      "performance to 76.73% on Cifar-100, whereas replacing it with Max-Pool (high-pass) pushes the "
      "top-1 accuracy to 79.12%.", ["Cifar-100"]),
+    # dev2: an apposition whose commas join adjectives, learning on a corpus, RL environments
+    ("For benchmarking, we introduce Inter4K, a novel high-quality, high frame-rate video dataset.",
+     ["Inter4K"]),
+    ("By integrating human-derived triplet embeddings to initialize a CLIP vision encoder, followed "
+     "by self-supervised learning on YFCC15M, our approach improves zero-shot performance.", ["YFCC15M"]),
+    ("The method learns useful representation on DM-Lab-30 environments and is effective at hard "
+     "exploration tasks in DM-Hard-8 environments.", ["DM-Lab-30", "DM-Hard-8"]),
 ])
 def test_named_datasets(nlp, text, expected):
     assert names(nlp, text) == expected
@@ -67,6 +74,9 @@ def test_named_datasets(nlp, text, expected):
     # a speed-up is measured on a model, and a list with a known model in it is a list of models
     "For instance, 2.36times and 1.93times acceleration are achieved on OpenSora and PixArt-alpha.",
     "Extensive experiments on PixArt-alpha, OpenSora, and DiT demonstrate our effectiveness.",
+    # a codebase listed with a benchmark is not called one
+    "In this paper, we introduce OpenMixup, the first mixup augmentation codebase, and benchmark for "
+    "visual representation learning.",
 ])
 def test_not_dataset_names(nlp, text):
     found = names(nlp, text)

@@ -217,3 +217,14 @@ def test_a_models_size_or_version_belongs_to_its_name(rules_only):
     names = {e.name for e in out.entities if e.type == "Method"}
     assert {"Mistral 7B", "Qwen 2.5"} <= names
     assert not any(n.startswith("BERT ") for n in names)
+
+
+def test_a_dataset_keeps_its_year_at_the_end_of_a_sentence_and_a_new_one_is_typed_by_its_apposition(rules_only):
+    # dev2: "iNaturalist 2018." lost its year before the full stop; "Inter4K, a novel high-quality,
+    # high frame-rate video dataset" was a proposed Method
+    out = _extract(rules_only, "MDCS",
+                   "MDCS outperforms the state of the art on ImageNet-LT, Places-LT, and iNaturalist 2018. "
+                   "For benchmarking, we introduce Inter4K, a novel high-quality, high frame-rate video dataset.")
+    datasets = {e.name: e for e in out.entities if e.type == "Dataset"}
+    assert "iNaturalist 2018" in datasets and datasets["Inter4K"].proposed
+    assert not any(e.name == "Inter4K" for e in out.entities if e.type == "Method")

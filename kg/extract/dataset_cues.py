@@ -68,7 +68,7 @@ CUE_CONFIDENCES = CueConfidences()
 def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> list[Mention]:
     """(start_char, end_char, confidence) of dataset names cued by the words around them."""
     lowered = text_of(doc).lower()
-    if not any(cue in lowered for cue in ("dataset", "benchmark", "corp", " on ", " across ")):
+    if not any(cue in lowered for cue in ("dataset", "benchmark", "corp", "environment", " on ", " across ")):
         return []  # most sentences: no Token objects made at all
     lexicon = _lexicon_tokens(doc)
     known = lexicon.get("Dataset", set())
@@ -334,11 +334,15 @@ def _before_parenthesis(doc: Doc, end: int) -> int:
 
 
 def _apposition_before(doc: Doc, name: _NameFlags, cue: int) -> list[tuple[int, int]]:
-    """ "X, a/the … dataset": at most eight words between the article and the cue."""
-    for det in range(cue - 1, max(0, cue - 10), -1):
+    """ "X, a/the … dataset": at most twelve tokens between the article and the cue (hyphens
+    are tokens); a comma between two of its adjectives is part of it ("Inter4K, a novel
+    high-quality, high frame-rate video dataset"), a comma before a name is a list's."""
+    for det in range(cue - 1, max(0, cue - 14), -1):
         if doc[det].lower_ in ("a", "an", "the") and det >= 2 and doc[det - 1].text == ",":
             chunks = _list_ending_at(doc, name, det - 1)
             return chunks[-1:]
+        if doc[det].text == "," and doc[det + 1].is_lower and doc[det + 1].lower_ not in ("and", "or"):
+            continue
         if doc[det].is_punct and doc[det].text != "-":
             return []
     return []

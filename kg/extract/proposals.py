@@ -117,9 +117,20 @@ def _title_type(rest: str) -> str:
     return "Dataset" if _DATASET_NOUN.fullmatch(last.lower()) else "Method"
 
 
+# "Inter4K, a novel high-quality, high frame-rate video dataset": an apposition whose commas
+# join adjectives ("OpenMixup, the first mixup augmentation codebase, and benchmark" is a list)
+_CALLED_DATASET = re.compile(
+    r",\s*(?:a|an|the)\s+(?:[\w-]+(?:,(?!\s*(?:and|or)\b))?\s+){0,9}?"
+    r"(?:dataset|benchmark|corpus|suite|test ?bed)s?\b",
+    re.IGNORECASE,
+)
+
+
 def _type_after(text: str, end: int) -> str:
     """Dataset when the name is directly called one: "X, a new benchmark", "X dataset"."""
-    return "Dataset" if _DATASET_NOUN.search(text[end : end + 25].split(".")[0]) else "Method"
+    if _DATASET_NOUN.search(text[end : end + 25].split(".")[0]) or _CALLED_DATASET.match(text, end):
+        return "Dataset"
+    return "Method"
 
 
 @dataclass(frozen=True)

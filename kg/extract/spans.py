@@ -28,7 +28,7 @@ _METRIC_MODIFIER = re.compile(r"(?:\b[Tt]op-?\d+|\b[a-z]+ion)\s+$")
 # A dataset's version or split written after its name: "COCO 2017", "WMT'16 En-De", "SQuAD v2",
 # "COCO test-dev", "ImageNet-1K" (kept by the word-end rule), "VQA v2.0", "ImageNet 256×256"
 _DATASET_SUFFIX = re.compile(
-    r"(?:\s?['’]\d{2}(?:\s+[A-Z][a-z]-[A-Z][a-z](?![\w-]))?|\s(?:19|20)\d{2}(?![\w.-])"
+    r"(?:\s?['’]\d{2}(?:\s+[A-Z][a-z]-[A-Z][a-z](?![\w-]))?|\s(?:19|20)\d{2}(?![\w-]|\.\d)"
     r"|[\s-]v\d+(?:\.\d+)?(?![\w-])|\s(?:test-dev|test-std)(?![\w-])"
     # "WMT'16 En-De" when a rule's span stopped after the year
     r"|(?<=['’]\d{2})\s+[A-Z][a-z]-[A-Z][a-z](?![\w-])"
