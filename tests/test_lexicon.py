@@ -165,3 +165,14 @@ def test_hand_written_model_names_are_bounded_methods_and_not_generic(nlp):
     text = "We fine-tune Stable Diffusion and compare with GPT-4 and a U-Net."
     got = {(s, t) for s, t, _ in tagged(nlp, text)}
     assert {("Stable Diffusion", "Method"), ("GPT-4", "Method"), ("U-Net", "Method")} <= got
+
+
+def test_hand_written_task_names_are_bounded_general_tasks(nlp):
+    lines = files("kg.data.lexicons").joinpath("tasks_common.jsonl").read_text("utf-8").splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert len(entries) <= 150 and all(e["type"] == "Task" and e["generic"] is True for e in entries)
+    # dev2 misses: standard task names the NER doubted
+    text = "It improves instruction following and out-of-distribution detection for federated learning."
+    got = {(s, t) for s, t, _ in tagged(nlp, text)}
+    assert {("instruction following", "Task"), ("out-of-distribution detection", "Task"),
+            ("federated learning", "Task")} <= got

@@ -228,3 +228,22 @@ def test_a_dataset_keeps_its_year_at_the_end_of_a_sentence_and_a_new_one_is_type
     datasets = {e.name: e for e in out.entities if e.type == "Dataset"}
     assert "iNaturalist 2018" in datasets and datasets["Inter4K"].proposed
     assert not any(e.name == "Inter4K" for e in out.entities if e.type == "Method")
+
+
+def test_a_general_term_inside_an_acronyms_expansion_does_not_type_it(rules_only):
+    # dev: "domain generalization" (a task name) inside the paper's own method's expansion made
+    # DDG a Task
+    out = _extract(rules_only, "Towards Principled Disentanglement for Domain Generalization",
+                   "We formalize the problem as constrained optimization, called Disentanglement-constrained "
+                   "Domain Generalization (DDG). DDG jointly learns semantic and variation encoders.")
+    types = {e.name: e.type for e in out.entities}
+    assert types.get("DDG", types.get("Disentanglement-constrained Domain Generalization")) == "Method"
+
+
+def test_a_cited_author_and_a_possessive_are_not_names(rules_only):
+    # dev2: "Kim et al. (2023); Kaba et al. (2023)" gave Methods Kim and Kaba; "CrossMAE's" its own node
+    out = _extract(rules_only, "Learning Symmetrization",
+                   "We build upon the proposals of Kim et al. (2023); Kaba et al. (2023). CrossMAE's decoder "
+                   "is lighter than CrossMAE.")
+    names = {e.name for e in out.entities}
+    assert not names & {"Kim", "Kaba", "CrossMAE's"} and "CrossMAE" in names

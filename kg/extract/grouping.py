@@ -67,6 +67,15 @@ class Group:
         return self.confidence >= min_confidence
 
 
+def _inside(m: PaperMention, outer: PaperMention) -> bool:
+    return (
+        m.field == outer.field
+        and outer.start <= m.start
+        and m.end <= outer.end
+        and m.end - m.start < outer.end - outer.start
+    )
+
+
 def type_pairs(
     mentions: list[PaperMention], pairs: list[tuple[PaperMention, PaperMention]], texts: dict[str, str]
 ) -> list[PaperMention]:
@@ -76,6 +85,8 @@ def type_pairs(
     for short, long in pairs:
         votes: dict[str, float] = defaultdict(float)
         for m in mentions:
+            if m.yields and _inside(m, long):
+                continue  # a general term inside the long form names a part of it, not what it is
             if m.extractor != short.extractor and (overlaps(m, short) or overlaps(m, long)):
                 votes[m.type] += 1.0 / (1 + m.priority) + (1.0 if m.proposed else 0.0)
         head = type_by_head(long.text)

@@ -21,7 +21,9 @@ _LEADING = re.compile(
     r"several|various|existing|previous|prior|proposed|novel|new)\s+)+",
     re.IGNORECASE,
 )
-_TRAILING = re.compile(r"[\s,.;:!?)\]}'\"]+$")
+_TRAILING = re.compile(r"(?:['’]s\b)?[\s,.;:!?)\]}'\"]*$")  # and a possessive: "CrossMAE's"
+# "Kim et al. (2023)": an author cited, not a thing
+_CITED = re.compile(r"\s+et\s+al\b")
 _LEAD_PUNCT = re.compile(r"^[\s(\[{'\"]+")
 # "top-1 accuracy", "recognition accuracy", "reconstruction error": the modifier names the measure
 _METRIC_MODIFIER = re.compile(r"(?:\b[Tt]op-?\d+|\b[a-z]+ion)\s+$")
@@ -139,7 +141,7 @@ def select(mentions: list[PaperMention], texts: dict[str, str]) -> list[PaperMen
                     m.start = k.start()
                     m.canonical = None
             m.text = texts[m.field][m.start : m.end]
-            if is_generic(m.text):
+            if is_generic(m.text) or _CITED.match(texts[m.field], m.end):
                 continue
         if m.end > m.start:
             cleaned.append(m)
