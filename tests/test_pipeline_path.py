@@ -195,6 +195,7 @@ def test_the_transformers_probability_decides_doubtful_tasks_and_sure_lowercase_
     assert judge_ner("modality entanglement", "Task", conf=conf, score=0.6).confidence < 0.5
     assert judge_ner("modality entanglement", "Task", conf=conf, score=0.9).confidence >= 0.5
     assert judge_ner("test-time adaptation", "Task", conf=conf, score=0.6).confidence >= 0.5
+    assert judge_ner("generation", "Task", conf=conf, score=0.6).confidence < 0.5
     # a lowercase Method the transformer is sure of needs no second sighting
     assert not judge_ner("nucleus sampling", "Method", conf=conf, score=0.9).needs_repeat
     assert judge_ner("nucleus sampling", "Method", conf=conf, score=0.7).needs_repeat

@@ -123,7 +123,9 @@ def judge_ner(
     if len(words) == 1 and not _name_like(text) and label == "Task" and conf.single_task_word_needs_head:
         if by_head != "Task":  # "vision", "caching", "supervisory"; not "classification"
             return Judgement(label, conf.fragment)
-    if label == "Task" and score is not None and score < conf.doubtful_task and by_head != "Task":
+    # a doubtful Task stands on a task's head noun that ends a phrase ("test-time adaptation"),
+    # never on the noun alone ("generation")
+    if label == "Task" and score is not None and score < conf.doubtful_task and (by_head != "Task" or len(words) == 1):
         return Judgement(label, conf.fragment)
     if label == "Method" and not _name_like(text):
         if score is not None and score >= conf.sure_lowercase_method:
