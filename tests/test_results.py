@@ -276,3 +276,11 @@ def test_a_value_after_a_resolution_is_still_read():
     # the second side of "256×256" is skipped, not the next value too
     text = "It reaches 1.78 FID on ImageNet 256×256 and 2.1 FID on ImageNet 512x512."
     assert [r[1] for r in readable(text, find_results(text, []))] == [1.78, 2.1]
+
+
+def test_mean_opinion_score_is_a_metric_not_a_method():
+    # train gold: "Mean Opinion Scores" was a capitalised name, so a Method
+    from kg.extract.judge import is_metric_name, type_of_mention
+
+    assert is_metric_name("Mean Opinion Scores") and is_metric_name("MOS")
+    assert type_of_mention("Mean Opinion Scores", "Method") == "Metric"
