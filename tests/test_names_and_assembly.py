@@ -247,3 +247,14 @@ def test_a_cited_author_and_a_possessive_are_not_names(rules_only):
                    "is lighter than CrossMAE.")
     names = {e.name for e in out.entities}
     assert not names & {"Kim", "Kaba", "CrossMAE's"} and "CrossMAE" in names
+
+
+def test_a_general_terms_own_kind_belongs_to_it(rules_only):
+    # train and dev gold: "structured pruning", "decoupled cross-attention mechanism" were cut to
+    # the technique term; a family of models keeps its name
+    out = _extract(rules_only, "Pruning",
+                   "We compare structured pruning with unstructured pruning and add a decoupled "
+                   "cross-attention mechanism to large-scale large language models.")
+    names = {e.name for e in out.entities if e.type == "Method"}
+    assert {"structured pruning", "unstructured pruning", "decoupled cross-attention mechanism"} <= names
+    assert not any(n.startswith("large-scale") for n in names)

@@ -22,6 +22,16 @@ _LEADING = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = re.compile(r"(?:['’]s\b)?[\s,.;:!?)\]}'\"]*$")  # and a possessive: "CrossMAE's"
+# "structured pruning", "bidirectional self-attention", "decoupled cross-attention": a general
+# technique term's own kind, written before it, belongs to it
+_KIND_BEFORE = re.compile(
+    r"(?:\b(?:structured|unstructured|bidirectional|unidirectional|learnable|learned|decoupled"
+    r"|hierarchical|statistical|causal|masked|gated|stochastic|differentiable|conditional|adaptive"
+    r"|dynamic|iterative|progressive|rotary|relative|absolute|spectral|channel|spatial|temporal"
+    r"|[a-z]+-(?:wise|level|aware|guided|view|head|grained))\s+){1,2}$"
+)
+# a family of models keeps its name: "large-scale LLMs" are LLMs
+_FAMILY = re.compile(r"(?i)(?:models?|LLMs?|MLLMs?|VLMs?|DNNs?|networks?)$")
 # "Kim et al. (2023)": an author cited, not a thing
 _CITED = re.compile(r"\s+et\s+al\b")
 _LEAD_PUNCT = re.compile(r"^[\s(\[{'\"]+")
@@ -140,6 +150,10 @@ def select(mentions: list[PaperMention], texts: dict[str, str]) -> list[PaperMen
                 if k:  # "top-1 accuracy" is not "accuracy"
                     m.start = k.start()
                     m.canonical = None
+            if m.yields and m.type == "Method" and not _FAMILY.search(texts[m.field], m.start, m.end):
+                kind = _KIND_BEFORE.search(texts[m.field], max(0, m.start - 40), m.start)
+                if kind:
+                    m.start, m.canonical, m.key = kind.start(), None, None
             m.text = texts[m.field][m.start : m.end]
             if is_generic(m.text) or _CITED.match(texts[m.field], m.end):
                 continue
