@@ -284,3 +284,13 @@ def test_mean_opinion_score_is_a_metric_not_a_method():
 
     assert is_metric_name("Mean Opinion Scores") and is_metric_name("MOS")
     assert type_of_mention("Mean Opinion Scores", "Method") == "Metric"
+
+
+def test_a_metric_named_with_its_dataset_before_the_value():
+    # leaderboard rows: "X on D improves from a to b", "X on D drops to v" (the level reached)
+    text = ("Top-1 accuracy on ImageNet-1K improves from 76.1% to 78.3%, and the FID on ImageNet 256x256 "
+            "drops to 2.3.")
+    got = readable(text, find_results(text, spans(text, ("ImageNet-1K", "Dataset"), ("ImageNet 256x256", "Dataset"))))
+    assert [(r[0], r[1], r[4], r[7]) for r in got] == [
+        ("Top-1 accuracy", 76.1, "absolute", "ImageNet-1K"), ("Top-1 accuracy", 78.3, "absolute", "ImageNet-1K"),
+        ("FID", 2.3, "absolute", "ImageNet 256x256")]

@@ -39,6 +39,11 @@ __all__ = ["find_results"]
 _DIGIT = re.compile(r"\d")
 
 
+# "the FID on ImageNet drops to 2.3", "reduces the error to 5%": the level reached, not a change
+# ("improves accuracy by up to 5%" is one)
+_TO_LEVEL = re.compile(
+    r"(?<!\bup)\s+to\s+(?:only\s+|about\s+|around\s+|approximately\s+|nearly\s+|just\s+)?$", re.IGNORECASE
+)
 _CHANGE_VERB_BEFORE = re.compile(
     r"\b(?:reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat)\w*\s+(?:(?:over|up\s+to"
     r"|more\s+than|about|approximately|around|nearly|roughly|almost)\s+)?$",
@@ -198,6 +203,9 @@ def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
     )
     if not (v.sign in ("+", "-") or by or ups or downs or speedup or v.unit in ("pp", "%p", "points", "x")):
         return "absolute", None
+    if not by and v.sign not in ("+", "-") and v.unit not in ("x", "pp", "%p", "points"):
+        if _TO_LEVEL.search(text, max(s0, group_start - 30), group_start):
+            return "absolute", None
     if v.sign in ("+", "-"):
         return "relative", "up" if v.sign == "+" else "down"
     if ups or downs:  # the noun nearest the number decides ("higher FLOPs reduction": down)
