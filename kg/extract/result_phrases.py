@@ -34,7 +34,7 @@ METRIC_TO_VALUE = re.compile(
     # the metric as the subject of a change: "the peak GPU memory decreases from 61.47 GB to …"
     r"|reduced|lowered|cut|improved|increased|decreas(?:es|ed)|dropped|falls|fell|improves|rises|rose"
     # where it was measured, between them: "top-1 accuracy on ImageNet-1K improves from 76.1% to …"
-    r"|(?:on|in)\s+(?:the\s+)?[A-Z][\w\-.]*\w)\s*)*",
+    r"|(?:on|in)\s+(?:the\s+)?[A-Z][\w\-.]*\w(?:\s+\d[\w×]*)?)\s*)*",
     re.IGNORECASE,
 )
 CLAUSE_BREAK = re.compile(r"[;:()]|,\s|\b(?:while|whereas|but|which)\b", re.IGNORECASE)
