@@ -128,8 +128,13 @@ def test_curated_technique_terms_are_generic():
      ["temporal consistency module"]),
     ("We then propose a computationally efficient progressive initialization strategy.",
      ["progressive initialization strategy"]),
+    # in the passive too (dev2, samples), and a term is a contribution's head noun
+    ("A token-level gating mechanism is introduced to blend the specialists' outputs.",
+     ["token-level gating mechanism"]),
+    ("To this end, a regularization term is introduced to keep the tokens apart.", ["regularization term"]),
     # descriptions are not names: a head alone, a framework, a clause
     ("We propose a novel framework for this task.", []),
+    ("A method is introduced.", []),
     ("We propose a novel pretraining framework for speech.", []),
     ("We design an architecture consisting of two modality-specific encoder towers.", []),
 ])

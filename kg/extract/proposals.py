@@ -46,11 +46,14 @@ _DATASET_NOUN = re.compile(r"\b(dataset|benchmark|corpus|suite|test ?bed)s?\b", 
 _UNNAMED_HEADS = (
     # not "framework", "approach", "architecture": "a novel pretraining framework" only describes
     r"module|loss|strategy|mechanism|method|algorithm|network|block|layer|objective|regularizer|"
-    r"scheme|technique|encoder|decoder|optimizer|attention"
+    r"scheme|technique|encoder|decoder|optimizer|attention|term"
 )
 _UNNAMED = re.compile(
     rf"{PROPOSE_SUBJECT}(?:first\s+|also\s+|further\s+|then\s+)?{PROPOSE_VERBS}\s+an?\s+"
     rf"(?P<np>(?:[a-z][\w-]*\s+){{1,5}}(?:{_UNNAMED_HEADS}))(?![\w-])"
+    # and in the passive: "a regularization term is introduced", "a decoupling strategy is employed"
+    rf"|\b[Aa]n?\s+(?P<np2>(?:[a-z][\w-]*\s+){{1,5}}(?:{_UNNAMED_HEADS}))\s+is\s+(?:also\s+|further\s+|then\s+)?"
+    r"(?:proposed|introduced|designed|developed|presented|employed|devised)\b"
 )
 # evaluative words are not part of the contribution's name: "a novel, simple yet effective …"
 _EVALUATIVE = frozenset(
@@ -181,14 +184,15 @@ def find_proposals(
             typ = "Dataset" if m.group("noun") in ("dataset", "benchmark", "corpus", "suite") else "Method"
             out.append(Proposal(m.start("name"), m.end("name"), typ, conf.colon_name))
     for m in _UNNAMED.finditer(text):
-        start, words = m.start("np"), m.group("np").split()
+        group = "np" if m.group("np") else "np2"
+        start, end, words = m.start(group), m.end(group), m.group(group).split()
         while len(words) > 1 and (words[0] in _EVALUATIVE or words[0].endswith("ly")):
             start = text.index(words[1], start + len(words[0]))
             words = words[1:]
         if any(w in SPACY_STOP_WORDS for w in words):
             continue  # "an architecture consisting of two encoders": a description, not a name
         if len(words) >= 2:  # a head alone ("a method") is no name
-            out.append(Proposal(start, m.end("np"), "Method", conf.unnamed))
+            out.append(Proposal(start, end, "Method", conf.unnamed))
     return [p for p in out if not _DERIVED.search(text[p.start : p.end])]
 
 
