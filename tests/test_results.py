@@ -294,3 +294,10 @@ def test_a_metric_named_with_its_dataset_before_the_value():
     assert [(r[0], r[1], r[4], r[7]) for r in got] == [
         ("Top-1 accuracy", 76.1, "absolute", "ImageNet-1K"), ("Top-1 accuracy", 78.3, "absolute", "ImageNet-1K"),
         ("FID", 2.3, "absolute", "ImageNet 256x256")]
+
+
+def test_a_share_of_a_baselines_score_is_relative():
+    # samples (PoNet): "95.7% of the accuracy of BERT" was an absolute accuracy on GLUE's leaderboard
+    text = "PoNet achieves 95.7% of the accuracy of BERT on the GLUE benchmark."
+    got = readable(text, find_results(text, spans(text, ("GLUE", "Dataset"))))
+    assert [(r[0], r[1], r[4]) for r in got] == [("accuracy", 95.7, "relative")]

@@ -184,6 +184,8 @@ def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
     """Absolute or relative, and for a change which way: from sign, "by", nouns and verbs."""
     if v.from_value is not None:  # "decreases from 61.47 GB to 42.72 GB": both values as they are
         return "absolute", None
+    if _share_of(text, v.source or v):  # "95.7% of the accuracy of BERT": a share of a baseline's
+        return "relative", None
     lead = v.source or v  # a coordinated value reads its cues where its list's metric is
     assert lead.metric is not None
     group_start = v.group_start if v.group_start >= 0 else v.start
@@ -218,6 +220,17 @@ def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
     if up_verbs or down_verbs:
         return "relative", ("up" if max(up_verbs, default=-1) > max(down_verbs, default=-1) else "down")
     return "relative", None
+
+
+_OF_THE = re.compile(r"\s*of\s+(?:the\s+|its\s+)?")
+_OF = re.compile(r"\s+of\b")
+
+
+def _share_of(text: str, lead: Value) -> bool:
+    """ "achieves 95.7% of the accuracy of BERT": the value is a share of another's score."""
+    assert lead.metric is not None
+    m0, m1 = lead.metric
+    return m0 >= lead.end and _OF_THE.fullmatch(text, lead.end, m0) is not None and _OF.match(text, m1) is not None
 
 
 def _result_dicts(
