@@ -301,3 +301,12 @@ def test_a_share_of_a_baselines_score_is_relative():
     text = "PoNet achieves 95.7% of the accuracy of BERT on the GLUE benchmark."
     got = readable(text, find_results(text, spans(text, ("GLUE", "Dataset"))))
     assert [(r[0], r[1], r[4]) for r in got] == [("accuracy", 95.7, "relative")]
+
+
+def test_a_change_verb_before_the_metric_makes_the_value_a_change():
+    # samples (Read-ME): "improving mean end-to-end latency up to 6.1%" was an absolute latency of
+    # 6.1% on MMLU's leaderboard; "improve" names no direction for a latency
+    text = "It improves accuracy by 2.1%, and improving mean end-to-end latency up to 6.1%, reduces FLOPs over 37%."
+    got = readable(text, find_results(text, []))
+    assert [(r[0], r[1], r[4], r[5]) for r in got] == [
+        ("accuracy", 2.1, "relative", "up"), ("latency", 6.1, "relative", None), ("FLOPs", 37.0, "relative", "down")]

@@ -44,6 +44,26 @@ _DIGIT = re.compile(r"\d")
 _TO_LEVEL = re.compile(
     r"(?<!\bup)\s+to\s+(?:only\s+|about\s+|around\s+|approximately\s+|nearly\s+|just\s+)?$", re.IGNORECASE
 )
+# "improving mean end-to-end latency up to 6.1%", "reduces FLOPs by over 37%": a change verb
+# before the metric, then the value after it with at most a hedge between
+_VERB_BEFORE_METRIC = re.compile(
+    r"\b(?P<verb>reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat)\w*\s+"
+    r"(?:(?:the|its|our|their|mean|average|overall)\s+)*(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_HEDGE_GAP = re.compile(
+    r"\s*(?:by\s+)?(?:up\s+to|over|more\s+than|about|approximately|around|nearly|roughly|almost)\s*",
+    re.IGNORECASE,
+)
+_VERB_DIRECTION = {
+    "reduc": "down",
+    "decreas": "down",
+    "lower": "down",
+    "cut": "down",
+    "increas": "up",
+    "boost": "up",
+    "rais": "up",
+}
 _CHANGE_VERB_BEFORE = re.compile(
     r"\b(?:reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat)\w*\s+(?:(?:over|up\s+to"
     r"|more\s+than|about|approximately|around|nearly|roughly|almost)\s+)?$",
@@ -204,7 +224,8 @@ def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
         _FASTER_AFTER.match(text, lead.end) is not None or _SPEEDUP.fullmatch(text[lead.metric[0] : lead.metric[1]])
     )
     if not (v.sign in ("+", "-") or by or ups or downs or speedup or v.unit in ("pp", "%p", "points", "x")):
-        return "absolute", None
+        changed = _changed_metric(text, lead, s0)
+        return ("relative", changed or None) if changed is not None else ("absolute", None)
     if not by and v.sign not in ("+", "-") and v.unit not in ("x", "pp", "%p", "points"):
         if _TO_LEVEL.search(text, max(s0, group_start - 30), group_start):
             return "absolute", None
@@ -231,6 +252,19 @@ def _share_of(text: str, lead: Value) -> bool:
     assert lead.metric is not None
     m0, m1 = lead.metric
     return m0 >= lead.end and _OF_THE.fullmatch(text, lead.end, m0) is not None and _OF.match(text, m1) is not None
+
+
+def _changed_metric(text: str, lead: Value, s0: int) -> str | None:
+    """ "improving mean end-to-end latency up to 6.1%": the direction the verb before the metric
+    names ("" when it names none: "improve" is up for accuracy, down for latency), else None."""
+    assert lead.metric is not None
+    m0, m1 = lead.metric
+    if m1 > lead.start or _HEDGE_GAP.fullmatch(text, m1, lead.start) is None:
+        return None
+    verb = _VERB_BEFORE_METRIC.search(text, max(s0, m0 - 60), m0)
+    if verb is None:
+        return None
+    return _VERB_DIRECTION.get(verb.group("verb").lower(), "")
 
 
 def _result_dicts(
