@@ -238,6 +238,19 @@ def test_extraction_jsonl_with_invalid_utf8(tmp_path: Path) -> None:
     assert r.output.strip() == f"Error: {path}:2: not UTF-8 text"
 
 
+def test_gzipped_extraction_jsonl_with_invalid_utf8_names_the_line_of_the_text(tmp_path: Path) -> None:
+    # kg extract --cluster writes .jsonl.gz parts: the line was counted in the compressed bytes
+    import gzip
+
+    path = tmp_path / "ex.jsonl.gz"
+    good = json.dumps(_extraction("p1", "T")).encode()
+    bad = good.replace(b"We use", b"We \xff\xfe use")
+    path.write_bytes(gzip.compress(good + b"\n" + good.replace(b'"p1"', b'"p2"') + b"\n" + bad + b"\n"))
+    r = CliRunner().invoke(cli, ["build", "-q", str(path), "-o", str(tmp_path / "g.json")])
+    assert r.exit_code == 2, r.output
+    assert r.output.strip() == f"Error: {path}:3: not UTF-8 text"
+
+
 # -- item 13: a format that does not match the suffix -------------------------------------------
 
 def test_graph_format_that_contradicts_the_suffix_is_refused(tmp_path: Path) -> None:
