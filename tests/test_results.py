@@ -310,3 +310,14 @@ def test_a_change_verb_before_the_metric_makes_the_value_a_change():
     got = readable(text, find_results(text, []))
     assert [(r[0], r[1], r[4], r[5]) for r in got] == [
         ("accuracy", 2.1, "relative", "up"), ("latency", 6.1, "relative", None), ("FLOPs", 37.0, "relative", "down")]
+
+
+@pytest.mark.parametrize("text", [
+    "Our kernel reaches 2.1x higher throughput on V100.",
+    "Our kernel reaches 2.1x higher throughput on RTX 4090.",
+])
+def test_hardware_after_on_is_not_where_a_result_was_measured(text):
+    # one list of hardware names (kg/extract/spans.py) for the dataset cues and the results rule;
+    # the results rule knew only GPU/CPU/TPU/A100/H100 before, and read RTX 4090's 4090 as a value
+    got = readable(text, find_results(text, []))
+    assert [(r[0], r[1], r[7]) for r in got] == [("throughput", 2.1, None)]

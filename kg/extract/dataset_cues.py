@@ -23,6 +23,7 @@ from kg.data import read_json
 from kg.extract.candidates import add_candidate, candidates, text_of
 from kg.extract.judge import is_metric_name
 from kg.extract.registry import rule_component
+from kg.extract.spans import is_hardware
 
 EXTRACTOR = "kg_dataset_cues"
 _WORDS = read_json("dataset_cues.json")  # the word lists, as data
@@ -41,8 +42,6 @@ MODEL_SIZE = re.compile(r"\b\d+(\.\d+)?[BM]\b")  # "Llama 3 8B": a model, not a 
 _SPEEDUP = re.compile(r"(?i)\d(?:x|×|\s?times)\b|\b(?:acceleration|speed-?ups?|faster)\b")
 _VERSION = re.compile(r"v\d+(?:\.\d+)*")
 VALUE_TOKEN = re.compile(r"[~≈]?\d+(?:\.\d+)?(?:x|×|%|k|K|pp|ms|s)")
-# "3x faster on H100", "30 FPS on RTX 4090": hardware is what a speed is measured on
-HARDWARE = re.compile(r"^(?:[AHLVT]\d{2,3}[A-Za-z]?|RTX|GTX|TPU|TPUs|GPU|GPUs|CPU|CPUs|Jetson|Apple|M[1-4])\b")
 
 Mention = tuple[int, int, float]
 _CUE_IDS = {get_string_id(w) for w in CUES}
@@ -136,7 +135,7 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
             for s, e in chunks
             if not _overlaps(others, s, e)
             and not MODEL_SIZE.search(doc[s:e].text)
-            and not HARDWARE.match(doc[s:e].text)
+            and not is_hardware(doc[s:e].text)
             and not is_metric_name(doc[s:e].text)  # "9% gains on NDCG@10 on TREC DL 2019"
         ]
         # One chunk with a digit or a lexicon hit vouches for its list ("MMLU, Hellaswag, and ARC").

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.metrics import find_cost_metrics, metric_phrase_after
+from kg.extract.spans import is_hardware
 
 Span = tuple[int, int]
 
@@ -50,6 +51,7 @@ _COUNT_NOUN = re.compile(
     r"|times\s+(?:fewer|less|more|smaller|larger)\s+(?:parameters|data|tokens|samples))\b",
     re.IGNORECASE,
 )
+_WORD_BEFORE = re.compile(r"(\S+)\s+$")
 _REFERENCE_BEFORE = re.compile(
     r"(?:\b(?:Sec(?:tion)?|Table|Tab|Fig(?:ure)?|Eq|Appendix|arXiv"
     r"|Chapter|Algorithm|Theorem|Lemma|Version|v)\.?\s*[:~]?\s*"
@@ -135,6 +137,9 @@ def _is_result_like(text: str, m: re.Match[str], s0: int, s1: int) -> bool:
         return False  # "15 datasets", but "1.1-2.1x expert forward throughput", "63% GPU memory reduction" are measures
     if _REFERENCE_BEFORE.search(text, max(s0, m.start() - 12), m.start()):
         return False
+    word = _WORD_BEFORE.search(text, max(s0, m.start() - 12), m.start())
+    if word and is_hardware(word.group(1)) and not any(c.isdigit() for c in word.group(1)):
+        return False  # "RTX 4090", "GTX 1080": the number is the hardware's name
     num = m.group("num")
     if unit is None and m.group("num2") is None and "." not in num:
         if 1900 <= int(num.replace(",", "")) <= 2099:

@@ -9,6 +9,7 @@ import re
 
 from kg.extract.mentions import Mention, Span
 from kg.extract.numbers import Value
+from kg.extract.spans import is_hardware
 
 __all__ = ["measured_on", "only_dataset", "respectively_datasets"]
 
@@ -23,26 +24,8 @@ _ON_BEFORE = re.compile(r"\b(?:on|in|across|over)\s+(?:the\s+)?$", re.IGNORECASE
 _THEN_COMMA = re.compile(r"(?:\s+[\w×-]+)?\s*,")  # a version or resolution may follow the name
 _OPENS_ON = re.compile(r"\s*(?:for|on|in)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}", re.IGNORECASE)
 _NAME_AFTER_ON = re.compile(r"[A-Z][\w\-.]*\w(?:\s+(?:[A-Z][\w\-.]*\w|\d+(?![\w.])))*")
-_NOT_A_DATASET = frozenset(
-    {
-        "GPU",
-        "GPUs",
-        "CPU",
-        "CPUs",
-        "TPU",
-        "TPUs",
-        "A100",
-        "H100",
-        "Average",
-        "All",
-        "Both",
-        "This",
-        "These",
-        "The",
-        "Our",
-        "It",
-    }
-)
+# words that open a sentence or a list, not a name ("On Average, …", "on All tasks")
+_NOT_A_NAME = frozenset({"Average", "All", "Both", "This", "These", "The", "Our", "It"})
 
 
 def measured_on(text: str, start: int, anchor: int, s0: int, s1: int, ms: list[Mention]) -> Span | None:
@@ -56,7 +39,7 @@ def measured_on(text: str, start: int, anchor: int, s0: int, s1: int, ms: list[M
         # after "for" ("by 45% for DeiT-S" names a model).
         if not re.search(r"\bfor\s+(?:the\s+)?$", on.group(0), re.IGNORECASE):
             name = _NAME_AFTER_ON.match(text, on.end(), s1)
-            if name is not None and name.group(0).split()[0] not in _NOT_A_DATASET:
+            if name is not None and name.group(0).split()[0] not in _NOT_A_NAME and not is_hardware(name.group(0)):
                 return name.span()
     before = [
         m

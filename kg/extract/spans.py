@@ -81,6 +81,16 @@ def generic_keys() -> frozenset[str]:
     return frozenset(canonical_key(line) for line in read_term_list("generic_terms.txt"))
 
 
+# Hardware is what a speed is measured on ("3x faster on H100", "30 FPS on RTX 4090"), never an
+# entity (GUIDELINES.md): the one list of it, read by the dataset cues and the results rule too
+HARDWARE = re.compile(r"^(?:[AHLVT]\d{2,3}[A-Za-z]?|RTX|GTX|TPU|TPUs|GPU|GPUs|CPU|CPUs|Jetson|Apple|M[1-4])\b")
+
+
+def is_hardware(name: str) -> bool:
+    """Whether ``name`` starts with a hardware name ("A100", "RTX 4090", "TPUs")."""
+    return HARDWARE.match(name) is not None
+
+
 def is_generic(text: str) -> bool:
     key = canonical_key(text)
     return not key or key in generic_keys() or key.replace("-", "").isdigit() or len(key) < 2
