@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from kg.extract.judge import type_by_head
@@ -117,23 +118,29 @@ def propagate(paper: Paper, mentions: list[PaperMention], acronym_extractor: str
         if len(name) < 2 or is_generic(name):
             continue
         seen.add(name)
-        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
-        for fld in ("title", "abstract"):
-            for hit in pattern.finditer(paper.text(fld)):
-                out.append(
-                    PaperMention(
-                        fld,
-                        hit.start(),
-                        hit.end(),
-                        name,
-                        m.type,
-                        PROPAGATION,
-                        min(m.confidence, PROPAGATED_CONFIDENCE),
-                        m.proposed,
-                        priority=PROPAGATION_PRIORITY,
-                    )
+        for fld, start, end in _written_at(paper, name):
+            out.append(
+                PaperMention(
+                    fld,
+                    start,
+                    end,
+                    name,
+                    m.type,
+                    PROPAGATION,
+                    min(m.confidence, PROPAGATED_CONFIDENCE),
+                    m.proposed,
+                    priority=PROPAGATION_PRIORITY,
                 )
+            )
     return out
+
+
+def _written_at(paper: Paper, name: str) -> Iterator[tuple[str, int, int]]:
+    """(field, start, end) of every whole-word occurrence of ``name`` in the title and abstract."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+    for fld in ("title", "abstract"):
+        for hit in pattern.finditer(paper.text(fld)):
+            yield fld, hit.start(), hit.end()
 
 
 def propagate_kept(paper: Paper, kept: list[PaperMention]) -> list[PaperMention]:
@@ -151,21 +158,11 @@ def propagate_kept(paper: Paper, kept: list[PaperMention]) -> list[PaperMention]
         if not _COINED.search(name) or is_generic(name):
             continue
         seen.add(name)
-        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
-        for fld in ("title", "abstract"):
-            for hit in pattern.finditer(paper.text(fld)):
-                if any(f == fld and s < hit.end() and hit.start() < e for f, s, e in taken):
-                    continue
-                taken.append((fld, hit.start(), hit.end()))
-                out.append(
-                    replace(
-                        m,
-                        field=fld,
-                        start=hit.start(),
-                        end=hit.end(),
-                        extractor=REPEATED,
-                    )
-                )
+        for fld, start, end in _written_at(paper, name):
+            if any(f == fld and s < end and start < e for f, s, e in taken):
+                continue
+            taken.append((fld, start, end))
+            out.append(replace(m, field=fld, start=start, end=end, extractor=REPEATED))
     return out
 
 

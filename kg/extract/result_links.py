@@ -101,7 +101,9 @@ def link_placeholder(text: str, values: list[Value]) -> None:
 
 # "outperforms A by 0.4/0.19 and B by 1.82/0.49": the same verb, another baseline, another margin
 _AND_ANOTHER_BY = re.compile(r"\s*,?\s*and\s+[^,;()]{0,60}?\bby\s+(?:\S+\s+){0,3}$", re.IGNORECASE)
-_CHANGE = re.compile(r"\b(?:reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat|sav)\w*", re.IGNORECASE)
+# the stems of the verbs that change a measure ("reduces", "improving", "boosted"), for results.py too
+CHANGE_STEMS = r"reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat"
+_CHANGE = re.compile(rf"\b(?:{CHANGE_STEMS}|sav)\w*", re.IGNORECASE)
 
 
 def _compared_again(text: str, prev: Value, v: Value) -> bool:

@@ -24,6 +24,7 @@ from kg.extract.numbers import Value, read_values
 from kg.extract.relation_rules import clause_subject
 from kg.extract.result_datasets import measured_on, respectively_datasets
 from kg.extract.result_links import BY_BEFORE as _BY_BEFORE
+from kg.extract.result_links import CHANGE_STEMS
 from kg.extract.result_links import link_compared as _link_compared
 from kg.extract.result_links import link_coordinated as _link_coordinated
 from kg.extract.result_links import link_placeholder as _link_placeholder
@@ -47,14 +48,12 @@ _TO_LEVEL = re.compile(
 # "improving mean end-to-end latency up to 6.1%", "reduces FLOPs by over 37%": a change verb
 # before the metric, then the value after it with at most a hedge between
 _VERB_BEFORE_METRIC = re.compile(
-    r"\b(?P<verb>reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat)\w*\s+"
-    r"(?:(?:the|its|our|their|mean|average|overall)\s+)*(?:[\w-]+\s+){0,2}$",
+    rf"\b(?P<verb>{CHANGE_STEMS})\w*\s+(?:(?:the|its|our|their|mean|average|overall)\s+)*(?:[\w-]+\s+){{0,2}}$",
     re.IGNORECASE,
 )
-_HEDGE_GAP = re.compile(
-    r"\s*(?:by\s+)?(?:up\s+to|over|more\s+than|about|approximately|around|nearly|roughly|almost)\s*",
-    re.IGNORECASE,
-)
+# words that hedge a change's size: "by up to 5%", "over 37%"
+_HEDGE = r"(?:up\s+to|over|more\s+than|about|approximately|around|nearly|roughly|almost)"
+_HEDGE_GAP = re.compile(rf"\s*(?:by\s+)?{_HEDGE}\s*", re.IGNORECASE)
 _VERB_DIRECTION = {
     "reduc": "down",
     "decreas": "down",
@@ -64,11 +63,7 @@ _VERB_DIRECTION = {
     "boost": "up",
     "rais": "up",
 }
-_CHANGE_VERB_BEFORE = re.compile(
-    r"\b(?:reduc|decreas|lower|cut|improv|increas|boost|rais|accelerat)\w*\s+(?:(?:over|up\s+to"
-    r"|more\s+than|about|approximately|around|nearly|roughly|almost)\s+)?$",
-    re.IGNORECASE,
-)
+_CHANGE_VERB_BEFORE = re.compile(rf"\b(?:{CHANGE_STEMS})\w*\s+(?:{_HEDGE}\s+)?$", re.IGNORECASE)
 _FASTER_AFTER = re.compile(r"\s*(?:faster|quicker|speed-?ups?|acceleration)\b", re.IGNORECASE)
 # "20 FPS …, being 158x faster than X": a rate such as FPS is no speed-up's metric
 _SPEED_METRIC = re.compile(r"speed|throughput|latency", re.IGNORECASE)
@@ -204,9 +199,9 @@ def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
     """Absolute or relative, and for a change which way: from sign, "by", nouns and verbs."""
     if v.from_value is not None:  # "decreases from 61.47 GB to 42.72 GB": both values as they are
         return "absolute", None
-    if _share_of(text, v.source or v):  # "95.7% of the accuracy of BERT": a share of a baseline's
-        return "relative", None
     lead = v.source or v  # a coordinated value reads its cues where its list's metric is
+    if _share_of(text, lead):  # "95.7% of the accuracy of BERT": a share of a baseline's
+        return "relative", None
     assert lead.metric is not None
     group_start = v.group_start if v.group_start >= 0 else v.start
     after = [v.end, lead.end] + ([lead.metric[1]] if lead.metric[0] >= lead.end else [])

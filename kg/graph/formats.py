@@ -121,8 +121,6 @@ def iter_extractions(path: Path) -> Iterator[Any]:
     try:
         yield from read_extractions(path)
     except UnicodeDecodeError:
-        from kg.read.text import open_binary
-
         # through the same opener: a .jsonl.gz is counted in its lines, not its compressed bytes
         with open_binary(path) as fh:
             line = next((n for n, raw in enumerate(fh, start=1) if not _utf8(raw)), None)
