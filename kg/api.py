@@ -9,7 +9,7 @@ from typing import Any, cast
 import networkx as nx
 
 from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE
-from kg.extract.run import extract_stream
+from kg.extract.stream import extract_stream
 from kg.graph.build import build_graph as _build_graph
 from kg.model import Extraction, Paper
 from kg.read.ids import title_id

@@ -109,7 +109,7 @@ def sample_papers():
 @pytest.fixture(scope="session")
 def sample_extractions(sample_papers):
     """The default pipeline (shipped model + rules) over all 548 sample records."""
-    from kg.extract.run import extract_stream
+    from kg.extract.stream import extract_stream
     return list(extract_stream(sample_papers))
 
 

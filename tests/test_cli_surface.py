@@ -124,14 +124,14 @@ def test_a_model_that_does_not_exist(tmp_path: Path) -> None:
 
 
 def test_a_dead_worker_is_one_line(tmp_path: Path, monkeypatch) -> None:
-    import kg.extract.run as run_mod
+    import kg.extract.stream as stream_mod
     from kg.extract.pool import WorkerError
 
     def dies(*args, **kwargs):
         raise WorkerError("an extraction worker died (exit code -9)")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(run_mod, "extract_stream", dies)
+    monkeypatch.setattr(stream_mod, "extract_stream", dies)
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps(MMRL) + "\n", encoding="utf-8")
     r = CliRunner().invoke(cli, ["extract", "-q", "--model", "none", str(src), "-o", str(tmp_path / "o.jsonl")])

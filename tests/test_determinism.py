@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.pipeline import default_model_path
+from kg.extract.packaged import default_model_path
 
 SAMPLES = Path(__file__).parents[1] / "examples" / "hf-papers"
 SMALL = SAMPLES / "001_cc0887e643b500c1.txt"

@@ -17,7 +17,8 @@ from kg.extract.corpus_ner import corpus_heads
 from kg.extract.encoder_ner import (MAX_PIECES, EncoderSpanRecognizer, SpanEncoder, decode_spans,
                                     dequantize, encode, enumerate_spans, piece_windows, quantize,
                                     span_logits)
-from kg.extract.pipeline import build_nlp, model_path
+from kg.extract.packaged import model_path
+from kg.extract.pipeline import build_nlp
 from kg.extract.wordpiece import WordPiece, basic_split
 
 ROOT = Path(__file__).resolve().parents[1]

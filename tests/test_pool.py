@@ -8,7 +8,7 @@ import os
 import pytest
 
 from kg.extract.pool import WorkerError
-from kg.extract.run import extraction_pool as WorkerPool
+from kg.extract.stream import extraction_pool as WorkerPool
 
 
 def _alive(pid: int) -> bool:
@@ -43,7 +43,7 @@ def test_a_failing_worker_is_an_error_with_its_cause(tmp_path) -> None:
 
 
 def test_workers_can_send_json_lines_identical_to_the_objects(sample_papers) -> None:
-    from kg.extract.run import extract_stream
+    from kg.extract.stream import extract_stream
 
     papers = sample_papers[:150]
     objects = [e.model_dump_json() for e in extract_stream(papers, model=None, workers=1)]

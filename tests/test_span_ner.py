@@ -15,7 +15,7 @@ from conftest import load_script
 
 from kg.eval.corpora import read_tdmsci
 from kg.extract.encoder_ner import SpanEncoder, encode, enumerate_spans, softmax, span_logits
-from kg.extract.pipeline import model_path
+from kg.extract.packaged import model_path
 from kg.extract.span_export import export_encoder
 from kg.extract.span_ner import SpanNerModel
 

@@ -60,7 +60,7 @@ def assert_same_export(extractions: Path, parts: list[Path], tmp_path: Path) -> 
 @pytest.fixture(scope="module")
 def rules_lines() -> list[str]:
     """The rules-only extraction of the samples' listings: 548 records, three papers twice."""
-    from kg.extract.run import extract_stream
+    from kg.extract.stream import extract_stream
     from kg.read import read_papers
 
     return [line.json for line in extract_stream(read_papers([SAMPLES]), model=None, as_lines=True)]

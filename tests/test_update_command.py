@@ -30,17 +30,17 @@ def fast_fetch(monkeypatch):
 @pytest.fixture
 def extraction_calls(monkeypatch) -> list[int]:
     """How many papers each extraction run was given (the real extraction runs)."""
-    import kg.extract.run as run
+    import kg.extract.stream as stream
 
     calls: list[int] = []
-    real = run.extract_stream
+    real = stream.extract_stream
 
     def counting(papers, *args, **kwargs):
         papers = list(papers)
         calls.append(len(papers))
         return real(papers, *args, **kwargs)
 
-    monkeypatch.setattr(run, "extract_stream", counting)
+    monkeypatch.setattr(stream, "extract_stream", counting)
     return calls
 
 

@@ -51,7 +51,7 @@ def summary(times: list[float]) -> dict[str, float]:
 def host_info() -> dict[str, Any]:
     import spacy
 
-    from kg.extract.pipeline import default_model_path
+    from kg.extract.packaged import default_model_path
 
     info: dict[str, Any] = {
         "cpus": os.cpu_count(),

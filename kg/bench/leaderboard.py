@@ -147,7 +147,7 @@ def bench_gold(paths: Sequence[Path], model: str = "default") -> dict[str, Any]:
     """Extract each gold set's papers (as ``kg eval --gold`` does), build, score the leaderboards."""
     from kg.analysis.gold import score_leaderboards
     from kg.eval.gold import load_gold, normalize_title
-    from kg.extract.run import extract_stream
+    from kg.extract.stream import extract_stream
     from kg.graph.build import build_graph
     from kg.model import Extraction
     from kg.read import read_papers

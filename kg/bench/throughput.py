@@ -28,7 +28,8 @@ def bench_throughput(
     import spacy
 
     from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE
-    from kg.extract.run import Extractor, default_workers
+    from kg.extract.run import Extractor
+    from kg.extract.stream import default_workers
 
     workers = workers or default_workers()
     texts = [t for p in papers for t in (p.title, p.abstract)]
@@ -140,7 +141,7 @@ def _pool_run(papers: list, workers: int, model, batch_size: int, min_confidence
     worker and of the parent (which feeds batches and unpickles results)."""
     import itertools
 
-    from kg.extract.run import extraction_pool as WorkerPool  # the pool now takes a factory
+    from kg.extract.stream import extraction_pool as WorkerPool  # the pool now takes a factory
 
     t0 = time.perf_counter()
     with WorkerPool(workers, model, min_confidence) as pool:
@@ -175,7 +176,8 @@ def bench_workers(
     is what the same work gives with one free core per process (single-process CPU seconds over
     the busiest process's CPU seconds), and ``parallel_efficiency`` is single CPU over total CPU."""
     from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE
-    from kg.extract.run import Extractor, extract_stream
+    from kg.extract.run import Extractor
+    from kg.extract.stream import extract_stream
 
     n = len(papers)
     load_s = timed(lambda: Extractor(model))  # one process's pipeline load, for the report

@@ -228,7 +228,7 @@ def fetch(
 
 def _extract(model, workers, batch_size, min_confidence) -> Callable[[Iterable], Iterator]:
     def run(papers: Iterable) -> Iterator:
-        from kg.extract.run import default_workers, extract_stream
+        from kg.extract.stream import default_workers, extract_stream
 
         check_model(model)  # only now: a run with nothing new never loads spaCy (~4 s)
 

@@ -113,7 +113,7 @@ def read_inputs(files, fmt, skip_invalid, max_chars=None):
 
 def check_model(model: str) -> None:
     """A --model that names no pipeline fails here, in one line, not in every worker."""
-    from kg.extract.pipeline import resolve_model
+    from kg.extract.packaged import resolve_model
 
     try:
         resolve_model(None if model == "none" else model)

@@ -63,7 +63,7 @@ def _extractions(
 ):
     """Extractions of the papers in ``files``; ``only`` filters the papers before extraction
     (and hides the progress bar, whose total would be wrong)."""
-    from kg.extract.run import default_workers, extract_stream
+    from kg.extract.stream import default_workers, extract_stream
 
     check_model(model)
     papers = read_inputs(files, fmt, skip_invalid, max_chars)

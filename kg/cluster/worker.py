@@ -130,7 +130,7 @@ class PipelinePlugin(WorkerPlugin):
 
 def extract_partition(part: Partition, options: JobOptions, outdir: str) -> PartDone:
     """Extract one partition into ``outdir/part-NNNNN.jsonl.gz`` (written atomically)."""
-    from kg.extract.run import to_line
+    from kg.extract.stream import to_line
 
     done = PartDone(part.index)
     on_error = (lambda err: done.warnings.append(f"{err} (skipped)")) if options.skip_invalid else None

@@ -88,7 +88,7 @@ def evaluate_gold(gold: Path, predictions: Path | None, *, model: str, min_confi
         preds = [ex.model_dump(mode="json") for ex in iter_extractions(predictions)]
     else:
         from kg.extract.assemble import DEFAULT_MIN_CONFIDENCE
-        from kg.extract.run import extract_stream
+        from kg.extract.stream import extract_stream
         from kg.model import Extraction
         from kg.read import read_papers
 

@@ -35,10 +35,18 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+def made_from(doc: Doc, text: str) -> Doc:
+    """Record the string ``doc`` was tokenized from as its text_of (spaCy's tokenizer loses no
+    character, so it equals ``doc.text``), which saves rebuilding it."""
+    doc.user_data["kg_text"] = text
+    return doc
+
+
 def add_candidate(doc: Doc, start: int, end: int, label: str, extractor: str, confidence: float, **extra: Any) -> None:
-    if doc._.kg_candidates is None:
-        doc._.kg_candidates = []
-    doc._.kg_candidates.append(
+    ext = doc._  # each ``doc._`` builds a new accessor
+    if ext.kg_candidates is None:
+        ext.kg_candidates = []
+    ext.kg_candidates.append(
         {"start": start, "end": end, "label": label, "extractor": extractor, "confidence": confidence, **extra}
     )
 

@@ -136,11 +136,26 @@ def propagate(paper: Paper, mentions: list[PaperMention], acronym_extractor: str
 
 
 def _written_at(paper: Paper, name: str) -> Iterator[tuple[str, int, int]]:
-    """(field, start, end) of every whole-word occurrence of ``name`` in the title and abstract."""
-    pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+    """(field, start, end) of every whole-word occurrence of ``name`` in the title and abstract
+    (no word character or hyphen on either side). str.find, not a regex: a pattern per name
+    would be compiled anew for nearly every paper."""
+    if not name:
+        return
     for fld in ("title", "abstract"):
-        for hit in pattern.finditer(paper.text(fld)):
-            yield fld, hit.start(), hit.end()
+        text = paper.text(fld)
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if not (at and _joins(text[at - 1])) and not (end < len(text) and _joins(text[end])):
+                yield fld, at, end
+                at = text.find(name, end)
+            else:
+                at = text.find(name, at + 1)
+
+
+def _joins(char: str) -> bool:
+    r"""A character that would make a name part of a longer word (regex ``[\w-]``)."""
+    return char.isalnum() or char in "_-"
 
 
 def propagate_kept(paper: Paper, kept: list[PaperMention]) -> list[PaperMention]:

@@ -72,8 +72,12 @@ def find_metric_names(
 
 def _lexicon_spans(text: str, start: int, end: int, names: frozenset[str]) -> list[tuple[int, int]]:
     tokens = [m.span() for m in _LEXICON_TOKEN.finditer(text, start, end)]
+    first = _first_tokens(names)
     found: list[tuple[int, int]] = []
     for i in range(len(tokens)):
+        word = text[tokens[i][0] : tokens[i][1]]
+        if word.isascii() and word.lower() not in first:
+            continue  # no name starts with this word: most words, and the n-gram tries are dear
         for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
             s, e = tokens[i][0], tokens[i + n - 1][1]
             surface = text[s:e]
@@ -81,6 +85,13 @@ def _lexicon_spans(text: str, start: int, end: int, names: frozenset[str]) -> li
                 found.append((s, e))
                 break
     return found
+
+
+@lru_cache(maxsize=8)
+def _first_tokens(names: frozenset[str]) -> frozenset[str]:
+    """The first word of each name, as _LEXICON_TOKEN splits it. Only ASCII words are checked
+    against it: their lowercase splits as they do."""
+    return frozenset(m.group(0) for name in names if (m := _LEXICON_TOKEN.search(name)))
 
 
 def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

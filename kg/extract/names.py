@@ -81,10 +81,12 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
         if not _URL_LIKE.search(chunk.group(1)):  # "github.com/…", "https://…": a link, not names
             words.extend(_AFTER_SLASH.finditer(text, chunk.start(), chunk.end()))
     words.sort(key=lambda m: m.start())
-    title_case = len(words) > 2 and sum(_capitalised(w.group(0)) for w in words) >= 0.6 * len(words)
+    written = [m.group(0) for m in words]
+    capital = [_capitalised(w) for w in written]
+    title_case = len(words) > 2 and sum(capital) >= 0.6 * len(words)
     out = []
     for i, m in enumerate(words):
-        word = m.group(0).rstrip(".'")
+        word = written[i].rstrip(".'")
         if word.islower():  # no capital, no name (every rule below needs one); most words
             continue
         glued = _GLUED_START.match(word)
@@ -95,9 +97,7 @@ def find_names(text: str) -> list[tuple[int, int, float]]:
             j -= 1
         initial = j < 0 or text[j] in _OPENERS or _ENUMERATOR.search(text, max(0, j - 5), j + 1) is not None
         # a word inside a run of capitalised words belongs to a Title-Case phrase, not a name
-        in_phrase = (i > 0 and _capitalised(words[i - 1].group(0)) and not initial) or (
-            i + 1 < len(words) and _capitalised(words[i + 1].group(0))
-        )
+        in_phrase = (i > 0 and capital[i - 1] and not initial) or (i + 1 < len(words) and capital[i + 1])
         score = _name_score(word, initial, title_case or in_phrase)
         if score:
             out.append((start, start + len(word), score))

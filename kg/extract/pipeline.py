@@ -10,13 +10,10 @@ pipelines; the Extractor (run.py) resolves the paper's mentions between the two 
 from __future__ import annotations
 
 import importlib
-from importlib import resources
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
-
-from kg.errors import KgError
 
 # Importing the modules registers their factories (they are also spacy_factories entry points).
 # tagged_entities, corpus_ner and encoder_ner: the shipped NER's own components
@@ -37,6 +34,7 @@ from kg.extract import (  # noqa: F401
     tagged_entities,
     urls,
 )
+from kg.extract.packaged import resolve_model
 
 # A new rule extractor: its module kg/extract/X.py (a factory "kg_X" declared with
 # registry.rule_component, giving its priority) and its factory name here, in pipeline order;
@@ -53,40 +51,6 @@ RULE_COMPONENTS: tuple[str, ...] = (
 )
 # Run on the paper's final mentions; relations before results (that is the output order too).
 SENTENCE_COMPONENTS: tuple[str, ...] = ("kg_relation_rules", "kg_relation_model", "kg_results")
-
-
-# The pipelines shipped in the package, by the name ``--model`` takes: the fine-tuned transformer
-# by default, the CNN for bulk runs (MODEL_CARD.md has both).
-PACKAGED_MODELS: dict[str, str] = {"default": "sci_span", "fast": "sci_ner"}
-NO_MODEL = "none"  # rules only
-
-
-def model_path(name: str = "default") -> Path | None:
-    """The packaged pipeline ``name`` ("default" or "fast"), or None where it is not installed."""
-    path = Path(str(resources.files("kg") / "models" / PACKAGED_MODELS[name]))
-    return path if (path / "meta.json").exists() else None
-
-
-def default_model_path() -> Path | None:
-    return model_path("default")
-
-
-def resolve_model(model: str | Path | None) -> Path | None:
-    """The pipeline directory that ``model`` names: "default", "fast", a path, or None/"none"."""
-    if model is None or model == NO_MODEL:
-        return None
-    if isinstance(model, str) and model in PACKAGED_MODELS:
-        path = model_path(model)
-        if path is None:
-            raise KgError(f"the {model!r} model is not installed (kg/models/{PACKAGED_MODELS[model]})")
-        return path
-    path = Path(model)
-    if not (path / "config.cfg").is_file():
-        raise KgError(
-            f"{path}: not a spaCy pipeline directory (no config.cfg); --model takes "
-            f"{', '.join(map(repr, PACKAGED_MODELS))}, {NO_MODEL!r} or a path"
-        )
-    return path
 
 
 def build_nlp(model: str | Path | None = "default", *, rules: bool = True, corpus_heads: bool = False) -> Language:

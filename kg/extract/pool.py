@@ -22,7 +22,8 @@ from typing import Any, cast
 from kg.model import Paper
 
 # What a worker runs: built once in the worker by calling the (picklable) factory it was given,
-# e.g. kg.extract.run.ExtractorFactory.
+# e.g. kg.extract.stream.ExtractorFactory. A factory's ``preload`` attribute names the module the
+# fork server imports once for all workers (default: the factory's own module).
 BatchRunner = Callable[[list[Paper]], list[Any]]
 
 _STOP = None
@@ -83,7 +84,7 @@ class WorkerPool:
     Use as a context manager; ``map`` yields each batch's output in input order."""
 
     def __init__(self, workers: int, factory: Callable[[], BatchRunner]):
-        self._ctx = _context(type(factory).__module__)
+        self._ctx = _context(getattr(factory, "preload", type(factory).__module__))
         self._procs: list = []
         self._conns: list[Connection] = []
         try:

@@ -29,7 +29,7 @@ def plain(props: dict) -> dict:
 
 
 def test_streamed_csvs_import_into_neo4j(neo4j_driver, tmp_path):
-    from kg.extract.run import extract_stream
+    from kg.extract.stream import extract_stream
     from kg.read import read_papers
 
     lines = [x.json for x in extract_stream(read_papers([SAMPLES]), model=None, as_lines=True)]
