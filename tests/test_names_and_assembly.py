@@ -258,3 +258,18 @@ def test_a_general_terms_own_kind_belongs_to_it(rules_only):
     names = {e.name for e in out.entities if e.type == "Method"}
     assert {"structured pruning", "unstructured pruning", "decoupled cross-attention mechanism"} <= names
     assert not any(n.startswith("large-scale") for n in names)
+
+
+def test_a_name_is_found_again_only_as_a_whole_word() -> None:
+    from kg.extract.grouping import _written_at
+    from kg.model import Paper
+
+    paper = Paper(
+        id="x",
+        title="DDT-XL/2: decoupled",
+        abstract="Our DDT-XL/2 achieves 1.26 FID. DDT-XL/2-B and xDDT-XL/2 are other models; so is DDT-XL/2_b. "
+        "(DDT-XL/2) ends it, as does DDT-XL/2.",
+    )
+    found = [(f, paper.text(f)[s:e], s) for f, s, e in _written_at(paper, "DDT-XL/2")]
+    assert [(f, s) for f, _, s in found] == [("title", 0), ("abstract", 4), ("abstract", 94), ("abstract", 121)]
+    assert {t for _, t, _ in found} == {"DDT-XL/2"}

@@ -51,3 +51,16 @@ def test_workers_can_send_json_lines_identical_to_the_objects(sample_papers) -> 
         lines = list(extract_stream(papers, model=None, workers=workers, as_lines=True))
         assert [line.json for line in lines] == objects
         assert sum(line.entities for line in lines) > 0
+
+
+def test_the_parent_of_a_pool_does_not_load_spacy() -> None:
+    # The workers' start waits on the parent's imports; spaCy there cost ~0.6 s of each run.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kg.cli.pipeline, kg.cli.inputs, kg.read, kg.extract.stream, kg.extract.packaged;"
+        "kg.cli.inputs.check_model('fast'); print('spacy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
