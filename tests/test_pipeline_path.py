@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import spacy
 
 from kg.extract import pipeline
@@ -213,3 +214,20 @@ def test_the_span_ner_states_each_entitys_probability():
     assert doc.ents and set(scores) == {(e.start_char, e.end_char) for e in doc.ents}
     assert all(0.5 < p <= 1.0 for p in scores.values())
     assert build_nlp("fast")("We evaluate on ImageNet.")._.kg_ner_scores is None
+
+
+@pytest.mark.parametrize("model", ["none", "fast", "default"])
+def test_a_sentence_ending_in_a_model_size_ends_there(model) -> None:
+    # samples (M-VAR): spaCy kept "2B." one token, so the sentencizer joined the next sentence on,
+    # and the evidence of "M-VAR-d32 … 1.78 FID" began in the sentence before
+    from kg.extract.pipeline import build_nlp
+
+    nlp = build_nlp(None if model == "none" else model)
+    text = (
+        "Our M-VAR-d24 model, with fewer parameters and faster inference speed, outperforms the largest "
+        "VAR-d30-2B. Moreover, our largest model M-VAR-d32 impressively registers 1.78 FID on ImageNet-1K. "
+        "We also report results on the U.S. census data."
+    )
+    doc = nlp(text)
+    assert [s.text.split()[0] for s in doc.sents] == ["Our", "Moreover,", "We"]
+    assert [t.text for t in doc if t.i > 0 and doc[t.i - 1].text == "-" and t.text.startswith("2")] == ["2B"]

@@ -35,6 +35,7 @@ from kg.extract import (  # noqa: F401
     urls,
 )
 from kg.extract.packaged import resolve_model
+from kg.extract.sentences import split_period_after_size
 
 # A new rule extractor: its module kg/extract/X.py (a factory "kg_X" declared with
 # registry.rule_component, giving its priority) and its factory name here, in pipeline order;
@@ -68,6 +69,7 @@ def build_nlp(model: str | Path | None = "default", *, rules: bool = True, corpu
         nlp = spacy.load(path, exclude=exclude)
     else:
         nlp = spacy.blank("en")
+    split_period_after_size(nlp)
     if not any(p in nlp.pipe_names for p in ("senter", "parser", "sentencizer")):
         nlp.add_pipe("sentencizer")
     if rules:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidates import text_of
 
-__all__ = ["SentenceIndex", "doc_sentences", "split_sentences"]
+__all__ = ["SentenceIndex", "doc_sentences", "split_period_after_size", "split_sentences"]
 
 # A boundary: terminal punctuation (optionally closing quotes/brackets), whitespace, then
 # something that can start a sentence. Decimals ("1.5") never match: no whitespace follows.
@@ -55,6 +57,24 @@ _LAST_WORD = re.compile(r"(?<!\S)(\S+)\.['\")\]]*\s*$")
 # of lowercase letters and a capital (spaCy's tokenizer splits there, so the sentencizer does).
 # "Node.js", "e.g.BERT", "github.io/X" and "webpage.https://…" are not split.
 _GLUED = re.compile(r"(?<=[a-z]{2})\.(?=[A-Z])")
+
+
+# spaCy's English suffix rules split a final period off after a lowercase letter, a digit or two
+# capitals, never after one capital (so "U.S." stays whole). That also kept "7B.", "VL-7B." and
+# "ImageNet-1K." whole, and the sentencizer, which breaks after a "." token, glued the next
+# sentence on (an evidence sentence twice as long; results tied to names across the break).
+_PERIOD_AFTER_SIZE = r"(?<=[0-9][A-Z])\."
+
+
+def split_period_after_size(nlp: Language) -> None:
+    """Make ``nlp``'s tokenizer split the period after a digit and one capital ("7B.", "1K.")."""
+    tokenizer: Any = nlp.tokenizer  # spaCy's Tokenizer; typed as a callable
+    search = tokenizer.suffix_search
+    pattern = search.__self__.pattern if search is not None else ""
+    if _PERIOD_AFTER_SIZE in pattern:
+        return
+    rule = _PERIOD_AFTER_SIZE + "$"
+    tokenizer.suffix_search = re.compile(f"{pattern}|{rule}" if pattern else rule).search
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
