@@ -123,3 +123,21 @@ def test_metric_names_cued_by_metrics(nlp, text, expected):
     doc = nlp(text)
     assert [text[c["start"]:c["end"]] for c in candidates(doc)
             if c["extractor"] == "kg_dataset_cues" and c["label"] == "Metric"] == expected
+
+
+@pytest.mark.parametrize("text, dataset", [
+    # samples (PoNet, PLLaVA): the model after the comma was typed a (proposed!) Dataset
+    ("On the Long Range Arena benchmark, PoNet significantly outperforms Transformer and achieves "
+     "competitive accuracy.", "Long Range Arena"),
+    ("Notably, on the recent popular Video ChatGPT benchmark, PLLaVA achieves a score of 3.48.", None),
+    ("On a challenging new benchmark, XYZ outperforms GPT-4 by 5 points.", None),
+])
+def test_the_subject_after_an_opening_benchmark_phrase_is_no_dataset(nlp, text, dataset):
+    found = names(nlp, text)
+    assert not any(n in ("PoNet", "PLLaVA", "XYZ") for n in found), found
+    if dataset:
+        assert dataset in found
+
+
+def test_a_resolution_after_a_dataset_name_belongs_to_it(nlp):
+    assert names(nlp, "On the ImageNet 256×256 benchmark, XYZ achieves an FID of 1.38.") == ["ImageNet 256×256"]

@@ -142,3 +142,15 @@ def test_unnamed_contributions_are_proposed_methods(text, expected):
     found = [p for p in find_proposals(text) if p.confidence == 0.6]
     assert [text[p.start:p.end] for p in found] == expected
     assert all(p.type == "Method" for p in found)
+
+
+@pytest.mark.parametrize("text, proposed", [
+    ("On the Long Range Arena benchmark, PoNet significantly outperforms Transformer.", []),
+    ("On the COCO dataset, XYZ achieves 50.1 AP.", []),
+    ("We introduce a new benchmark, VidBench, which covers 12 tasks.", [("VidBench", "Dataset")]),
+    ("We propose a new pooling strategy, Multi-Layers Trainable Pooling, which transforms the outputs.",
+     [("Multi-Layers", "Method")]),
+])
+def test_a_name_after_a_noun_and_comma_is_proposed_unless_it_is_the_subject(text, proposed):
+    found = [(text[p.start : p.end], p.type) for p in find_proposals(text)]
+    assert [f for f in found if f[0] in ("PoNet", "XYZ", "VidBench", "Multi-Layers")] == proposed

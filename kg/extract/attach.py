@@ -57,8 +57,13 @@ class Attacher:
     seen_relations: set[tuple[str, str, str]] = field(default_factory=set)
     seen_results: set[str] = field(default_factory=set)
 
+    own_method: str | None = None
+
     def __post_init__(self) -> None:
         self.etype = {e.id: e.type for e in self.found.entities}
+        # what "our method" names: the one Method the paper proposes (none where it proposes two)
+        proposed = [e.id for e in self.found.entities if e.type == "Method" and e.proposed]
+        self.own_method = proposed[0] if len(proposed) == 1 else None
 
     def entity_at(self, fld: str, span: Any) -> str | None:
         return None if span is None else self.found.mention_entity.get((fld, span[0], span[1]))
@@ -90,6 +95,8 @@ class Attacher:
         dataset, method = self.entity_at(ctx.field, r.get("dataset")), self.entity_at(ctx.field, r.get("method"))
         dataset = dataset if dataset and self.etype.get(dataset) == "Dataset" else None
         method = method if method and self.etype.get(method) == "Method" else None
+        if method is None and r.get("by_own_method"):
+            method = self.own_method
         digest = hashlib.sha1(
             json.dumps(
                 [self.paper.id, metric_id, r["value"], r.get("unit"), r["kind"], dataset, method], sort_keys=True

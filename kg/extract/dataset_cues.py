@@ -23,6 +23,7 @@ from kg.data import read_json
 from kg.extract.candidates import add_candidate, candidates, text_of
 from kg.extract.judge import is_metric_name
 from kg.extract.registry import rule_component
+from kg.extract.relation_rules import claim_verb_after
 from kg.extract.spans import is_hardware
 
 EXTRACTOR = "kg_dataset_cues"
@@ -41,6 +42,7 @@ GENERIC_HEADS = set(_WORDS["generic_heads"])
 MODEL_SIZE = re.compile(r"\b\d+(\.\d+)?[BM]\b")  # "Llama 3 8B": a model, not a dataset
 _SPEEDUP = re.compile(r"(?i)\d(?:x|×|\s?times)\b|\b(?:acceleration|speed-?ups?|faster)\b")
 _VERSION = re.compile(r"v\d+(?:\.\d+)*")
+_RESOLUTION = re.compile(r"\d+×\d+")
 VALUE_TOKEN = re.compile(r"[~≈]?\d+(?:\.\d+)?(?:x|×|%|k|K|pp|ms|s)")
 
 Mention = tuple[int, int, float]
@@ -100,7 +102,13 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
         # A comma only names when nothing named the cue from the left: "a new benchmark, X"
         # but not "On the GLUE benchmark, MaxPoNet achieves".
         if nxt == c + 1 and nxt < len(doc):
-            if doc[nxt].text == "," and not chunks and c > 0 and not name[c - 1]:
+            if (
+                doc[nxt].text == ","
+                and not chunks
+                and c > 0
+                and not name[c - 1]
+                and not _subject_at(doc, name, nxt + 1)
+            ):
                 nxt += 1
             elif doc[nxt].lower_ in NAMING_WORDS:
                 nxt += 1
@@ -222,6 +230,12 @@ class _NameFlags:
         return flag
 
 
+def _subject_at(doc: Doc, name: _NameFlags, i: int) -> bool:
+    """ "On a new benchmark, XYZ achieves …": the name at token ``i`` is the clause's subject."""
+    chunks = _list_starting_at(doc, name, i)
+    return bool(chunks) and claim_verb_after(text_of(doc), doc[chunks[-1][1] - 1].idx + len(doc[chunks[-1][1] - 1]))
+
+
 def _is_name_token(token: Token, title_case: bool, known: set[int]) -> bool:
     text = token.text
     if token.i in known:
@@ -233,8 +247,8 @@ def _is_name_token(token: Token, title_case: bool, known: set[int]) -> bool:
     has_digit = any(c.isdigit() for c in text)
     if has_digit and VALUE_TOKEN.fullmatch(text):
         return False  # "2x", "10K": a value, not a name
-    if has_digit:
-        return any(c.isalpha() for c in text)
+    if has_digit:  # "COCO 2017", "256x256"; "256×256" too, as the resolution of a name before it
+        return any(c.isalpha() for c in text) or (_RESOLUTION.fullmatch(text) is not None and token.i > 0)
     if not any(c.isupper() for c in text) or token.lower_ in STOP_WORDS:
         return False
     if text[0].isupper() and text[1:].islower():  # "Extensive", "Split": capitalized word

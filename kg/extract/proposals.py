@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from kg.extract.candidates import add_candidate, text_of
 from kg.extract.registry import rule_component
+from kg.extract.relation_rules import claim_verb_after
 
 # A name: letters/digits with internal capitals, digits, hyphens, LaTeX ($^2$), dots (Dr.LLM).
 _NAME = r"(?:[A-Za-z0-9][\w$^{}\\.+'-]*[\w$}+]|[A-Z][a-z]?)"
@@ -38,7 +39,7 @@ _PROPOSE = re.compile(
 )
 _COLON_NAME = re.compile(
     rf"\b(?P<noun>method|model|framework|approach|architecture|algorithm|dataset|benchmark|"
-    rf"technique|strategy|module|network|system|pipeline|corpus|suite)s?\s*[:,]\s+(?P<name>{_NAME})(?=[\s.,;]|$)"
+    rf"technique|strategy|module|network|system|pipeline|corpus|suite)s?\s*(?P<sep>[:,])\s+(?P<name>{_NAME})(?=[\s.,;]|$)"
 )
 _DATASET_NOUN = re.compile(r"\b(dataset|benchmark|corpus|suite|test ?bed)s?\b", re.IGNORECASE)
 # "we introduce an innovative adaptive inter-frame consistency loss": the paper's own unnamed
@@ -180,6 +181,8 @@ def find_proposals(
             out.append(Proposal(m.start("name"), m.start("name") + len(span), _type_after(text, m.end()), conf.propose))
     for m in _COLON_NAME.finditer(text):
         name = m.group("name")
+        if m.group("sep") == "," and claim_verb_after(text, m.end("name")):
+            continue  # "On the COCO dataset, XYZ achieves …": XYZ is the subject, not the dataset
         if is_name_like(name) or text[m.start("name")].isupper() or any(c.isupper() for c in name):
             typ = "Dataset" if m.group("noun") in ("dataset", "benchmark", "corpus", "suite") else "Method"
             out.append(Proposal(m.start("name"), m.end("name"), typ, conf.colon_name))

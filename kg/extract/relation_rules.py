@@ -25,7 +25,7 @@ from kg.schema import SCIENTIFIC_TYPES, allowed
 __all__ = ["find_relations", "clause_subject", "Mention"]
 
 # Verbs whose grammatical subject is the method a claim is about ("X achieves …").
-_CLAIM_VERB = (
+CLAIM_VERB = (
     r"(?:achiev|reach|obtain|attain|scor|yield|register|set|get|improv|outperform"
     r"|out-perform|surpass|beat|exceed|reduc|deliver|show|boost|enhanc|increas"
     r"|accelerat|record|match|perform|establish|provid|lead|demonstrat|remain"
@@ -33,21 +33,34 @@ _CLAIM_VERB = (
 )
 # Between a subject and its verb: a parenthetical, adverbs, modals ("X (ours) also clearly …").
 _SUBJECT_GAP = re.compile(
+    # a head noun after the name: "Our XYZ-H model achieves", "the DDT framework outperforms"
+    r"(?:\s+(?:model|method|framework|approach|network|architecture|variant|system)s?\b)?"
     r"\s*(?:\([^()]{0,40}\)\s*)?(?:,\s*)?"
     # a participle phrase: "ComPEFT applied to LLaMA outperforms", "a ViT-H trained on D achieves"
     r"(?:(?:applied|used|trained|pre-?trained|fine-?tuned|combined|equipped|paired)\s+"
     r"(?:to|on|with)\s+[^,;()]{1,40}?\s+)?"
     r"(?:(?:\w+ly|also|further|still|even|can|could|may|will"
-    r"|to|not|both|all|now|then|thus|indeed|again)\s+)*" + _CLAIM_VERB,
+    r"|to|not|both|all|now|then|thus|indeed|again)\s+)*" + CLAIM_VERB,
     re.IGNORECASE,
 )
+# lowercase only: "Multi-Layers Trainable Pooling" goes on with a name, not a verb
+_VERB_AFTER_NAME = re.compile(rf"\s+(?:(?:\w+ly|also|further|still|even|now)\s+)*{CLAIM_VERB}")
+
+
+def claim_verb_after(text: str, pos: int) -> bool:
+    """A claim verb follows ``pos`` ("XYZ achieves", "XYZ also outperforms"): a name ending there
+    is its clause's subject ("On the COCO dataset, XYZ achieves …" names no dataset XYZ)."""
+    return _VERB_AFTER_NAME.match(text, pos) is not None
+
+
 # Words right before a mention that make it an object, never a subject.
 _OBJECT_CUE = re.compile(
     r"(?:than|over|outperform\w*|surpass\w*|beat\w*|exceed\w*|against"
     r"|vs\.?|versus|compared\s+(?:to|with)|with|by|to|of|from)\s*$",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|\bwhere\b|:\s")
+# A colon before a number labels a value ("FID: 2.05"), it breaks no clause.
+_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|\bwhere\b|:\s+(?=[^\d\s+~-])")
 
 _OUTPERFORM = re.compile(
     r"\b(?:outperform|out-perform|surpass|beat|exceed)(?P<ing>ing)?\w*\b"
@@ -169,6 +182,30 @@ def clause_subject(
             continue
         return m
     return None
+
+
+# The paper's own unnamed method as a subject: "Our method reaches …", "our largest model
+# achieves …", "the proposed approach outperforms …"; never "our baseline model".
+_OWN_SUBJECT = re.compile(
+    r"\b(?:our|the\s+proposed)\s+(?:(?!(?:baseline|previous|prior|teacher|vanilla|original|reference|base)\b)"
+    r"[\w-]+\s+){0,3}?(?:method|model|approach|framework|architecture|network|system|algorithm|variant|pipeline)s?\b",
+    re.IGNORECASE,
+)
+
+
+def own_method_subject(text: str, pos: int, sent_start: int) -> bool:
+    """Whether the subject of the claim that reaches ``pos`` is the paper's own method, unnamed
+    ("Our method reaches 1.78 FID"): as :func:`clause_subject`, for a description instead of a
+    mention."""
+    own = None
+    for m in _OWN_SUBJECT.finditer(text, sent_start, pos):
+        own = m
+    return (
+        own is not None
+        and _SUBJECT_GAP.match(text, own.end(), pos) is not None
+        and not _OBJECT_CUE.search(text, max(sent_start, own.start() - 25), own.start())
+        and not (_CLAUSE_BREAK.search(text, own.end(), pos) and not _ing_after_break(text, own.end(), pos))
+    )
 
 
 _WHILE_ING = re.compile(r"\b(?:while|whereas)\s+\w+ing\b")

@@ -21,7 +21,7 @@ from kg.extract.candidates import extend
 from kg.extract.mentions import Mention, Span, run_by_sentence
 from kg.extract.metrics import find_cost_metrics, find_metric_names
 from kg.extract.numbers import Value, read_values
-from kg.extract.relation_rules import clause_subject
+from kg.extract.relation_rules import clause_subject, own_method_subject
 from kg.extract.result_datasets import measured_on, respectively_datasets
 from kg.extract.result_links import BY_BEFORE as _BY_BEFORE
 from kg.extract.result_links import CHANGE_STEMS
@@ -275,12 +275,15 @@ def _result_dicts(
     method = clause_subject(text, ms, v.start, s0)
     if v.pattern == "compared":  # "surpassing Spikformer (74.81%)": the score is Spikformer's
         method = next((m for m in ms if m[2] == "Method" and re.fullmatch(r"\s*\(\s*", text[m[1] : v.start])), method)
+    # "Our method reaches 1.78 FID": the paper's own method, which the paper-level assembly knows
+    by_own_method = method is None and v.pattern != "compared" and own_method_subject(text, v.start, s0)
     base: dict[str, Any] = {
         "metric": v.metric,
         "metric_name": text[v.metric[0] : v.metric[1]],
         "unit": v.unit,
         "dataset": dataset,
         "method": (method[0], method[1]) if method else None,
+        "by_own_method": by_own_method,
         "confidence": _CONFIDENCE[v.pattern] - (0.1 if v.by_phrase else 0.0),
         "metric_mention": metric_mention,
         "extractor": f"rule:results:{v.pattern}",
