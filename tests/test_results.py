@@ -349,3 +349,21 @@ def test_a_head_noun_between_a_name_and_its_verb_keeps_the_subject():
 def test_our_method_as_subject_is_marked_for_the_papers_own_method(text, own):
     first = find_results(text, [])[0]
     assert first["method"] is None and first["by_own_method"] is own
+
+
+def test_values_before_a_finding_belong_to_the_method_it_is_about():
+    # samples (COMBO): the three mIoU values had no method
+    text = ("Comprehensive experiments and ablation studies on AVSBench-object (84.7 mIoU on S4, 59.2 mIou on "
+            "MS3) and AVSBench-semantic (42.1 mIoU on AVSS) datasets demonstrate that COMBO surpasses previous "
+            "state-of-the-art methods.")
+    found = _with_methods(text, "COMBO")
+    assert [(r["value"], text[r["method"][0] : r["method"][1]]) for r in found] == [
+        (84.7, "COMBO"), (59.2, "COMBO"), (42.1, "COMBO")]
+
+
+def test_this_method_as_subject_is_the_papers_own():
+    # samples (Dream Engine)
+    text = ("Our experiments demonstrate that this training method is effective, achieving a 0.69 overall "
+            "score on the GenEval benchmark.")
+    (r,) = find_results(text, [])
+    assert r["by_own_method"] is True

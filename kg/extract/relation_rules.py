@@ -185,9 +185,10 @@ def clause_subject(
 
 
 # The paper's own unnamed method as a subject: "Our method reaches …", "our largest model
-# achieves …", "the proposed approach outperforms …"; never "our baseline model".
+# achieves …", "the proposed approach outperforms …", "this training method is effective,
+# achieving …"; never "our baseline model".
 _OWN_SUBJECT = re.compile(
-    r"\b(?:our|the\s+proposed)\s+(?:(?!(?:baseline|previous|prior|teacher|vanilla|original|reference|base)\b)"
+    r"\b(?:our|this|the\s+proposed)\s+(?:(?!(?:baseline|previous|prior|teacher|vanilla|original|reference|base)\b)"
     r"[\w-]+\s+){0,3}?(?:method|model|approach|framework|architecture|network|system|algorithm|variant|pipeline)s?\b",
     re.IGNORECASE,
 )
@@ -206,6 +207,23 @@ def own_method_subject(text: str, pos: int, sent_start: int) -> bool:
         and not _OBJECT_CUE.search(text, max(sent_start, own.start() - 25), own.start())
         and not (_CLAUSE_BREAK.search(text, own.end(), pos) and not _ing_after_break(text, own.end(), pos))
     )
+
+
+# "Experiments on X (84.7 mIoU on S4) demonstrate that COMBO surpasses …": the values before
+# the finding belong to the method it is about.
+_FINDING_THAT = re.compile(
+    r"\b(?:demonstrat|show|indicat|reveal|confirm|verif|validat|prov)\w*\s+that\s+(?:(?:our|the\s+proposed)\s+)?"
+)
+
+
+def finding_subject(text: str, mentions: Sequence[Mention], pos: int, sent_end: int) -> Mention | None:
+    """The Method a later "… show that M achieves …" is about, for a value at ``pos`` that no
+    subject before it claims."""
+    finding = _FINDING_THAT.search(text, pos, sent_end)
+    if finding is None:
+        return None
+    m = next((m for m in mentions if m[0] == finding.end() and m[2] == "Method"), None)
+    return m if m is not None and _SUBJECT_GAP.match(text, m[1], sent_end) else None
 
 
 _WHILE_ING = re.compile(r"\b(?:while|whereas)\s+\w+ing\b")

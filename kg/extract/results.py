@@ -21,7 +21,7 @@ from kg.extract.candidates import extend
 from kg.extract.mentions import Mention, Span, run_by_sentence
 from kg.extract.metrics import find_cost_metrics, find_metric_names
 from kg.extract.numbers import Value, read_values
-from kg.extract.relation_rules import clause_subject, own_method_subject
+from kg.extract.relation_rules import clause_subject, finding_subject, own_method_subject
 from kg.extract.result_datasets import measured_on, respectively_datasets
 from kg.extract.result_links import BY_BEFORE as _BY_BEFORE
 from kg.extract.result_links import CHANGE_STEMS
@@ -272,7 +272,7 @@ def _result_dicts(
     anchor = max(v.end, v.metric[1]) if v.metric[0] >= v.start and not borrowed else v.end
     if dataset is None:
         dataset = measured_on(text, v.start, anchor, s0, s1, ms)
-    method = clause_subject(text, ms, v.start, s0)
+    method = clause_subject(text, ms, v.start, s0) or finding_subject(text, ms, v.end, s1)
     if v.pattern == "compared":  # "surpassing Spikformer (74.81%)": the score is Spikformer's
         method = next((m for m in ms if m[2] == "Method" and re.fullmatch(r"\s*\(\s*", text[m[1] : v.start])), method)
     # "Our method reaches 1.78 FID": the paper's own method, which the paper-level assembly knows
