@@ -176,3 +176,15 @@ def test_hand_written_task_names_are_bounded_general_tasks(nlp):
     got = {(s, t) for s, t, _ in tagged(nlp, text)}
     assert {("instruction following", "Task"), ("out-of-distribution detection", "Task"),
             ("federated learning", "Task")} <= got
+
+
+def test_hand_written_dataset_names_are_bounded_datasets(nlp):
+    lines = files("kg.data.lexicons").joinpath("datasets_named.jsonl").read_text("utf-8").splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert len(entries) <= 250 and all(e["type"] == "Dataset" and not e.get("generic") for e in entries)
+    # dev3 (TaskExpert, Masked Contrastive Representation Learning): well-known datasets the NER
+    # typed as Methods
+    text = "Experiments on PASCAL-Context, NYUD-v2 and Tiny-ImageNet, and on VQAv2 with LAION-5B pretraining."
+    got = {(s, t) for s, t, _ in tagged(nlp, text)}
+    assert {("PASCAL-Context", "Dataset"), ("NYUD-v2", "Dataset"), ("Tiny-ImageNet", "Dataset"),
+            ("VQAv2", "Dataset"), ("LAION-5B", "Dataset")} <= got
