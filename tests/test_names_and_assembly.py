@@ -286,3 +286,14 @@ def test_our_approach_is_the_one_method_the_paper_proposes(rules_only):
                    "We introduce ARPG, a visual autoregressive model, and we propose FooLoss, a new loss. "
                    "Our approach attains an FID of 1.94 on ImageNet.")
     assert [(r.value, r.method) for r in two.results] == [(1.94, None)]  # which one "our approach" is: unknown
+
+
+def test_an_acronym_of_a_learning_setting_is_a_task(rules_only):
+    # dev3 (HPCR, code-generation CL): the pair's votes made "Online continual learning (OCL)" a
+    # Method beside the lexicon's Task "continual learning"
+    out = _extract(rules_only, "HPCR: Holistic Proxy-based Contrastive Replay for Online Continual Learning",
+                   "Online continual learning (OCL) aims to continuously learn new data from a single pass over "
+                   "the online data stream. Therefore, Continual Learning (CL) is an important aspect.")
+    typed = {e.name: e.type for e in out.entities if e.type in ("Method", "Task")}
+    assert typed.get("Online continual learning") == "Task", typed
+    assert "Method" not in {t for n, t in typed.items() if "ontinual" in n or n in ("OCL", "CL")}, typed

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from kg.extract.judge import type_by_head
+from kg.extract.judge import type_by_head, type_of_mention
 from kg.extract.proposals import PROPOSE_VERB
 from kg.extract.sentences import SentenceIndex
 from kg.extract.spans import PaperMention, is_generic, overlaps
@@ -100,6 +100,7 @@ def type_pairs(
         typ = max(votes, key=lambda t: (votes[t], t)) if votes else None
         if typ is None:
             continue
+        typ = type_of_mention(long.text, typ)  # "Continual Learning (CL)": a learning setting is a Task
         proposed = any(m.proposed and (overlaps(m, short) or overlaps(m, long)) for m in mentions)
         short.type = long.type = typ
         short.proposed = long.proposed = proposed
