@@ -297,3 +297,12 @@ def test_an_acronym_of_a_learning_setting_is_a_task(rules_only):
     typed = {e.name: e.type for e in out.entities if e.type in ("Method", "Task")}
     assert typed.get("Online continual learning") == "Task", typed
     assert "Method" not in {t for n, t in typed.items() if "ontinual" in n or n in ("OCL", "CL")}, typed
+
+
+def test_an_acronym_whose_expansion_is_a_known_term_takes_its_type(rules_only):
+    # samples (CCFS): "distillation" as head noun outvoted the task list for "Dataset distillation (DD)"
+    out = _extract(rules_only, "Curriculum Coarse-to-Fine Selection for High-IPC Dataset Distillation",
+                   "Dataset distillation (DD) excels in synthesizing a small number of images per class (IPC) but "
+                   "struggles to maintain its effectiveness. DD is studied on CIFAR-10.")
+    typed = {e.name: e.type for e in out.entities}
+    assert typed.get("Dataset distillation", typed.get("dataset distillation")) == "Task", typed

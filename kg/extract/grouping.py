@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from kg.extract.judge import type_by_head, type_of_mention
+from kg.extract.lexicon import EXTRACTOR as LEXICON
 from kg.extract.proposals import PROPOSE_VERB
 from kg.extract.sentences import SentenceIndex
 from kg.extract.spans import PaperMention, is_generic, overlaps
@@ -91,8 +92,13 @@ def type_pairs(
             if m.extractor != short.extractor and (overlaps(m, short) or overlaps(m, long)):
                 votes[m.type] += 1.0 / (1 + m.priority) + (1.0 if m.proposed else 0.0)
         head = type_by_head(long.text)
-        if head:
-            votes[head] += 1.0  # the expansion's own head noun outweighs any one extractor
+        known = any(
+            m.extractor == LEXICON and (m.field, m.start, m.end) == (long.field, long.start, long.end) for m in mentions
+        )
+        if head and not known:
+            # the expansion's own head noun outweighs any one extractor, but not a lexicon entry
+            # that is the whole expansion ("Dataset distillation (DD)": a task, though distilled)
+            votes[head] += 1.0
         after = _WORD_AFTER_PAREN.match(texts[short.field], short.end)
         named = type_by_head(after.group(1)) if after else None
         if named:
