@@ -23,8 +23,9 @@ __all__ = [
 
 # The names live in kg/data: one regular-expression alternative a line. Acronyms are
 # case-sensitive ("IS", "AP", "EM" only count in capitals, never as English words), words not.
+_ACRONYMS = "|".join(read_term_list("metric_acronyms.txt"))
 _METRIC = re.compile(
-    rf"(?<![\w\-@])(?:(?:{'|'.join(read_term_list('metric_acronyms.txt'))})"
+    rf"(?<![\w\-@])(?:(?P<acronym>{_ACRONYMS})"
     rf"|(?i:{'|'.join(read_term_list('metric_words.txt'))}))(?![\w\-@]|\.\d)",
     re.VERBOSE,
 )
@@ -63,11 +64,16 @@ def find_metric_names(
     match an acronym, so "map" or "is" in prose are not metrics.
     """
     end = len(text) if end is None else end
-    spans = [m.span() for m in _METRIC.finditer(text, start, end)]
+    # a metric word in capitals is an acronym's name: "SPEED: Scalable, Precise, …", "RECALL"
+    spans = [m.span() for m in _METRIC.finditer(text, start, end) if m.group("acronym") or not _shouted(m.group(0))]
     names = lexicon_metric_names() if lexicon is None else lexicon
     if names:
         spans.extend(_lexicon_spans(text, start, end, names))
     return _longest_first(spans)
+
+
+def _shouted(word: str) -> bool:
+    return len(word) >= 4 and word.isupper()
 
 
 def _lexicon_spans(text: str, start: int, end: int, names: frozenset[str]) -> list[tuple[int, int]]:
