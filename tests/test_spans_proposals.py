@@ -154,3 +154,17 @@ def test_unnamed_contributions_are_proposed_methods(text, expected):
 def test_a_name_after_a_noun_and_comma_is_proposed_unless_it_is_the_subject(text, proposed):
     found = [(text[p.start : p.end], p.type) for p in find_proposals(text)]
     assert [f for f in found if f[0] in ("PoNet", "XYZ", "VidBench", "Multi-Layers")] == proposed
+
+
+@pytest.mark.parametrize("text, name", [
+    ("We train sparse autoencoders on GPT-2 Small and Llama.", "GPT-2 Small"),  # dev3
+    ("A T5 XXL encoder conditions the model.", "T5 XXL"),
+    ("GPT-2 Large Language Models are …", "GPT-2"),  # a title's words, not a size
+    ("On GPT-2 small models we see …", "GPT-2"),  # lowercase: an adjective
+])
+def test_a_size_word_after_a_model_belongs_to_its_name(text, name):
+    from kg.extract.spans import method_end
+
+    first = name.split()[0]
+    start = text.index(first)
+    assert text[start : method_end(text, start, start + len(first))] == name

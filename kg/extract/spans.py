@@ -52,6 +52,8 @@ _DATASET_SUFFIX = re.compile(
 _METHOD_SUFFIX = re.compile(
     r"(?:\s\d+(?:\.\d+)?[BMKT]|\s\d+\.\d+|[\s-]v\d+(?:\.\d+)?)(?![\w%×-]|\.\d)"
     r"(?!\s*(?:times|x\b|×|points?|pp|percent|parameters?|params|tokens|images|samples|examples|words|hours))"
+    # a size written as a capitalised word: "GPT-2 Small", "T5 XXL" (not "… Large Language Models")
+    r"|\s(?:Tiny|Small|Base|Medium|Large|Huge|Giant|XL|XXL)\b(?![\w-]|\s+(?:Language|Models?|Scale|Vision|Multi))"
 )
 UNRANKED = 9  # an extractor no registration ranks: below everything
 
