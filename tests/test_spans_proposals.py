@@ -168,3 +168,12 @@ def test_a_size_word_after_a_model_belongs_to_its_name(text, name):
     first = name.split()[0]
     start = text.index(first)
     assert text[start : method_end(text, start, start + len(first))] == name
+
+
+def test_a_span_with_unbalanced_brackets_is_no_name():
+    # dev3 and samples: pieces of formulas and of TeX markup became entities ("g(f(X", "O(1")
+    texts = {"abstract": "We minimise g(f(X)) in O(1) time with {bf C}ommittee {bf V}oting and CV-DD."}
+    text = texts["abstract"]
+    spans = [("g(f(X", 0), ("O(1", 0), ("C}ommittee {bf V}oting", 0), ("CV-DD", 0)]
+    ms = [PaperMention("abstract", text.index(n), text.index(n) + len(n), n, "Method", "ner", 0.6) for n, _ in spans]
+    assert [m.text for m in select(ms, texts)] == ["CV-DD"]

@@ -139,6 +139,12 @@ def _has_suffix(text: str, start: int, end: int) -> bool:
     return any(m.end() == end for m in _DATASET_SUFFIX.finditer(text, start, end))
 
 
+def _balanced(name: str) -> bool:
+    """A span that opens a bracket it does not close (or closes one it did not open) is a piece
+    of a formula or of markup ("g(f(X", "C}ommittee {bf V}oting"), not a name."""
+    return name.count("(") == name.count(")") and name.count("{") == name.count("}")
+
+
 def overlaps(a: PaperMention, b: PaperMention) -> bool:
     return a.field == b.field and a.start < b.end and b.start < a.end
 
@@ -167,7 +173,7 @@ def select(mentions: list[PaperMention], texts: dict[str, str]) -> list[PaperMen
                 if kind:
                     m.start, m.canonical, m.key = kind.start(), None, None
             m.text = texts[m.field][m.start : m.end]
-            if is_generic(m.text) or _CITED.match(texts[m.field], m.end):
+            if is_generic(m.text) or _CITED.match(texts[m.field], m.end) or not _balanced(m.text):
                 continue
         if m.end > m.start:
             cleaned.append(m)
