@@ -165,6 +165,11 @@ def test_hand_written_model_names_are_bounded_methods_and_not_generic(nlp):
     text = "We fine-tune Stable Diffusion and compare with GPT-4 and a U-Net."
     got = {(s, t) for s, t, _ in tagged(nlp, text)}
     assert {("Stable Diffusion", "Method"), ("GPT-4", "Method"), ("U-Net", "Method")} <= got
+    # dev2, dev3, train: family names written in their usual capitals
+    text = "We quantize Llama 3 and train Diffusion Transformers with Slot Attention and Model-Agnostic Meta-Learning."
+    got = {(s, t) for s, t, _ in tagged(nlp, text)}
+    assert {("Llama 3", "Method"), ("Diffusion Transformers", "Method"), ("Slot Attention", "Method"),
+            ("Model-Agnostic Meta-Learning", "Method")} <= got
 
 
 def test_hand_written_task_names_are_bounded_general_tasks(nlp):
