@@ -106,8 +106,11 @@ def type_pairs(
         typ = max(votes, key=lambda t: (votes[t], t)) if votes else None
         if typ is None:
             continue
-        typ = type_of_mention(long.text, typ)  # "Continual Learning (CL)": a learning setting is a Task
         proposed = any(m.proposed and (overlaps(m, short) or overlaps(m, long)) for m in mentions)
+        if not proposed and not named:
+            # "Continual Learning (CL)": a learning setting is a Task; but not the paper's own
+            # "Multi-Modal Representation Learning (MMRL) framework"
+            typ = type_of_mention(long.text, typ)
         short.type = long.type = typ
         short.proposed = long.proposed = proposed
         typed += [short, long]
