@@ -23,8 +23,8 @@ from kg.data import read_json
 from kg.extract.candidates import add_candidate, candidates, text_of
 from kg.extract.judge import is_metric_name
 from kg.extract.registry import rule_component
-from kg.extract.relation_rules import claim_verb_after
 from kg.extract.spans import is_hardware
+from kg.extract.subjects import claim_verb_after
 
 EXTRACTOR = "kg_dataset_cues"
 _WORDS = read_json("dataset_cues.json")  # the word lists, as data
@@ -96,21 +96,10 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
         strong = any(_has_digit(doc, s, e) or _overlaps(known, s, e) for s, e in chunks)
         if chunks and (cue.lower_ not in PLURAL_CUES or len(chunks) > 1 or strong):
             add(chunks, conf.before_cue)
-        # Right: "benchmark, Split ImageNet-R", "dataset called 3DIEBench", "benchmark BrainHub",
-        # "datasets such as ImageNet", "datasets like ImageNet, MS COCO".
+        # Right: "benchmark, Split ImageNet-R", "dataset called 3DIEBench", "datasets such as ImageNet".
         nxt = _list_opened(doc, c + 1)
-        # A comma only names when nothing named the cue from the left: "a new benchmark, X"
-        # but not "On the GLUE benchmark, MaxPoNet achieves".
         if nxt == c + 1 and nxt < len(doc):
-            if (
-                doc[nxt].text == ","
-                and not chunks
-                and c > 0
-                and not name[c - 1]
-                and not _subject_at(doc, name, nxt + 1)
-            ):
-                nxt += 1
-            elif doc[nxt].lower_ in NAMING_WORDS:
+            if (doc[nxt].text == "," and _comma_names(doc, name, c, chunks)) or doc[nxt].lower_ in NAMING_WORDS:
                 nxt += 1
         if nxt > c + 1:
             add(_list_starting_at(doc, name, nxt), conf.after_cue)
@@ -230,10 +219,13 @@ class _NameFlags:
         return flag
 
 
-def _subject_at(doc: Doc, name: _NameFlags, i: int) -> bool:
-    """ "On a new benchmark, XYZ achieves …": the name at token ``i`` is the clause's subject."""
-    chunks = _list_starting_at(doc, name, i)
-    return bool(chunks) and claim_verb_after(text_of(doc), doc[chunks[-1][1] - 1].idx + len(doc[chunks[-1][1] - 1]))
+def _comma_names(doc: Doc, name: _NameFlags, cue: int, left: list[tuple[int, int]]) -> bool:
+    """ "a new benchmark, X" names X; not after a name on the left ("On the GLUE benchmark, MaxPoNet
+    achieves"), nor a clause's subject ("On a new benchmark, XYZ achieves")."""
+    if left or cue == 0 or name[cue - 1]:
+        return False
+    after = _list_starting_at(doc, name, cue + 2)
+    return not after or not claim_verb_after(text_of(doc), doc[after[-1][1] - 1].idx + len(doc[after[-1][1] - 1]))
 
 
 def _is_name_token(token: Token, title_case: bool, known: set[int]) -> bool:

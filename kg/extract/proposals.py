@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from kg.extract.candidates import add_candidate, text_of
 from kg.extract.registry import rule_component
-from kg.extract.relation_rules import claim_verb_after
+from kg.extract.subjects import claim_verb_after
 
 # A name: letters/digits with internal capitals, digits, hyphens, LaTeX ($^2$), dots (Dr.LLM).
 _NAME = r"(?:[A-Za-z0-9][\w$^{}\\.+'-]*[\w$}+]|[A-Z][a-z]?)"

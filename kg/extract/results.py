@@ -21,7 +21,6 @@ from kg.extract.candidates import extend
 from kg.extract.mentions import Mention, Span, run_by_sentence
 from kg.extract.metrics import find_cost_metrics, find_metric_names
 from kg.extract.numbers import Value, read_values
-from kg.extract.relation_rules import clause_subject, finding_subject, own_method_subject
 from kg.extract.result_datasets import measured_on, respectively_datasets
 from kg.extract.result_links import BY_BEFORE as _BY_BEFORE
 from kg.extract.result_links import CHANGE_STEMS
@@ -34,6 +33,7 @@ from kg.extract.result_phrases import gap_to_value as _gap_to_value
 from kg.extract.result_phrases import link_phrase as _link_phrase
 from kg.extract.result_phrases import metric_after as _metric_after
 from kg.extract.sentences import split_sentences
+from kg.extract.subjects import clause_subject, finding_subject, own_method_subject
 
 __all__ = ["find_results"]
 
