@@ -36,6 +36,16 @@ def tagged(nlp, text: str) -> list[tuple[str, str, str | None]]:
             for c in candidates(doc)]
 
 
+def typed(nlp, text: str) -> set[tuple[str, str]]:
+    """(surface, type) of what the lexicon tagged in ``text``."""
+    return {(s, t) for s, t, _ in tagged(nlp, text)}
+
+
+def hand_written(file: str) -> list[dict]:
+    """The entries of one of the hand-written lexicon files."""
+    return [json.loads(line) for line in files("kg.data.lexicons").joinpath(file).read_text("utf-8").splitlines()]
+
+
 def test_lexicon_files_are_well_formed_and_sourced():
     root = files("kg.data.lexicons")
     names = [p.name for p in root.iterdir() if p.name.endswith(".jsonl")]
@@ -56,8 +66,7 @@ def test_curated_file_stays_short():
 
 def test_hand_written_technique_terms_are_bounded_and_all_general():
     """They name families ("pruning"), never one model: a longer name around one wins."""
-    lines = files("kg.data.lexicons").joinpath("methods_techniques.jsonl").read_text("utf-8").splitlines()
-    entries = [json.loads(line) for line in lines]
+    entries = hand_written("methods_techniques.jsonl")
     assert len(entries) <= 200
     assert all(e["type"] == "Method" and e["generic"] is True for e in entries)
 
@@ -152,44 +161,41 @@ def test_technique_terms_are_methods_and_pretraining_objectives_are_not_tasks(nl
     # transformers task list names a head class after it
     text = ("We pretrain with masked image modeling, decode with nucleus sampling, add a KL "
             "divergence term to state-space models and apply token merging.")
-    got = {(s, t) for s, t, _ in tagged(nlp, text)}
+    got = typed(nlp, text)
     assert {("masked image modeling", "Method"), ("nucleus sampling", "Method"), ("KL divergence", "Method"),
             ("state-space models", "Method"), ("token merging", "Method")} <= got
 
 
 def test_hand_written_model_names_are_bounded_methods_and_not_generic(nlp):
-    lines = files("kg.data.lexicons").joinpath("methods_named.jsonl").read_text("utf-8").splitlines()
-    entries = [json.loads(line) for line in lines]
+    entries = hand_written("methods_named.jsonl")
     assert len(entries) <= 120 and all(e["type"] == "Method" and not e.get("generic") for e in entries)
     # dev2: "Stable Diffusion" was missed in two papers; sizes and versions stay in the name
     text = "We fine-tune Stable Diffusion and compare with GPT-4 and a U-Net."
-    got = {(s, t) for s, t, _ in tagged(nlp, text)}
+    got = typed(nlp, text)
     assert {("Stable Diffusion", "Method"), ("GPT-4", "Method"), ("U-Net", "Method")} <= got
     # dev2, dev3, train: family names written in their usual capitals
     text = "We quantize Llama 3 and train Diffusion Transformers with Slot Attention and Model-Agnostic Meta-Learning."
-    got = {(s, t) for s, t, _ in tagged(nlp, text)}
+    got = typed(nlp, text)
     assert {("Llama 3", "Method"), ("Diffusion Transformers", "Method"), ("Slot Attention", "Method"),
             ("Model-Agnostic Meta-Learning", "Method")} <= got
 
 
 def test_hand_written_task_names_are_bounded_general_tasks(nlp):
-    lines = files("kg.data.lexicons").joinpath("tasks_common.jsonl").read_text("utf-8").splitlines()
-    entries = [json.loads(line) for line in lines]
+    entries = hand_written("tasks_common.jsonl")
     assert len(entries) <= 150 and all(e["type"] == "Task" and e["generic"] is True for e in entries)
     # dev2 misses: standard task names the NER doubted
     text = "It improves instruction following and out-of-distribution detection for federated learning."
-    got = {(s, t) for s, t, _ in tagged(nlp, text)}
+    got = typed(nlp, text)
     assert {("instruction following", "Task"), ("out-of-distribution detection", "Task"),
             ("federated learning", "Task")} <= got
 
 
 def test_hand_written_dataset_names_are_bounded_datasets(nlp):
-    lines = files("kg.data.lexicons").joinpath("datasets_named.jsonl").read_text("utf-8").splitlines()
-    entries = [json.loads(line) for line in lines]
+    entries = hand_written("datasets_named.jsonl")
     assert len(entries) <= 250 and all(e["type"] == "Dataset" and not e.get("generic") for e in entries)
     # dev3 (TaskExpert, Masked Contrastive Representation Learning): well-known datasets the NER
     # typed as Methods
     text = "Experiments on PASCAL-Context, NYUD-v2 and Tiny-ImageNet, and on VQAv2 with LAION-5B pretraining."
-    got = {(s, t) for s, t, _ in tagged(nlp, text)}
+    got = typed(nlp, text)
     assert {("PASCAL-Context", "Dataset"), ("NYUD-v2", "Dataset"), ("Tiny-ImageNet", "Dataset"),
             ("VQAv2", "Dataset"), ("LAION-5B", "Dataset")} <= got

@@ -56,8 +56,7 @@ class Attacher:
     etype: dict[str, str] = field(default_factory=dict)
     seen_relations: set[tuple[str, str, str]] = field(default_factory=set)
     seen_results: set[str] = field(default_factory=set)
-
-    own_method: str | None = None
+    own_method: str | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.etype = {e.id: e.type for e in self.found.entities}

@@ -92,12 +92,10 @@ def type_pairs(
             if m.extractor != short.extractor and (overlaps(m, short) or overlaps(m, long)):
                 votes[m.type] += 1.0 / (1 + m.priority) + (1.0 if m.proposed else 0.0)
         head = type_by_head(long.text)
-        known = any(
-            m.extractor == LEXICON and (m.field, m.start, m.end) == (long.field, long.start, long.end) for m in mentions
-        )
-        if head and not known:
-            # the expansion's own head noun outweighs any one extractor, but not a lexicon entry
-            # that is the whole expansion ("Dataset distillation (DD)": a task, though distilled)
+        # the expansion's own head noun outweighs any one extractor, but not a lexicon entry that
+        # is the whole expansion ("Dataset distillation (DD)": a task, though distilled)
+        span = (long.field, long.start, long.end)
+        if head and not any(m.extractor == LEXICON and (m.field, m.start, m.end) == span for m in mentions):
             votes[head] += 1.0
         after = _WORD_AFTER_PAREN.match(texts[short.field], short.end)
         named = type_by_head(after.group(1)) if after else None
