@@ -148,9 +148,16 @@ def ner_confidences(nlp: Any) -> NerConfidences:
 
 def is_metric_name(text: str) -> bool:
     """The whole of ``text`` is a metric's name ("mIoU", "top-1 accuracy", "FID")."""
+    return _is_metric_name(text.strip())
+
+
+# Asked of every mention every extractor types (~16 a paper, mostly the same few hundred
+# strings), and the answer depends on the text alone: the metric patterns and lexicon are read
+# once a process.
+@lru_cache(maxsize=1 << 15)
+def _is_metric_name(text: str) -> bool:
     from kg.extract.metrics import find_metric_names
 
-    text = text.strip()
     return bool(text) and find_metric_names(text) == [(0, len(text))]
 
 

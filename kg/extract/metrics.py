@@ -24,10 +24,18 @@ __all__ = [
 # The names live in kg/data: one regular-expression alternative a line. Acronyms are
 # case-sensitive ("IS", "AP", "EM" only count in capitals, never as English words), words not.
 _ACRONYMS = "|".join(read_term_list("metric_acronyms.txt"))
+_WORDS = "|".join(read_term_list("metric_words.txt"))
 _METRIC = re.compile(
-    rf"(?<![\w\-@])(?:(?P<acronym>{_ACRONYMS})"
-    rf"|(?i:{'|'.join(read_term_list('metric_words.txt'))}))(?![\w\-@]|\.\d)",
+    rf"(?<![\w\-@])(?:(?P<acronym>{_ACRONYMS})|(?i:{_WORDS}))(?![\w\-@]|\.\d)",
     re.VERBOSE,
+)
+# The same two halves apart, for speed: the case-insensitive word alternation is the dear part,
+# and matched case-sensitively on the lowercased text it costs half. That is exact only for ASCII
+# text (lowercasing keeps every offset, and no letter outside ASCII folds onto one inside) and a
+# pattern with no capitals to fold (no "\W" or "[A-Z]"); otherwise _METRIC runs as written.
+_METRIC_ACRONYM = re.compile(rf"(?<![\w\-@])(?:{_ACRONYMS})(?![\w\-@]|\.\d)", re.VERBOSE)
+_METRIC_WORD = (
+    re.compile(rf"(?<![\w\-@])(?:{_WORDS})(?![\w\-@]|\.\d)", re.VERBOSE) if _WORDS == _WORDS.lower() else None
 )
 # Generic words a noisy lexicon might list as metrics; never a metric on their own here.
 _TOO_GENERIC = frozenset(read_term_list("metric_too_generic.txt"))
@@ -65,11 +73,45 @@ def find_metric_names(
     """
     end = len(text) if end is None else end
     # a metric word in capitals is an acronym's name: "SPEED: Scalable, Precise, …", "RECALL"
-    spans = [m.span() for m in _METRIC.finditer(text, start, end) if m.group("acronym") or not _shouted(m.group(0))]
+    spans = _pattern_spans(text, start, end)
     names = lexicon_metric_names() if lexicon is None else lexicon
     if names:
         spans.extend(_lexicon_spans(text, start, end, names))
     return _longest_first(spans)
+
+
+def _pattern_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """What ``_METRIC.finditer`` finds, less the words in capitals. Split in two, each half's next
+    match is kept until the scan passes it: the leftmost wins, the acronym on a tie, as in
+    _METRIC's alternation."""
+    if _METRIC_WORD is None or not text.isascii():
+        return _metric_spans(text, start, end)
+    lower = text.lower()
+    spans: list[tuple[int, int]] = []
+    pos = start
+    acronym = _METRIC_ACRONYM.search(text, pos, end)
+    word = _METRIC_WORD.search(lower, pos, end)
+    while acronym is not None or word is not None:
+        if word is None or (acronym is not None and acronym.start() <= word.start()):
+            s, e = acronym.span()  # type: ignore[union-attr]
+            keep = True
+        else:
+            s, e = word.span()
+            keep = not _shouted(text[s:e])
+        if s == e:  # an empty match: finditer's own rules for those, not worth copying here
+            return _metric_spans(text, start, end)
+        if keep:
+            spans.append((s, e))
+        pos = e
+        if acronym is not None and acronym.start() < pos:
+            acronym = _METRIC_ACRONYM.search(text, pos, end)
+        if word is not None and word.start() < pos:
+            word = _METRIC_WORD.search(lower, pos, end)
+    return spans
+
+
+def _metric_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [m.span() for m in _METRIC.finditer(text, start, end) if m.group("acronym") or not _shouted(m.group())]
 
 
 def _shouted(word: str) -> bool:

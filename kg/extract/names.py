@@ -23,7 +23,9 @@ from kg.extract.registry import rule_component
 _WORD = re.compile(r"(?<![\w$/.@-])[^\W_][\w'.+-]*[\w+]|(?<![\w$/.@-])[^\W\d_]")
 # "DeiT-B/ResMLP-B24": a name after a slash that joins two names (not a URL path: no "." or ":")
 _AFTER_SLASH = re.compile(r"(?<=[\w-]/)[^\W_][\w'.+-]*[\w+]")
-_SLASHED = re.compile(r"([^\s/]*)/\S*")  # a run of non-space text with a slash; group 1: before it
+# A run of non-space text with a slash; group 1: before it. Each match starts a run (the one
+# before it took the rest of its run), so the look-behind only spares the scan the tries inside words.
+_SLASHED = re.compile(r"(?<!\S)([^\s/]*)/\S*")
 _URL_LIKE = re.compile(r"[.:@]")
 _INNER_CAP = re.compile(r"^[^\W\d_]*[a-z][^\W\d_]*[A-Z]")  # FuseChat, fMRI, EssenceBench
 _UNITS = re.compile(r"^\d+(?:\.\d+)?(?:[kKmMbBgGtTpP][bB]?|[xX]|D|d|th|st|nd|rd|px|ms|s|h|%|FLOPs?|GPUs?)?$")
@@ -71,18 +73,21 @@ def _name_score(word: str, sentence_initial: bool, in_title_case: bool) -> float
     return 0.0
 
 
-def _capitalised(word: str) -> bool:
-    return word[:1].isupper()
+def _start(m: re.Match[str]) -> int:
+    return m.start()
 
 
 def find_names(text: str) -> list[tuple[int, int, float]]:
     words = list(_WORD.finditer(text))
-    for chunk in _SLASHED.finditer(text):
-        if not _URL_LIKE.search(chunk.group(1)):  # "github.com/…", "https://…": a link, not names
-            words.extend(_AFTER_SLASH.finditer(text, chunk.start(), chunk.end()))
-    words.sort(key=lambda m: m.start())
+    if "/" in text:  # most texts have none, and _SLASHED's scan is dear
+        n = len(words)
+        for chunk in _SLASHED.finditer(text):
+            if not _URL_LIKE.search(chunk.group(1)):  # "github.com/…", "https://…": a link, not names
+                words.extend(_AFTER_SLASH.finditer(text, chunk.start(), chunk.end()))
+        if len(words) > n:  # _WORD's own matches come in order
+            words.sort(key=_start)
     written = [m.group(0) for m in words]
-    capital = [_capitalised(w) for w in written]
+    capital = [w[:1].isupper() for w in written]
     title_case = len(words) > 2 and sum(capital) >= 0.6 * len(words)
     out = []
     for i, m in enumerate(words):

@@ -1,0 +1,65 @@
+"""The fast paths of the extraction find exactly what the plain code they replace finds, on the
+samples' real text: the split metric pattern, the cached metric-name check, the slash scan."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.extract import judge, metrics, names
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def texts(sample_papers) -> list[str]:
+    plain = [t for p in sample_papers for t in (p.title, p.abstract or "")]
+    # the word half lowercases the text; the capitals it must not lose, and accents (non-ASCII)
+    recased = [t.upper() for t in plain[:100]] + [t.title() for t in plain[100:200]]
+    return plain + recased + ["Top-1 Accuracy, FID, ROUGE-L and RECALL; Précision@5 and mIoU/PSNR."]
+
+
+def _plain_metric_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [
+        m.span()
+        for m in metrics._METRIC.finditer(text, start, end)
+        if m.group("acronym") or not (len(m.group()) >= 4 and m.group().isupper())
+    ]
+
+
+def test_split_metric_pattern_finds_what_the_whole_one_finds(texts: list[str]) -> None:
+    assert metrics._METRIC_WORD is not None  # the word list has no capitals: the fast path runs
+    for text in texts:
+        for start, end in ((0, len(text)), (7, len(text) // 2)):
+            assert metrics._pattern_spans(text, start, end) == _plain_metric_spans(text, start, end), text
+
+
+def _gold_surfaces() -> set[str]:
+    surfaces: set[str] = set()
+    for path in (ROOT / "tests" / "data" / "gold").glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for entity in json.loads(line).get("entities", []) if line.strip() else []:
+                surfaces.update(s for s in [entity["name"], *entity.get("aliases", [])] if isinstance(s, str))
+    return surfaces
+
+
+def test_cached_metric_name_check_equals_the_uncached_one(texts: list[str]) -> None:
+    words = [w for t in texts[:300] for w in t.split()]
+    strings = sorted(_gold_surfaces()) + words + [" FID ", "", "  ", "top-1 accuracy", "SPEED"]
+    uncached = judge._is_metric_name.__wrapped__
+    found = [judge.is_metric_name(s) for s in strings]
+    assert found == [uncached(s.strip()) for s in strings]
+    assert found == [judge.is_metric_name(s) for s in strings]  # from the cache, the same
+    assert any(found) and not all(found)
+
+
+def test_slash_scan_with_its_lookbehind_matches_the_plain_one(texts: list[str]) -> None:
+    plain = re.compile(r"([^\s/]*)/\S*")
+    extra = ["DeiT-B/ResMLP-B24 and a/b//c d/ /e f//g/ see github.com/x/y", "/a", "a/", "x /y/z w"]
+    for text in texts + extra:
+        assert [m.span(0) + m.span(1) for m in names._SLASHED.finditer(text)] == [
+            m.span(0) + m.span(1) for m in plain.finditer(text)
+        ]
