@@ -63,3 +63,32 @@ def test_slash_scan_with_its_lookbehind_matches_the_plain_one(texts: list[str]) 
         assert [m.span(0) + m.span(1) for m in names._SLASHED.finditer(text)] == [
             m.span(0) + m.span(1) for m in plain.finditer(text)
         ]
+
+
+def test_relation_classify_scores_each_pair_alone_and_a_featureless_one_as_unseen(texts: list[str]) -> None:
+    from kg.extract.relation_features import _MARKERS, pair_features, tokenize
+    from kg.extract.relation_model import Pair, candidate_pairs, load_model
+
+    model = load_model()
+    text = "We train ResNet-50 on ImageNet and report top-1 accuracy. BERT improves GLUE."
+    spans = [("ResNet-50", "Method"), ("ImageNet", "Dataset"), ("top-1 accuracy", "Metric")]
+    spans += [("BERT", "Method"), ("GLUE", "Dataset")]
+    mentions = [(text.index(s), text.index(s) + len(s), t) for s, t in spans]
+    pairs = candidate_pairs(text, mentions)
+    assert len(pairs) == 4  # three in the first sentence, one in the second
+    a, b = pairs[0].a, pairs[0].b
+    featureless = [Pair(a, b, []), Pair(a, b, ["never-seen-feature"])]
+    batch = model.classify(pairs + featureless)
+    assert batch == [model.classify([p])[0] for p in pairs + featureless]
+    assert batch[-2] == batch[-1]
+    assert all(isinstance(c, float) for _, c in batch)
+    # a one-word marker found by set lookup, a phrase by substring: as the substring rule alone
+    sentence = "We train models, e.g. ResNet-50 such as the ones compared to ViT, on ImageNet."
+    words = [text_of.lower() for text_of in (sentence[s:e] for s, e in tokenize(sentence))]
+    for a_end in range(1, 8):
+        for b_start in range(a_end, len(words) - 1):
+            feats = pair_features(words, (a_end - 1, a_end, "Method"), (b_start, b_start + 1, "Dataset"), [])
+            gap = words[a_end:b_start]
+            joined = " " + " ".join(gap) + " "
+            expected = [f"mk={m}|Method|Dataset" for m in _MARKERS if gap and f" {m} " in joined]
+            assert [f for f in feats if f.startswith("mk=")] == expected

@@ -119,12 +119,17 @@ def _shouted(word: str) -> bool:
 
 
 def _lexicon_spans(text: str, start: int, end: int, names: frozenset[str]) -> list[tuple[int, int]]:
-    tokens = [m.span() for m in _LEXICON_TOKEN.finditer(text, start, end)]
     first = _first_tokens(names)
+    starts: list[int] | None = None
+    if text.isascii():  # then the lowercased text splits as the text does: words only, no spans
+        starts = [i for i, w in enumerate(_LEXICON_TOKEN.findall(text.lower(), start, end)) if w in first]
+        if not starts:
+            return []
+    tokens = [m.span() for m in _LEXICON_TOKEN.finditer(text, start, end)]
     found: list[tuple[int, int]] = []
-    for i in range(len(tokens)):
+    for i in range(len(tokens)) if starts is None else starts:
         word = text[tokens[i][0] : tokens[i][1]]
-        if word.isascii() and word.lower() not in first:
+        if starts is None and word.isascii() and word.lower() not in first:
             continue  # no name starts with this word: most words, and the n-gram tries are dear
         for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
             s, e = tokens[i][0], tokens[i + n - 1][1]

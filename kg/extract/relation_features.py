@@ -61,6 +61,9 @@ _MARKERS: tuple[str, ...] = (
     "between",
 )
 _DIST_BUCKETS = (0, 1, 2, 3, 5, 8, 12, 20)
+# A token never holds a space, so a one-word marker is in the gap exactly when it is one of its
+# words: a set lookup, not a substring search of the joined gap; only phrases need that.
+_MARKER_IS_WORD = tuple((m, " " not in m) for m in _MARKERS)
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -73,11 +76,18 @@ def normalize_word(w: str) -> str:
     return "<num>" if w[:1].isdigit() else w
 
 
-def _bucket(n: int) -> str:
+def _bucket_of(n: int) -> str:
     for b in reversed(_DIST_BUCKETS):
         if n >= b:
             return str(b)
     return "0"
+
+
+_BUCKETS = tuple(_bucket_of(n) for n in range(_DIST_BUCKETS[-1] + 1))  # three a pair: a table
+
+
+def _bucket(n: int) -> str:
+    return _BUCKETS[n] if 0 <= n < len(_BUCKETS) else _bucket_of(n)
 
 
 def pair_features(
@@ -120,12 +130,13 @@ def pair_features(
         f += ["bf=" + gap[0], "bl=" + gap[-1], f"bf={gap[0]}|{tp}", f"bl={gap[-1]}|{tp}"]
         if n <= 4:
             f += ["gap=" + " ".join(gap), f"gap={' '.join(gap)}|{tp}"]
+        gap_words = set(gap)
         if n <= 12:
-            f += ["g=" + w for w in set(gap)]
+            f += ["g=" + w for w in gap_words]
         else:
-            f += ["gfar=" + w for w in set(gap)]
+            f += ["gfar=" + w for w in gap_words]
         joined = " " + " ".join(gap) + " "
-        f += [f"mk={m}|{tp}" for m in _MARKERS if f" {m} " in joined]
+        f += [f"mk={m}|{tp}" for m, word in _MARKER_IS_WORD if (m in gap_words if word else f" {m} " in joined)]
     return f
 
 

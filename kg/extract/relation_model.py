@@ -42,7 +42,7 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from spacy.language import Language
@@ -136,15 +136,19 @@ def candidate_pairs(
         toks = tokenize(text, s_start, s_end)
         if not toks:
             continue
-        words = [normalize_word(text[s:e]) for s, e in toks]
+        words = _words(text, s_start, s_end, toks)
         starts = [s for s, _ in toks]
         ends = [e for _, e in toks]
         spans = [_token_span(starts, ends, m) for m in inside]
+        marks = [(s[0], s[1], m[2]) for m, s in zip(inside, spans, strict=True)]
         for i, (ma, sa) in enumerate(zip(inside, spans, strict=True)):
-            for mb, sb in zip(inside[i + 1 :], spans[i + 1 :], strict=True):
+            for j in range(i + 1, len(inside)):
+                mb, sb = inside[j], spans[j]
                 if mb[0] < ma[1] or sb[0] < sa[1]:  # overlapping mentions relate to nothing
                     continue
-                between = [m[2] for m, s in zip(inside, spans, strict=True) if s[0] >= sa[1] and s[1] <= sb[0]]
+                # only mentions ordered between the two can lie between them: token spans start
+                # in the mentions' order, and each holds at least one token
+                between = [t for s0, s1, t in marks[i + 1 : j] if s0 >= sa[1] and s1 <= sb[0]]
                 pairs.append(
                     Pair(
                         ma,
@@ -154,6 +158,16 @@ def candidate_pairs(
                     )
                 )
     return pairs
+
+
+def _words(text: str, start: int, end: int, toks: list[tuple[int, int]]) -> list[str]:
+    """normalize_word of each token; an ASCII sentence is lowercased once, as it keeps offsets."""
+    sentence = text[start:end]
+    if not sentence.isascii():
+        return [normalize_word(text[s:e]) for s, e in toks]
+    low = sentence.lower()
+    words = [low[s - start : e - start] for s, e in toks]
+    return [("<num>" if w[:1].isdigit() else w) for w in words]
 
 
 def _token_span(starts: list[int], ends: list[int], m: Mention) -> tuple[int, int]:
@@ -191,15 +205,16 @@ class RelationModel:
     def rows(self, features: Iterable[str]) -> list[int]:
         """Weight rows of a pair's (distinct) features; features unseen in training are skipped."""
         cache, zero, mask = self._row_cache, len(self.weights) - 1, (1 << self.bits) - 1
-        out = []
-        for feat in set(features):
-            r = cache.get(feat)
-            if r is None:
-                r = int(self.row_of[zlib.crc32(feat.encode("utf-8")) & mask])
-                if len(cache) < 1_000_000:  # bounded: an unbounded cache leaks in long runs
-                    cache[feat] = r
-            if r != zero:
-                out.append(r)
+        distinct = set(features)
+        found = [cache.get(feat) for feat in distinct]  # nearly all seen before: one pass
+        if None in found:
+            for i, feat in enumerate(distinct):
+                if found[i] is None:
+                    r = int(self.row_of[zlib.crc32(feat.encode("utf-8")) & mask])
+                    if len(cache) < 1_000_000:  # bounded: an unbounded cache leaks in long runs
+                        cache[feat] = r
+                    found[i] = r
+        out = cast(list[int], [r for r in found if r != zero])
         out.sort()  # a fixed summation order: the same pair scores the same in every process
         return out
 
@@ -239,14 +254,18 @@ class RelationModel:
             return []
         rows: list[int] = []
         starts: list[int] = []
-        for pair in pairs:
+        empty: list[int] = []
+        for i, pair in enumerate(pairs):
             starts.append(len(rows))
-            rows.extend(self.rows(pair.features))
+            found = self.rows(pair.features)
+            if not found:
+                empty.append(i)
+            rows.extend(found)
         rows.append(len(self.weights) - 1)  # the zero row: reduceat needs an index past the end
         summed = np.add.reduceat(self.weights[rows], starts, axis=0)
         # reduceat yields the start row itself for an empty slice; featureless pairs score 0.
-        empty = np.diff(starts + [len(rows) - 1]) == 0
-        summed[empty] = 0.0
+        if empty:
+            summed[empty] = 0.0
         s = summed + self.bias
         s[:, 0] += self.none_offset
         allowed_labels = np.array([self.mask(p.a[2], p.b[2], schema_only, relation_types) for p in pairs])
@@ -254,7 +273,8 @@ class RelationModel:
         p = np.exp(s - s.max(axis=1, keepdims=True))
         p /= p.sum(axis=1, keepdims=True)
         best = p.argmax(axis=1)
-        return [(self.labels[k], float(p[i, k])) for i, k in enumerate(best)]
+        probability = p[np.arange(len(best)), best].tolist()
+        return [(self.labels[k], probability[i]) for i, k in enumerate(best.tolist())]
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
