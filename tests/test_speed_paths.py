@@ -92,3 +92,17 @@ def test_relation_classify_scores_each_pair_alone_and_a_featureless_one_as_unsee
             joined = " " + " ".join(gap) + " "
             expected = [f"mk={m}|Method|Dataset" for m in _MARKERS if gap and f" {m} " in joined]
             assert [f for f in feats if f.startswith("mk=")] == expected
+
+
+def test_cost_metrics_prefilter_drops_no_match(texts: list[str]) -> None:
+    def unfiltered(text: str) -> list[tuple[int, int]]:
+        spans = [m.span("m") for pattern in metrics._COST_PATTERNS for m in pattern.finditer(text)]
+        return metrics._longest_first(spans)
+
+    extra = ["Our method needs 35% fewer parameters and 2x less KV cache, cutting GPU memory footprint."]
+    found = 0
+    for text in texts + extra:
+        expected = unfiltered(text)
+        assert metrics.find_cost_metrics(text) == expected, text
+        found += len(expected)
+    assert found > 10

@@ -125,14 +125,14 @@ def _lexicon_spans(text: str, start: int, end: int, names: frozenset[str]) -> li
         starts = [i for i, w in enumerate(_LEXICON_TOKEN.findall(text.lower(), start, end)) if w in first]
         if not starts:
             return []
-    tokens = [m.span() for m in _LEXICON_TOKEN.finditer(text, start, end)]
+    tokens = list(_LEXICON_TOKEN.finditer(text, start, end))  # spans read only where a name starts
     found: list[tuple[int, int]] = []
     for i in range(len(tokens)) if starts is None else starts:
-        word = text[tokens[i][0] : tokens[i][1]]
-        if starts is None and word.isascii() and word.lower() not in first:
+        s = tokens[i].start()
+        if starts is None and (word := tokens[i].group()).isascii() and word.lower() not in first:
             continue  # no name starts with this word: most words, and the n-gram tries are dear
         for n in range(min(_MAX_WORDS, len(tokens) - i), 0, -1):
-            s, e = tokens[i][0], tokens[i + n - 1][1]
+            e = tokens[i + n - 1].end()
             surface = text[s:e]
             if surface.lower() in names and not (len(surface) < 4 and surface.islower()):
                 found.append((s, e))
@@ -188,10 +188,17 @@ _COST_BEFORE_VERB = re.compile(
 _COST_PATTERNS = (_COST_AFTER_CHANGE, _COST_BEFORE_CHANGE, _COST_AFTER_VERB, _COST_BEFORE_VERB)
 
 
+# Every _COST ends in one of these words: a sentence with none of them names no cost, and the
+# four patterns' scans are dear.
+_COST_NOUN = re.compile(r"param|MACs|FLOP|memory|storage|comput|energy|KV\s+cache", re.IGNORECASE)
+
+
 def find_cost_metrics(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Spans of costs named as reduced ("fewer parameters", "storage savings", "reducing memory
     consumption"), in order."""
     end = len(text) if end is None else end
+    if not _COST_NOUN.search(text, start, end):
+        return []
     spans = [m.span("m") for pattern in _COST_PATTERNS for m in pattern.finditer(text, start, end)]
     return _longest_first(spans)
 
