@@ -16,6 +16,12 @@ from kg.extract.metric_names import find_metric_mentions
     # dev3 (KV cache compression): an efficiency outcome named as one
     ("Our method reduces the memory footprint of the KV cache while preserving generation quality.",
      ["memory footprint"]),
+    # dev4, dev2 (KV cache, Skill-it, LDDM): the measure's own qualifiers belong to its name
+    ("the key and value (KV) cache can quickly become the main contributor to GPU memory usage and "
+     "the bottleneck of inference latency.", ["GPU memory usage", "inference latency"]),
+    ("Skill-It improves validation loss on the target skill by 13.6%.", ["validation loss"]),
+    ("LDDMs achieve substantial gains, reducing generative perplexity by up to 61%.",
+     ["generative perplexity"]),
     ("PPT effectively reduces the model complexity while maintaining its top-1 accuracy and the "
      "FLOPs budget stays fixed.", ["top-1 accuracy"]),  # a budget is a constraint
     # a bare generic measure needs a value (the results rule's), a constraint is no outcome

@@ -135,8 +135,11 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
             and not is_hardware(doc[s:e].text)
             and not is_metric_name(doc[s:e].text)  # "9% gains on NDCG@10 on TREC DL 2019"
         ]
-        # One chunk with a digit or a lexicon hit vouches for its list ("MMLU, Hellaswag, and ARC").
-        if not any(_has_digit(doc, s, e) or _overlaps(known, s, e) for s, e in chunks):
+        # One chunk with a digit or a lexicon hit vouches for its list ("MMLU, Hellaswag, and ARC"),
+        # and so does a count of more of them: "on Tencent and five public datasets".
+        if not any(_has_digit(doc, s, e) or _overlaps(known, s, e) for s, e in chunks) and not _more_of_them(
+            doc, after
+        ):
             chunks = [(s, e) for s, e in chunks if _mixed_case(doc, s, e)]
         add(chunks, conf.evaluated_on)
     return sorted((s, e, c) for (s, e), c in found.items())
@@ -187,6 +190,13 @@ def _list_opened(doc: Doc, i: int) -> int:
     if i < len(doc) and doc[i].lower_ in EXAMPLE_WORDS:
         return i + 1
     return i
+
+
+def _more_of_them(doc: Doc, i: int) -> bool:
+    """Tokens from ``i`` read "and five (other) (public) datasets": the list before is of the kind."""
+    if i + 2 >= len(doc) or doc[i].lower_ not in ("and", "plus") or not doc[i + 1].like_num:
+        return False
+    return any(doc[j].lower_ in PLURAL_CUES for j in range(i + 2, min(i + 6, len(doc))))
 
 
 def _lexicon_tokens(doc: Doc) -> dict[str, set[int]]:
