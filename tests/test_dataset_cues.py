@@ -62,6 +62,10 @@ def names(nlp, text: str) -> list[str]:
     ("We evaluate on three benchmarks: LVU, COIN, and Breakfast.", ["LVU", "COIN", "Breakfast"]),
     ("Extensive experiments on Tencent and five commonly used public datasets demonstrate that "
      "DyTed achieves state-of-the-art performance on various downstream tasks.", ["Tencent"]),
+    # dev5: two names joined by a slash are two datasets; a version range stays one name
+    ("The model remains competitive in zero-shot retrieval and classification tasks on the "
+     "AudioCap/Clotho datasets.", ["AudioCap", "Clotho"]),
+    ("We report results on the CIFAR-10/100 datasets.", ["CIFAR-10/100"]),
 ])
 def test_named_datasets(nlp, text, expected):
     assert names(nlp, text) == expected

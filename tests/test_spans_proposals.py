@@ -17,6 +17,8 @@ from kg.extract.spans import PaperMention, dataset_end, select
     ("On ImageNet-1K, PoolFormer achieves 82.1% top-1 accuracy.", "ImageNet-1K"),
     # a resolution names the variant a result was measured on (issue: "ImageNet 256×256")
     ("Results on ImageNet 256x256 are strong.", "ImageNet 256x256"),
+    # dev5 (ARPG): written once, before the cue noun
+    ("On the ImageNet-1K 256 benchmark, our approach attains an FID of 1.94.", "ImageNet-1K 256"),
 ])
 def test_dataset_spans_keep_version_and_split(text: str, name: str) -> None:
     start = text.index(name)
@@ -29,6 +31,7 @@ def test_dataset_spans_keep_version_and_split(text: str, name: str) -> None:
 @pytest.mark.parametrize("text", [
     "We use CIFAR-10 and 2017 data.",
     "Results on ImageNet 256x256px crops are strong.",  # not a resolution written alone
+    "We train on ImageNet 256 epochs long.",  # a number with no cue noun after it
 ])
 def test_dataset_spans_do_not_grow_over_other_words(text: str) -> None:
     name = text.split()[2]
@@ -132,6 +135,15 @@ def test_curated_technique_terms_are_generic():
     ("A token-level gating mechanism is introduced to blend the specialists' outputs.",
      ["token-level gating mechanism"]),
     ("To this end, a regularization term is introduced to keep the tokens apart.", ["regularization term"]),
+    # dev4: verbs of making one's own, an adverb before the verb, the heads of components
+    ("Finally, we devise a robust pixel-level semantic alignment loss to align retinal semantics.",
+     ["pixel-level semantic alignment loss"]),
+    ("Furthermore, we customize a transmission-rate-aware prompt generator to dynamically calibrate "
+     "features.", ["transmission-rate-aware prompt generator"]),
+    ("To enhance the disentanglement, we propose a disentanglement-aware discriminator under an "
+     "adversarial learning framework.", ["disentanglement-aware discriminator"]),
+    ("We specially design a structure-aware contrastive sampler for the views.",
+     ["structure-aware contrastive sampler"]),
     # descriptions are not names: a head alone, a framework, a clause
     ("We propose a novel framework for this task.", []),
     ("A method is introduced.", []),

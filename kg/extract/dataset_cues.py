@@ -43,6 +43,7 @@ MODEL_SIZE = re.compile(r"\b\d+(\.\d+)?[BM]\b")  # "Llama 3 8B": a model, not a 
 _SPEEDUP = re.compile(r"(?i)\d(?:x|×|\s?times)\b|\b(?:acceleration|speed-?ups?|faster)\b")
 _VERSION = re.compile(r"v\d+(?:\.\d+)*")
 _RESOLUTION = re.compile(r"\d+×\d+")
+_SLASHED_PAIR = re.compile(r"([A-Z][\w-]{2,})/([A-Z][\w-]{2,})")
 VALUE_TOKEN = re.compile(r"[~≈]?\d+(?:\.\d+)?(?:x|×|%|k|K|pp|ms|s)")
 
 Mention = tuple[int, int, float]
@@ -176,8 +177,12 @@ def find_metric_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> li
 def _keep(found: dict[tuple[int, int], float], doc: Doc, chunks: list[tuple[int, int]], confidence: float) -> None:
     """Record token spans as character spans, each at the highest confidence any cue gave it."""
     for start, end in chunks:
-        span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
-        found[span] = max(found.get(span, 0.0), confidence)
+        first, last = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        pair = _SLASHED_PAIR.fullmatch(text_of(doc), first, last)
+        # "the AudioCap/Clotho datasets": two names; "CIFAR-10/100" stays one
+        spans = [pair.span(1), pair.span(2)] if pair else [(first, last)]
+        for span in spans:
+            found[span] = max(found.get(span, 0.0), confidence)
 
 
 def _list_opened(doc: Doc, i: int) -> int:

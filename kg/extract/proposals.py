@@ -47,10 +47,11 @@ _DATASET_NOUN = re.compile(r"\b(dataset|benchmark|corpus|suite|test ?bed)s?\b", 
 _UNNAMED_HEADS = (
     # not "framework", "approach", "architecture": "a novel pretraining framework" only describes
     r"module|loss|strategy|mechanism|method|algorithm|network|block|layer|objective|regularizer|"
-    r"scheme|technique|encoder|decoder|optimizer|attention|term"
+    r"scheme|technique|encoder|decoder|optimizer|attention|term|generator|predictor|discriminator|"
+    r"sampler|operator|operation|head|component|bank|memory"
 )
 _UNNAMED = re.compile(
-    rf"{PROPOSE_SUBJECT}(?:first\s+|also\s+|further\s+|then\s+)?{PROPOSE_VERBS}\s+an?\s+"
+    rf"{PROPOSE_SUBJECT}(?:first\s+|also\s+|further\s+|then\s+|\w+ly\s+)?(?:{PROPOSE_VERBS}|devise[sd]?|customi[sz]e[sd]?)\s+an?\s+"
     rf"(?P<np>(?:[a-z][\w-]*\s+){{1,5}}(?:{_UNNAMED_HEADS}))(?![\w-])"
     # and in the passive: "a regularization term is introduced", "a decoupling strategy is employed"
     rf"|\b[Aa]n?\s+(?P<np2>(?:[a-z][\w-]*\s+){{1,5}}(?:{_UNNAMED_HEADS}))\s+is\s+(?:also\s+|further\s+|then\s+)?"

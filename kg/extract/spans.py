@@ -45,7 +45,9 @@ _DATASET_SUFFIX = re.compile(
     # "WMT'16 En-De" when a rule's span stopped after the year
     r"|(?<=['’]\d{2})\s+[A-Z][a-z]-[A-Z][a-z](?![\w-])"
     # a resolution: "ImageNet 256×256", "ImageNet 512times512" (LaTeX's \times lost in a dump)
-    r"|\s\d{2,4}\s?(?:x|×|times)\s?\d{2,4}(?![\w-]|\.\d))"
+    r"|\s\d{2,4}\s?(?:x|×|times)\s?\d{2,4}(?![\w-]|\.\d)"
+    # a square resolution written once, before the cue noun: "the ImageNet-1K 256 benchmark"
+    r"|\s(?:32|64|128|256|512|1024)(?=\s+(?:benchmark|dataset|resolution)s?\b))"
 )
 # A model's size or version belongs to its name (GUIDELINES.md: "LLaVA-NeXT-8B", "Mistral 7B",
 # "Llama 3.2"), never a count, a factor or a score written after it ("BERT 1.5 times faster")
