@@ -188,6 +188,9 @@ def test_hand_written_task_names_are_bounded_general_tasks(nlp):
     got = typed(nlp, text)
     assert {("instruction following", "Task"), ("out-of-distribution detection", "Task"),
             ("federated learning", "Task")} <= got
+    # dev4, dev5: a task's usual acronym is the task (every gold set types VQA, QA, NLI, XMC so)
+    text = "It is strong on VQA, on QA and NLI tasks, and on XMC benchmarks, but VQA v2 is a dataset."
+    assert {("VQA", "Task"), ("QA", "Task"), ("NLI", "Task"), ("XMC", "Task"), ("VQA v2", "Dataset")} <= typed(nlp, text)
 
 
 def test_hand_written_dataset_names_are_bounded_datasets(nlp):

@@ -140,6 +140,17 @@ def test_partial_labels_leave_unannotated_types_open():
     assert dict(zip(closed["spans"], closed["classes"], strict=False))[(2, 2)] == 1
 
 
+def test_our_samples_train_from_several_gold_files_but_never_a_held_out_one():
+    script = load_script("train_encoder_ner")
+    gold = script.ROOT / "tests" / "data" / "gold"
+    one = script.sample_examples([gold / "train.jsonl"])
+    two = script.sample_examples([gold / "train.jsonl", gold / "dev5.jsonl"])
+    assert len(two) > len(one) and two[: len(one)] == one  # title and abstract of each paper
+    assert any(label == "Dataset" for ex in two[len(one):] for *_, label in ex.spans)
+    with pytest.raises(SystemExit, match="held-out"):
+        script.sample_examples([gold / "train.jsonl", gold / "test2.jsonl"])
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not all((SHARED / d).exists() for d in ("scier", "scierc", "tdmsci")),
                     reason="SciER, SciERC or TDMSci not found in ../shared/data")
