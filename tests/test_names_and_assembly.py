@@ -175,6 +175,19 @@ def test_metric_names_are_never_methods():
     for name in ("ResNet", "CLIP", "Transformer", "LoRA"):
         assert type_of_mention(name, "Method") == "Method", name
     assert type_of_mention("ImageNet", "Dataset") == "Dataset"
+    # dev5 (CRATE): "MAE" is a masked autoencoder as often as an error; its caller's type stands
+    assert type_of_mention("MAE", "Method") == "Method"
+    assert type_of_mention("MAE", "Metric") == "Metric"
+
+
+def test_a_proposed_coined_name_is_no_generic_word(rules_only):
+    # dev5 (UniCode): "unicode" is a standard, never an entity; "UniCode" is the paper's model
+    extraction = _extract(
+        rules_only, "UniCode: Learning a Unified Codebook for Multimodal Large Language Models",
+        "In this paper, we propose UniCode, a novel approach within the domain of multimodal large "
+        "language models. We store the text as Unicode.")
+    assert [(e.name, e.proposed) for e in extraction.entities if e.type == "Method" and "code" in e.name.lower()] == \
+        [("UniCode", True)]
 
 
 @pytest.mark.parametrize("name, typ", [

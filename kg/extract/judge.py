@@ -179,12 +179,19 @@ def is_learning_setting(text: str) -> bool:
     return any(w in settings for w in words[:-1]) and not any(w in techniques for w in words[:-1])
 
 
+def _ambiguous_acronym(text: str) -> bool:
+    """ "MAE" is a masked autoencoder as often as a mean absolute error: its caller's type stands."""
+    from kg.extract.metric_names import AMBIGUOUS_ACRONYMS
+
+    return text.strip() in AMBIGUOUS_ACRONYMS
+
+
 def type_of_mention(text: str, label: str) -> str:
     """The typing rules every extractor's mention passes (MODEL_CARD.md, "Typing policy"): a
     metric's name is a Metric whatever called it a Method ("mIou" from the name rule, "FID" from
     the NER), and a learning setting is a Task ("few-shot learning"); nothing else is retyped
     here (the NER's own spans are judged above)."""
-    if label == "Method" and is_metric_name(text):
+    if label == "Method" and is_metric_name(text) and not _ambiguous_acronym(text):
         return "Metric"
     if label == "Method" and is_learning_setting(text):
         return "Task"

@@ -175,7 +175,10 @@ def select(mentions: list[PaperMention], texts: dict[str, str]) -> list[PaperMen
                 if kind:
                     m.start, m.canonical, m.key = kind.start(), None, None
             m.text = texts[m.field][m.start : m.end]
-            if is_generic(m.text) or _CITED.match(texts[m.field], m.end) or not _balanced(m.text):
+            # a coined name the paper proposes is its own, whatever common word it spells
+            # ("we propose UniCode" is no Unicode)
+            own = m.proposed and any(c.isupper() for c in m.text[1:])
+            if (is_generic(m.text) and not own) or _CITED.match(texts[m.field], m.end) or not _balanced(m.text):
                 continue
         if m.end > m.start:
             cleaned.append(m)
