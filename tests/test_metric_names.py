@@ -22,6 +22,8 @@ from kg.extract.metric_names import find_metric_mentions
     ("Skill-It improves validation loss on the target skill by 13.6%.", ["validation loss"]),
     ("LDDMs achieve substantial gains, reducing generative perplexity by up to 61%.",
      ["generative perplexity"]),
+    # dev5: "speed up" alone is a verb, no outcome (with a factor it is the results rule's)
+    ("We use caching to speed up training.", []),
     ("PPT effectively reduces the model complexity while maintaining its top-1 accuracy and the "
      "FLOPs budget stays fixed.", ["top-1 accuracy"]),  # a budget is a constraint
     # a bare generic measure needs a value (the results rule's), a constraint is no outcome

@@ -108,6 +108,14 @@ def test_times_faster_needs_a_named_speed_metric() -> None:
     assert find_results(unnamed, []) == []
 
 
+def test_speed_up_by_a_factor_is_a_speed_up() -> None:
+    # dev5 (MixEncoder): the gold's metric is the speed-up, not a "speed" of 113x
+    text = ("Extensive experiments conducted on four tasks demonstrate that our MixEncoder can speed "
+            "up sentence pairing by over 113x while achieving comparable performance.")
+    ((metric, value, *_),) = readable(text, find_results(text, []))
+    assert (metric, value) == ("speed up", 113.0)
+
+
 def test_ranges() -> None:
     text = ("StreamiNNC achieves a low deviation between streaming output and normal inference "
             "for all three networks (2.03 - 3.55% NRMSE).")

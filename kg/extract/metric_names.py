@@ -23,7 +23,7 @@ from kg.extract.registry import rule_component
 
 EXTRACTOR = "kg_metric_names"
 # A measure too generic to name an outcome on its own: one of these needs a reported value.
-BARE_NEEDS_VALUE = frozenset({"speed", "latency", "throughput"})
+BARE_NEEDS_VALUE = frozenset({"speed", "latency", "throughput", "speed up"})  # "to speed up training"
 
 
 # Acronyms that name a metric and something else: mean absolute error or a masked autoencoder,
