@@ -189,3 +189,12 @@ def test_a_span_with_unbalanced_brackets_is_no_name():
     spans = [("g(f(X", 0), ("O(1", 0), ("C}ommittee {bf V}oting", 0), ("CV-DD", 0)]
     ms = [PaperMention("abstract", text.index(n), text.index(n) + len(n), n, "Method", "ner", 0.6) for n, _ in spans]
     assert [m.text for m in select(ms, texts)] == ["CV-DD"]
+
+
+def test_the_argument_of_a_tex_command_is_no_name():
+    # dev5 (DDT): "\color{ddtD}ecoupled" gave the Methods "ddtD", "ddtT" and "ddtDDT"
+    texts = {"abstract": r"We propose a new \color{ddtD}ecoupled \color{ddtT}ransformer~(\color{ddtDDT}), DDT."}
+    text = texts["abstract"]
+    ms = [PaperMention("abstract", text.index(n), text.index(n) + len(n), n, "Method", "ner", 0.6)
+          for n in ("ddtD", "ddtT", "ddtDDT", "DDT.")]
+    assert [m.text for m in select(ms, texts)] == ["DDT"]

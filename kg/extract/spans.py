@@ -34,6 +34,8 @@ _KIND_BEFORE = re.compile(
 _FAMILY = re.compile(r"(?i)(?:models?|LLMs?|MLLMs?|VLMs?|DNNs?|networks?)$")
 # "Kim et al. (2023)": an author cited, not a thing
 _CITED = re.compile(r"\s+et\s+al\b")
+# The argument of a TeX command is markup, not a name: "\color{ddtD}ecoupled" (samples)
+_TEX_ARGUMENT = re.compile(r"\\[A-Za-z]+\{$")
 _LEAD_PUNCT = re.compile(r"^[\s(\[{'\"]+")
 # "top-1 accuracy", "recognition accuracy", "reconstruction error": the modifier names the measure
 _METRIC_MODIFIER = re.compile(r"(?:\b[Tt]op-?\d+|\b[a-z]+ion)\s+$")
@@ -178,7 +180,12 @@ def select(mentions: list[PaperMention], texts: dict[str, str]) -> list[PaperMen
             # a coined name the paper proposes is its own, whatever common word it spells
             # ("we propose UniCode" is no Unicode)
             own = m.proposed and any(c.isupper() for c in m.text[1:])
-            if (is_generic(m.text) and not own) or _CITED.match(texts[m.field], m.end) or not _balanced(m.text):
+            if (
+                (is_generic(m.text) and not own)
+                or _CITED.match(texts[m.field], m.end)
+                or not _balanced(m.text)
+                or _TEX_ARGUMENT.search(texts[m.field], max(0, m.start - 20), m.start)
+            ):
                 continue
         if m.end > m.start:
             cleaned.append(m)
