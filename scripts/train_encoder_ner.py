@@ -55,13 +55,11 @@ FIRST_WORD_ID = 1996
 
 # --- the pretrained encoder ---
 
-
 def read_onnx(path: Path) -> dict[str, numpy.ndarray]:
     """An ONNX BERT export's weights under HuggingFace names; the unnamed MatMul weights are
     named after the bias their product feeds."""
     import onnx
     from onnx import numpy_helper
-
     model = onnx.load(str(path))
     inits = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
     consumers: dict[str, list] = {}
@@ -73,35 +71,26 @@ def read_onnx(path: Path) -> dict[str, numpy.ndarray]:
         weights = [i for i in node.input if i in inits and i.startswith("onnx::")]
         if node.op_type != "MatMul" or not weights:
             continue
-        bias = [
-            i for c in consumers.get(node.output[0], []) if c.op_type == "Add" for i in c.input if i.endswith(".bias")
-        ]
+        bias = [i for c in consumers.get(node.output[0], []) if c.op_type == "Add"
+                for i in c.input if i.endswith(".bias")]
         if len(bias) != 1:
             raise ValueError(f"{path}: cannot name the weight of {node.name}")
-        out[bias[0][: -len(".bias")] + ".weight"] = inits[weights[0]]
+        out[bias[0][:-len(".bias")] + ".weight"] = inits[weights[0]]
     return out
 
 
 def from_hf(hf: dict[str, numpy.ndarray]) -> tuple[dict[str, numpy.ndarray], int]:
     """HuggingFace BERT names → ours; returns (params, number of layers)."""
-    p = {
-        "emb.word": hf["embeddings.word_embeddings.weight"],
-        "emb.pos": hf["embeddings.position_embeddings.weight"][:MAX_PIECES],
-        "emb.type": hf["embeddings.token_type_embeddings.weight"],
-        "emb.ln.g": hf["embeddings.LayerNorm.weight"],
-        "emb.ln.b": hf["embeddings.LayerNorm.bias"],
-    }
+    p = {"emb.word": hf["embeddings.word_embeddings.weight"],
+         "emb.pos": hf["embeddings.position_embeddings.weight"][:MAX_PIECES],
+         "emb.type": hf["embeddings.token_type_embeddings.weight"],
+         "emb.ln.g": hf["embeddings.LayerNorm.weight"], "emb.ln.b": hf["embeddings.LayerNorm.bias"]}
     n = 0
     while f"encoder.layer.{n}.output.dense.bias" in hf:
         pre = f"encoder.layer.{n}."
-        for ours, theirs in (
-            ("q", "attention.self.query"),
-            ("k", "attention.self.key"),
-            ("v", "attention.self.value"),
-            ("o", "attention.output.dense"),
-            ("i", "intermediate.dense"),
-            ("f", "output.dense"),
-        ):
+        for ours, theirs in (("q", "attention.self.query"), ("k", "attention.self.key"),
+                             ("v", "attention.self.value"), ("o", "attention.output.dense"),
+                             ("i", "intermediate.dense"), ("f", "output.dense")):
             p[f"l{n}.{ours}.w"] = hf[pre + theirs + ".weight"]
             p[f"l{n}.{ours}.b"] = hf[pre + theirs + ".bias"]
         for ours, theirs in (("ln1", "attention.output.LayerNorm"), ("ln2", "output.LayerNorm")):
@@ -124,7 +113,8 @@ def prune_vocab(vocab: list[str], texts: list[list[str]], common: int) -> list[i
     embedding table shrinks from 30,522 rows to about a third."""
     wp = WordPiece(vocab)
     keep = {wp.ids[t] for t in (PAD, UNK, CLS, SEP)}
-    keep |= {i for i, piece in enumerate(vocab) if len(piece) == 1 or (piece.startswith("##") and len(piece) == 3)}
+    keep |= {i for i, piece in enumerate(vocab)
+             if len(piece) == 1 or (piece.startswith("##") and len(piece) == 3)}
     keep |= set(range(FIRST_WORD_ID, min(len(vocab), FIRST_WORD_ID + common)))
     for words in texts:
         for ids in wp.encode_words(words):
@@ -135,15 +125,11 @@ def prune_vocab(vocab: list[str], texts: list[list[str]], common: int) -> list[i
 def tiny_encoder(vocab: list[str], seed: int) -> tuple[dict[str, numpy.ndarray], int, int]:
     rng = numpy.random.default_rng(seed)
     H, I, n = 32, 64, 2  # noqa: E741 (BERT's names: hidden, intermediate, layers)
-    p = {
-        "emb.word": rng.normal(0, 0.02, (len(vocab), H)),
-        "emb.pos": rng.normal(0, 0.02, (MAX_PIECES, H)),
-        "emb.type": rng.normal(0, 0.02, (2, H)),
-        "emb.ln.g": numpy.ones(H),
-        "emb.ln.b": numpy.zeros(H),
-    }
+    p = {"emb.word": rng.normal(0, 0.02, (len(vocab), H)), "emb.pos": rng.normal(0, 0.02, (MAX_PIECES, H)),
+         "emb.type": rng.normal(0, 0.02, (2, H)), "emb.ln.g": numpy.ones(H), "emb.ln.b": numpy.zeros(H)}
     for i in range(n):
-        for name, shape in (("q", (H, H)), ("k", (H, H)), ("v", (H, H)), ("o", (H, H)), ("i", (H, I)), ("f", (I, H))):
+        for name, shape in (("q", (H, H)), ("k", (H, H)), ("v", (H, H)), ("o", (H, H)), ("i", (H, I)),
+                            ("f", (I, H))):
             p[f"l{i}.{name}.w"] = rng.normal(0, 0.02, shape)
             p[f"l{i}.{name}.b"] = numpy.zeros(shape[1])
         for ln in ("ln1", "ln2"):
@@ -151,18 +137,15 @@ def tiny_encoder(vocab: list[str], seed: int) -> tuple[dict[str, numpy.ndarray],
     return {k: v.astype(numpy.float32) for k, v in p.items()}, n, 2
 
 
-def span_head(
-    hidden: int, width_dim: int, ffn: int, max_width: int, n_classes: int, seed: int
-) -> dict[str, numpy.ndarray]:
+def span_head(hidden: int, width_dim: int, ffn: int, max_width: int, n_classes: int,
+              seed: int) -> dict[str, numpy.ndarray]:
     rng = numpy.random.default_rng(seed)
     d_in = 2 * hidden + width_dim
-    return {
-        "span.width": rng.normal(0, 0.02, (max_width, width_dim)).astype(numpy.float32),
-        "span.w1": (rng.normal(0, 1, (d_in, ffn)) / math.sqrt(d_in)).astype(numpy.float32),
-        "span.b1": numpy.zeros(ffn, numpy.float32),
-        "span.w2": (rng.normal(0, 1, (ffn, n_classes)) / math.sqrt(ffn)).astype(numpy.float32),
-        "span.b2": numpy.zeros(n_classes, numpy.float32),
-    }
+    return {"span.width": rng.normal(0, 0.02, (max_width, width_dim)).astype(numpy.float32),
+            "span.w1": (rng.normal(0, 1, (d_in, ffn)) / math.sqrt(d_in)).astype(numpy.float32),
+            "span.b1": numpy.zeros(ffn, numpy.float32),
+            "span.w2": (rng.normal(0, 1, (ffn, n_classes)) / math.sqrt(ffn)).astype(numpy.float32),
+            "span.b2": numpy.zeros(n_classes, numpy.float32)}
 
 
 # --- the main head's training data: four corpora, each trusted only on what it annotates ---
@@ -199,7 +182,8 @@ def sample_examples(paths: list[Path] | None = None) -> list[NerExample]:
     from kg.read import read_papers
 
     tokenizer = spacy.blank("en").tokenizer
-    by_source = {(Path(p.source.file).name, p.source.line): p for p in read_papers([ROOT / "examples" / "hf-papers"])}
+    by_source = {(Path(p.source.file).name, p.source.line): p
+                 for p in read_papers([ROOT / "examples" / "hf-papers"])}
     out: list[NerExample] = []
     held_out = [p for p in paths or [] if p.name.startswith("test")]
     if held_out:  # the honest figures are measured on them: never trained on
@@ -212,12 +196,9 @@ def sample_examples(paths: list[Path] | None = None) -> list[NerExample]:
         for field in ("title", "abstract"):
             words = [t.text for t in tokenizer(getattr(paper, field))]
             lower = [w.lower() for w in words]
-            names = [
-                (tuple(t.text.lower() for t in tokenizer(name)), e["type"])
-                for e in rec["entities"]
-                if e["type"] in LABELS
-                for name in [e["name"], *e["aliases"]]
-            ]
+            names = [(tuple(t.text.lower() for t in tokenizer(name)), e["type"])
+                     for e in rec["entities"] if e["type"] in LABELS
+                     for name in [e["name"], *e["aliases"]]]
             # longest first, ties in a fixed order (locate_spans keeps the order it is given)
             ordered = [(list(toks), label) for toks, label in sorted(set(names), key=lambda x: (-len(x[0]), x))]
             spans = locate_spans(lower, ordered)
@@ -247,9 +228,8 @@ def main_training_data(limit: int | None, samples: list[Path] | None = None) -> 
     return data
 
 
-def adapt_training_data(
-    repeats: int, keep: int, seed: int, samples: list[Path] | None = None
-) -> list[tuple[NerExample, frozenset[str]]]:
+def adapt_training_data(repeats: int, keep: int, seed: int, samples: list[Path] | None = None
+                        ) -> list[tuple[NerExample, frozenset[str]]]:
     """For ``--data adapt``: our annotated samples (the convention the graph is judged by, the
     GUIDELINES), ``repeats`` times, plus ``keep`` examples of each corpus so the head does not
     forget what the corpora taught it."""
@@ -269,10 +249,8 @@ DEV_SETS = ("scier", "tdmsci")  # the main head is chosen on the mean of their m
 
 # --- batches ---
 
-
-def windows_of(
-    wp: WordPiece, ex: NerExample, max_width: int, other: bool = False, missing: frozenset[str] = frozenset()
-) -> list[dict]:
+def windows_of(wp: WordPiece, ex: NerExample, max_width: int, other: bool = False,
+               missing: frozenset[str] = frozenset()) -> list[dict]:
     """Training windows of one example: pieces, first pieces, spans and the classes each span
     may take, as a bit set over (none, *labels, Other).
 
@@ -295,14 +273,8 @@ def windows_of(
     out = []
     for ids, first, offset in piece_windows(wp, ex.words):
         spans = enumerate_spans(len(first), max_width)
-        out.append(
-            {
-                "ids": ids,
-                "first": first,
-                "spans": spans,
-                "classes": [gold.get((s + offset, e + offset), none_bits) for s, e in spans],
-            }
-        )
+        out.append({"ids": ids, "first": first, "spans": spans,
+                    "classes": [gold.get((s + offset, e + offset), none_bits) for s, e in spans]})
     return out
 
 
@@ -310,9 +282,8 @@ def bucket(n: int, step: int = 64) -> int:
     return min(MAX_PIECES, step * math.ceil(n / step))
 
 
-def make_batches(
-    windows: list[dict], batch_size: int, max_width: int, shuffle: random.Random | None
-) -> list[dict[str, numpy.ndarray]]:
+def make_batches(windows: list[dict], batch_size: int, max_width: int, shuffle: random.Random | None
+                 ) -> list[dict[str, numpy.ndarray]]:
     """Padded arrays; windows of one length bucket share a batch, so JAX compiles few shapes."""
     order = sorted(range(len(windows)), key=lambda i: len(windows[i]["ids"]))
     groups: dict[int, list[int]] = {}
@@ -323,22 +294,17 @@ def make_batches(
         W = T
         S = W * max_width
         for k in range(0, len(members), batch_size):
-            chunk = [windows[i] for i in members[k : k + batch_size]]
+            chunk = [windows[i] for i in members[k:k + batch_size]]
             B = batch_size
-            arr = {
-                "ids": numpy.zeros((B, T), numpy.int32),
-                "mask": numpy.zeros((B, T), numpy.float32),
-                "first": numpy.zeros((B, W), numpy.int32),
-                "starts": numpy.zeros((B, S), numpy.int32),
-                "ends": numpy.zeros((B, S), numpy.int32),
-                "classes": numpy.zeros((B, S), numpy.int32),
-                "span_mask": numpy.zeros((B, S), numpy.float32),
-            }
+            arr = {"ids": numpy.zeros((B, T), numpy.int32), "mask": numpy.zeros((B, T), numpy.float32),
+                   "first": numpy.zeros((B, W), numpy.int32), "starts": numpy.zeros((B, S), numpy.int32),
+                   "ends": numpy.zeros((B, S), numpy.int32), "classes": numpy.zeros((B, S), numpy.int32),
+                   "span_mask": numpy.zeros((B, S), numpy.float32)}
             for b, w in enumerate(chunk):
                 n, m = len(w["ids"]), len(w["spans"])
                 arr["ids"][b, :n] = w["ids"]
                 arr["mask"][b, :n] = 1
-                arr["first"][b, : len(w["first"])] = w["first"]
+                arr["first"][b, :len(w["first"])] = w["first"]
                 arr["starts"][b, :m] = [s for s, _ in w["spans"]]
                 arr["ends"][b, :m] = [e for _, e in w["spans"]]
                 arr["classes"][b, :m] = w["classes"]
@@ -351,19 +317,13 @@ def make_batches(
 
 # --- evaluation: the int8 model as it ships, in numpy ---
 
-
 def span_probs(model: SpanEncoder, examples: list[NerExample]) -> list:
     """The network's span probabilities for each example (the slow part of scoring)."""
     return [model.span_probs(ex.words) for ex in examples]
 
 
-def evaluate(
-    model: SpanEncoder,
-    examples: list[NerExample],
-    probs: list | None = None,
-    threshold: float | None = None,
-    labels: list[str] | None = None,
-) -> dict:
+def evaluate(model: SpanEncoder, examples: list[NerExample], probs: list | None = None,
+             threshold: float | None = None, labels: list[str] | None = None) -> dict:
     """Scores on ``examples`` over ``labels`` (default: all of ours; a corpus is scored only on
     what it annotates); ``probs`` (:func:`span_probs`) spares the network pass."""
     probs = span_probs(model, examples) if probs is None else probs
@@ -377,7 +337,6 @@ class DevSets:
 
     def __init__(self, sets: dict[str, list[NerExample]]) -> None:
         from kg.eval.corpora import ANNOTATED_LABELS
-
         self.sets = sets
         self.labels = {name: [label for label in LABELS if label in ANNOTATED_LABELS[name]] for name in sets}
 
@@ -385,19 +344,16 @@ class DevSets:
         return {name: span_probs(model, examples) for name, examples in self.sets.items()}
 
     def score(self, model: SpanEncoder, probs: dict[str, list], threshold: float | None = None) -> dict:
-        per = {
-            name: evaluate(model, examples, probs[name], threshold, self.labels[name])
-            for name, examples in self.sets.items()
-        }
+        per = {name: evaluate(model, examples, probs[name], threshold, self.labels[name])
+               for name, examples in self.sets.items()}
         return {"micro": {"f": sum(s["micro"]["f"] for s in per.values()) / len(per)}, **per}
 
 
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8)
 
 
-def tune_threshold(
-    model: SpanEncoder, examples: list[NerExample] | DevSets, probs: Any = None
-) -> tuple[float, dict[float, dict]]:
+def tune_threshold(model: SpanEncoder, examples: list[NerExample] | DevSets, probs: Any = None
+                   ) -> tuple[float, dict[float, dict]]:
     """The "none" probability below which a span is an entity that scores best on
     ``examples`` (dev), and the scores at each value tried: the network's probabilities are
     computed once (or taken from ``probs``), decoded per value."""
@@ -413,28 +369,24 @@ def tune_threshold(
 
 # --- training ---
 
-
 def train(args: argparse.Namespace) -> dict:
     import jax
     import jax.numpy as jnp
 
     rng = random.Random(args.seed)
     if args.data in ("main", "adapt"):
-        train_data = (
-            main_training_data(args.limit, args.samples)
-            if args.data == "main"
-            else adapt_training_data(args.adapt_repeats, args.adapt_keep, args.seed, args.samples)
-        )
+        train_data = (main_training_data(args.limit, args.samples) if args.data == "main"
+                      else adapt_training_data(args.adapt_repeats, args.adapt_keep, args.seed, args.samples))
         train_ex = [ex for ex, _ in train_data]
-        dev: DevSets | None = DevSets({name: read_corpus(name, "dev")[: args.limit] for name in DEV_SETS})
+        dev: DevSets | None = DevSets({name: read_corpus(name, "dev")[:args.limit] for name in DEV_SETS})
         dev_ex = [ex for examples in dev.sets.values() for ex in examples]
         test_ex = []
     else:
-        train_ex = read_corpus("scierc", "train", args.train)[: args.limit]
+        train_ex = read_corpus("scierc", "train", args.train)[:args.limit]
         train_data = [(ex, frozenset()) for ex in train_ex]
         dev = None
-        dev_ex = read_corpus("scierc", "dev", args.dev)[: args.limit]
-        test_ex = read_corpus("scierc", "test", args.test)[: args.limit] if args.test_too else []
+        dev_ex = read_corpus("scierc", "dev", args.dev)[:args.limit]
+        test_ex = read_corpus("scierc", "test", args.test)[:args.limit] if args.test_too else []
 
     init = SpanEncoder.load(Path(args.init)) if args.init else None
     if init is not None:  # go on from a trained head (--adapt): its encoder, vocabulary and span layers
@@ -453,23 +405,13 @@ def train(args: argparse.Namespace) -> dict:
         vocab = read_vocab(Path(tokenizer))
         params, n_layers = from_hf(read_onnx(enc))
         if args.layers and args.layers < n_layers:  # keep the bottom layers (size budget)
-            params = {
-                k: v for k, v in params.items() if not k.startswith("l") or int(k[1 : k.index(".")]) < args.layers
-            }
+            params = {k: v for k, v in params.items()
+                      if not k.startswith("l") or int(k[1:k.index(".")]) < args.layers}
             n_layers = args.layers
         n_heads = args.heads
-        texts = [
-            ex.words
-            for ds, split in (
-                ("scierc", "train"),
-                ("scierc", "dev"),
-                ("scier", "train"),
-                ("scier", "dev"),
-                ("tdmsci", "train"),
-                ("tdmsci", "dev"),
-            )
-            for ex in _maybe_corpus(ds, split)
-        ]
+        texts = [ex.words for ds, split in (("scierc", "train"), ("scierc", "dev"), ("scier", "train"),
+                                            ("scier", "dev"), ("tdmsci", "train"), ("tdmsci", "dev"))
+                 for ex in _maybe_corpus(ds, split)]
         texts += [t.split() for t in _sample_texts()]
         keep = prune_vocab(vocab, texts, args.common_words)
         vocab = [vocab[i] for i in keep]
@@ -483,7 +425,8 @@ def train(args: argparse.Namespace) -> dict:
     params.update(span_head(hidden, args.width_dim, args.ffn, args.max_width, len(classes) + 1, args.seed))
     if init is not None:
         params.update({k: v for k, v in init.params.items() if k.startswith("span.")})
-    cfg = {"labels": classes, "n_layers": n_layers, "n_heads": n_heads, "max_width": args.max_width, "encoder": source}
+    cfg = {"labels": classes, "n_layers": n_layers, "n_heads": n_heads, "max_width": args.max_width,
+           "encoder": source}
     if other:
         cfg["hidden_labels"] = [OTHER]
 
@@ -525,8 +468,8 @@ def train(args: argparse.Namespace) -> dict:
             g = grads[k]
             new_m[k] = 0.9 * m[k] + 0.1 * g
             new_v[k] = 0.999 * v[k] + 0.001 * g * g
-            mhat = new_m[k] / (1 - 0.9**t)
-            vhat = new_v[k] / (1 - 0.999**t)
+            mhat = new_m[k] / (1 - 0.9 ** t)
+            vhat = new_v[k] / (1 - 0.999 ** t)
             lr = lr_head if k in head_names else lr_enc
             upd = mhat / (jnp.sqrt(vhat) + 1e-8) + (args.weight_decay * p[k] if k in decay else 0.0)
             new_p[k] = p[k] - lr * upd
@@ -543,16 +486,8 @@ def train(args: argparse.Namespace) -> dict:
         t0, losses = time.time(), []
         for batch in make_batches(train_windows, args.batch_size, args.max_width, rng):
             arrays = {k: jnp.asarray(x) for k, x in batch.items()}
-            p, m, v, loss = step_fn(
-                p,
-                m,
-                v,
-                arrays,
-                jax.random.fold_in(key, step),
-                step + 1,
-                lr_at(step, args.lr),
-                lr_at(step, args.head_lr),
-            )
+            p, m, v, loss = step_fn(p, m, v, arrays, jax.random.fold_in(key, step), step + 1,
+                                    lr_at(step, args.lr), lr_at(step, args.head_lr))
             losses.append(float(loss))
             step += 1
         model = SpanEncoder(dequantize(quantize({k: numpy.asarray(x) for k, x in p.items()})), vocab, cfg)
@@ -562,15 +497,9 @@ def train(args: argparse.Namespace) -> dict:
         else:
             probs = span_probs(model, dev_ex)
             scored = evaluate(model, dev_ex, probs)
-        history.append(
-            {
-                "epoch": epoch,
-                "loss": float(numpy.mean(losses)),
-                "dev_f": scored["micro"]["f"],
-                "seconds": round(time.time() - t0, 1),
-                **{f"dev_{name}": scored[name]["micro"]["f"] for name in DEV_SETS if name in scored},
-            }
-        )
+        history.append({"epoch": epoch, "loss": float(numpy.mean(losses)), "dev_f": scored["micro"]["f"],
+                        "seconds": round(time.time() - t0, 1),
+                        **{f"dev_{name}": scored[name]["micro"]["f"] for name in DEV_SETS if name in scored}})
         print(json.dumps(history[-1]), flush=True)
         if scored["micro"]["f"] > best_f:
             best_f, best, best_probs = scored["micro"]["f"], model, probs
@@ -580,18 +509,12 @@ def train(args: argparse.Namespace) -> dict:
     best.cfg["none_threshold"] = threshold
     # best holds the int8 values already, so saving quantizes them to the same integers
     best.save(out / "model")
-    print(
-        f"none threshold {threshold} (dev F1 by threshold: { {t: s['micro']['f'] for t, s in by_threshold.items()} })",
-        flush=True,
-    )
-    scores = {
-        "history": history,
-        "best_epoch": max(history, key=lambda h: h["dev_f"])["epoch"],
-        "none_threshold": threshold,
-        "dev_f_by_threshold": {t: s["micro"]["f"] for t, s in by_threshold.items()},
-        "dev": by_threshold[threshold],
-        "args": {k: str(x) for k, x in vars(args).items()},
-    }
+    print(f"none threshold {threshold} (dev F1 by threshold: "
+          f"{ {t: s['micro']['f'] for t, s in by_threshold.items()} })", flush=True)
+    scores = {"history": history, "best_epoch": max(history, key=lambda h: h["dev_f"])["epoch"],
+              "none_threshold": threshold,
+              "dev_f_by_threshold": {t: s["micro"]["f"] for t, s in by_threshold.items()},
+              "dev": by_threshold[threshold], "args": {k: str(x) for k, x in vars(args).items()}}
     if test_ex:
         scores["test"] = evaluate(best, test_ex)
     (out / "scores.json").write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
@@ -600,7 +523,6 @@ def train(args: argparse.Namespace) -> dict:
 
 def _pieces(word: str) -> list[str]:
     from kg.extract.wordpiece import basic_split
-
     return [c for piece in basic_split(word) for c in (piece[:1], *("##" + ch for ch in piece[1:]))]
 
 
@@ -613,11 +535,11 @@ def _maybe_corpus(dataset: str, split: str) -> list[NerExample]:
 
 def _sample_texts() -> list[str]:
     from kg.read import read_papers
-
     return [f"{p.title}\n{p.abstract}" for p in read_papers([ROOT / "examples" / "hf-papers"])]
 
 
-def add_to_pipeline(model_dir: Path, pipeline_dir: Path, name: str = "scierc_ner", spans_key: str = "scierc") -> None:
+def add_to_pipeline(model_dir: Path, pipeline_dir: Path, name: str = "scierc_ner",
+                    spans_key: str = "scierc") -> None:
     """Put the head in ``model_dir`` into the spaCy pipeline at ``pipeline_dir`` as ``name``,
     disabled, replacing any corpus head for the same spans key (e.g. a CNN ``kg_corpus_ner``)."""
     import tempfile
@@ -644,8 +566,7 @@ def add_to_pipeline(model_dir: Path, pipeline_dir: Path, name: str = "scierc_ner
             if split in record:
                 table[f"{spans_key}_{split}"] = {
                     label: {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
-                    for label, row in record[split].items()
-                }
+                    for label, row in record[split].items()}
     with tempfile.TemporaryDirectory(dir=pipeline_dir.parent) as tmp:
         staged = Path(tmp) / "model"
         nlp.to_disk(staged)
@@ -668,23 +589,17 @@ def package_main(model_dir: Path, pipeline_dir: Path) -> None:
 
     trained = SpanEncoder.load(model_dir)
     with tempfile.TemporaryDirectory() as tmp:
-        onnx_path = export_encoder(
-            trained.params, trained.cfg["n_layers"], trained.cfg["n_heads"], Path(tmp) / "encoder.onnx"
-        )
+        onnx_path = export_encoder(trained.params, trained.cfg["n_layers"], trained.cfg["n_heads"],
+                                   Path(tmp) / "encoder.onnx")
         head = {k: v for k, v in trained.params.items() if k.startswith("span.")}
         model = SpanNerModel(onnx_path.read_bytes(), head, trained.wordpiece.vocab, trained.cfg)
     nlp = spacy.blank("en")
     nlp.add_pipe(FACTORY, name="ner").model = model
-    nlp.meta.update(
-        {
-            "name": "sci_span",
-            "version": "1.0.0",
-            "description": "paper-kg's default NER: MiniLM-L6 fine-tuned as a span classifier "
-            "(Method, Dataset, Metric, Task) on SciER, TDMSci, SciERC and our "
-            "annotated samples; int8 ONNX encoder. See kg/models/MODEL_CARD.md.",
-            "license": "GPL-3.0 (trained on SciER); see MODEL_CARD.md",
-        }
-    )
+    nlp.meta.update({"name": "sci_span", "version": "1.0.0",
+                     "description": "paper-kg's default NER: MiniLM-L6 fine-tuned as a span classifier "
+                                    "(Method, Dataset, Metric, Task) on SciER, TDMSci, SciERC and our "
+                                    "annotated samples; int8 ONNX encoder. See kg/models/MODEL_CARD.md.",
+                     "license": "GPL-3.0 (trained on SciER); see MODEL_CARD.md"})
     scores = model_dir.parent / "scores.json"
     if scores.exists():
         nlp.meta.setdefault("performance", {})["kg_train"] = json.loads(scores.read_text(encoding="utf-8"))["dev"]
@@ -723,43 +638,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--init", help="start from this trained head (a model directory) instead of --encoder")
     ap.add_argument("--adapt-repeats", type=int, default=3, help="--data adapt: times our samples are seen per epoch")
     ap.add_argument("--adapt-keep", type=int, default=150, help="--data adapt: examples kept of each corpus")
-    ap.add_argument(
-        "--samples",
-        type=Path,
-        nargs="+",
-        metavar="GOLD",
-        help="our annotated gold files to train on (default tests/data/gold/train.jsonl; never a held-out test*.jsonl)",
-    )
-    ap.add_argument(
-        "--data",
-        choices=("scierc", "main", "adapt"),
-        default="scierc",
-        help="scierc: the SciERC-convention head (SciERC train, chosen on its dev); main: the "
-        "extraction head (SciER + TDMSci + SciERC + our annotated samples, chosen on SciER "
-        "and TDMSci dev); adapt: go on from --init on our annotated samples with a "
-        "slice of each corpus",
-    )
-    ap.add_argument(
-        "--other", action="store_true", help="learn SciERC's OtherScientificTerm/Generic spans as a hidden class"
-    )
-    ap.add_argument(
-        "--package",
-        type=Path,
-        metavar="DIR",
-        help="then write the chosen main head (--data main) as the default extraction "
-        "pipeline in DIR (kg/models/sci_span)",
-    )
-    ap.add_argument(
-        "--package-only",
-        action="store_true",
-        help="skip training: package OUTPUT/model (an earlier run's) into --package",
-    )
-    ap.add_argument(
-        "--add-to",
-        type=Path,
-        metavar="DIR",
-        help="then add the chosen head, disabled, to the spaCy pipeline in DIR as scierc_ner",
-    )
+    ap.add_argument("--samples", type=Path, nargs="+", metavar="GOLD",
+                    help="our annotated gold files to train on (default tests/data/gold/train.jsonl; "
+                         "never a held-out test*.jsonl)")
+    ap.add_argument("--data", choices=("scierc", "main", "adapt"), default="scierc",
+                    help="scierc: the SciERC-convention head (SciERC train, chosen on its dev); main: the "
+                         "extraction head (SciER + TDMSci + SciERC + our annotated samples, chosen on SciER "
+                         "and TDMSci dev); adapt: go on from --init on our annotated samples with a "
+                         "slice of each corpus")
+    ap.add_argument("--other", action="store_true",
+                    help="learn SciERC's OtherScientificTerm/Generic spans as a hidden class")
+    ap.add_argument("--package", type=Path, metavar="DIR",
+                    help="then write the chosen main head (--data main) as the default extraction "
+                         "pipeline in DIR (kg/models/sci_span)")
+    ap.add_argument("--package-only", action="store_true",
+                    help="skip training: package OUTPUT/model (an earlier run's) into --package")
+    ap.add_argument("--add-to", type=Path, metavar="DIR",
+                    help="then add the chosen head, disabled, to the spaCy pipeline in DIR as scierc_ner")
     args = ap.parse_args(argv)
     if args.package_only:
         if not args.package:
