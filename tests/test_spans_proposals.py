@@ -198,3 +198,17 @@ def test_the_argument_of_a_tex_command_is_no_name():
     ms = [PaperMention("abstract", text.index(n), text.index(n) + len(n), n, "Method", "ner", 0.6)
           for n in ("ddtD", "ddtT", "ddtDDT", "DDT.")]
     assert [m.text for m in select(ms, texts)] == ["DDT"]
+
+
+@pytest.mark.parametrize(("text", "name", "found"), [
+    # dev4, dev5: a loss is named with its head (GUIDELINES.md)
+    ("a simple modification to the InfoNCE loss that helps", "InfoNCE", "InfoNCE loss"),
+    ("We propose decoupled softmax loss for XMC.", "decoupled softmax", "decoupled softmax loss"),
+    # dev3: what a technique loses is no loss function
+    ("Dynamic pruning losses are small.", "pruning", "pruning"),
+])
+def test_a_loss_keeps_its_head(text, name, found):
+    from kg.extract.spans import method_end
+
+    start = text.index(name)
+    assert text[start : method_end(text, start, start + len(name))] == found

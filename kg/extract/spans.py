@@ -59,6 +59,7 @@ _METHOD_SUFFIX = re.compile(
     # a size written as a capitalised word: "GPT-2 Small", "T5 XXL" (not "… Large Language Models")
     r"|\s(?:Tiny|Small|Base|Medium|Large|Huge|Giant|XL|XXL)\b(?![\w-]|\s+(?:Language|Models?|Scale|Vision|Multi))"
 )
+_LOSS_AFTER = re.compile(r"\s(?:loss|losses)(?![\w-])")
 UNRANKED = 9  # an extractor no registration ranks: below everything
 
 
@@ -133,6 +134,11 @@ def dataset_end(text: str, end: int) -> int:
 
 def method_end(text: str, start: int, end: int) -> int:
     """Where a model's name ending at ``end`` really ends: over its size or version."""
+    loss = _LOSS_AFTER.match(text, end)
+    # GUIDELINES.md: a loss is a Method, named with its head ("InfoNCE loss"); not a technique's
+    # losses ("pruning losses": what pruning loses)
+    if loss is not None and not text[start:end].endswith("ing"):
+        return loss.end()
     if not any(c.isupper() for c in text[start:end]):
         return end
     suffix = _METHOD_SUFFIX.match(text, end)
