@@ -3,9 +3,9 @@
 and metric names the same way: "human preference metrics (PickScore, ImageReward, and HPS)",
 "InfoMEC, a new set of metrics", "the FID and IS metrics".
 
-Works on a tokenized Doc alone (no tagger): a name is a run of tokens that are capitalized (not
-sentence-initial, not in a title-cased title), carry a digit, or lie inside a Dataset candidate
-that kg_lexicon left on the Doc. "on 15 datasets", "on the dataset", "on a large dataset" have none.
+Works on a tokenized Doc alone (no tagger), reading lists of names as kg/extract/name_lists.py
+does, with the Dataset candidates kg_lexicon left on the Doc as names. "on 15 datasets", "on the
+dataset", "on a large dataset" have none.
 """
 
 from __future__ import annotations
@@ -17,11 +17,18 @@ from spacy.attrs import LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from kg.data import read_json
 from kg.extract.candidates import add_candidate, candidates, text_of
 from kg.extract.judge import is_metric_name
+from kg.extract.name_lists import (
+    NameFlags,
+    before_parenthesis,
+    is_title_cased,
+    list_ending_at,
+    list_starting_at,
+)
 from kg.extract.registry import rule_component
 from kg.extract.spans import is_hardware
 from kg.extract.subjects import claim_verb_after
@@ -32,19 +39,13 @@ CUES = set(_WORDS["cues"])
 PLURAL_CUES = set(_WORDS["plural_cues"])
 NAMING_WORDS = set(_WORDS["naming_words"])
 EXAMPLE_WORDS = set(_WORDS["example_words"])  # "such as" is checked as a pair
-LIST_JOINERS = {",", "and", "or", "&"}
 # Words before "on X" that make X something evaluated on, trained on or reported on.
 EVAL_TRIGGERS = set(_WORDS["eval_triggers"])
 # Capitalized or digit-bearing words that describe a kind of data, not a named one.
-DOMAIN_WORDS = set(_WORDS["domain_words"])
-SENTENCE_END = {".", "!", "?", ":", ";"}
 GENERIC_HEADS = set(_WORDS["generic_heads"])
 MODEL_SIZE = re.compile(r"\b\d+(\.\d+)?[BM]\b")  # "Llama 3 8B": a model, not a dataset
 _SPEEDUP = re.compile(r"(?i)\d(?:x|×|\s?times)\b|\b(?:acceleration|speed-?ups?|faster)\b")
-_VERSION = re.compile(r"v\d+(?:\.\d+)*")
-_RESOLUTION = re.compile(r"\d+×\d+")
 _SLASHED_PAIR = re.compile(r"([A-Z][\w-]{2,})/([A-Z][\w-]{2,})")
-VALUE_TOKEN = re.compile(r"[~≈]?\d+(?:\.\d+)?(?:x|×|%|k|K|pp|ms|s)")
 
 Mention = tuple[int, int, float]
 _CUE_IDS = {get_string_id(w) for w in CUES}
@@ -75,8 +76,8 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
     lexicon = _lexicon_tokens(doc)
     known = lexicon.get("Dataset", set())
     others = lexicon.get("Method", set()) | lexicon.get("Metric", set())
-    title_case = _is_title_cased(text_of(doc))
-    name = _NameFlags(doc, title_case, known)
+    title_case = is_title_cased(text_of(doc))
+    name = NameFlags(doc, title_case, known)
     found: dict[tuple[int, int], float] = {}
 
     def add(chunks: list[tuple[int, int]], confidence: float) -> None:
@@ -92,8 +93,8 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
         end = c
         if end > 0 and doc[end - 1].lower_ in ("benchmark", "evaluation"):
             end -= 1
-        end = _before_parenthesis(doc, end)  # "AVSBench-object (84.7 mIoU on S4) datasets"
-        chunks = _list_ending_at(doc, name, end)
+        end = before_parenthesis(doc, end)  # "AVSBench-object (84.7 mIoU on S4) datasets"
+        chunks = list_ending_at(doc, name, end)
         strong = any(_has_digit(doc, s, e) or _overlaps(known, s, e) for s, e in chunks)
         if chunks and (cue.lower_ not in PLURAL_CUES or len(chunks) > 1 or strong):
             add(chunks, conf.before_cue)
@@ -103,9 +104,9 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
             if (doc[nxt].text == "," and _comma_names(doc, name, c, chunks)) or doc[nxt].lower_ in NAMING_WORDS:
                 nxt += 1
         if nxt > c + 1:
-            add(_list_starting_at(doc, name, nxt), conf.after_cue)
+            add(list_starting_at(doc, name, nxt), conf.after_cue)
         elif not chunks:  # "benchmark BrainHub", "video dataset FaceForensics"
-            add(_list_starting_at(doc, name, nxt)[:1], conf.after_cue)
+            add(list_starting_at(doc, name, nxt)[:1], conf.after_cue)
         # Apposition before: "FolkDB, a high-quality Chinese traditional music dataset".
         add(_apposition_before(doc, name, c), conf.apposition)
 
@@ -118,7 +119,7 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
         start = on_i + 1
         if start < len(doc) and lower_ids[start] == _THE_ID:
             start += 1
-        chunks = _list_starting_at(doc, name, start)
+        chunks = list_starting_at(doc, name, start)
         after = chunks[-1][1] if chunks else start
         if after < len(doc) and doc[after].lower_ in CUES | {"benchmark", "evaluation"}:
             continue  # the cue loop has it
@@ -154,19 +155,19 @@ def find_metric_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> li
         return []
     lexicon = _lexicon_tokens(doc)
     others = lexicon.get("Method", set()) | lexicon.get("Dataset", set())
-    name = _NameFlags(doc, _is_title_cased(text_of(doc)), lexicon.get("Metric", set()))
+    name = NameFlags(doc, is_title_cased(text_of(doc)), lexicon.get("Metric", set()))
     found: dict[tuple[int, int], float] = {}
     lower_ids = doc.to_array(LOWER).tolist()
     for c in [i for i, h in enumerate(lower_ids) if h in _METRIC_CUE_IDS]:
         if doc[c].text[0].isupper():
             continue  # "Metric" in a title or a name: "Metric3D"
         listed: list[tuple[tuple[int, int], float]] = []
-        left = _list_ending_at(doc, name, c)
+        left = list_ending_at(doc, name, c)
         if len(left) > 1:  # "the FID and IS metrics": one capitalised word before is too weak
             listed += [(chunk, conf.before_cue) for chunk in left]
         nxt = _list_opened(doc, c + 1)
         if nxt > c + 1:
-            listed += [(chunk, conf.after_cue) for chunk in _list_starting_at(doc, name, nxt)]
+            listed += [(chunk, conf.after_cue) for chunk in list_starting_at(doc, name, nxt)]
         listed += [(chunk, conf.apposition) for chunk in _apposition_before(doc, name, c)]
         for chunk, confidence in listed:
             if not _overlaps(others, *chunk):
@@ -215,151 +216,22 @@ def _lexicon_tokens(doc: Doc) -> dict[str, set[int]]:
     return by_label
 
 
-def _is_title_cased(text: str) -> bool:
-    words = [w for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOP_WORDS]
-    return len(words) >= 2 and sum(w[0].isupper() for w in words) / len(words) > 0.6
-
-
-class _NameFlags:
-    """``name[i]``: is token i part of a name? Computed on demand: Token objects are costly."""
-
-    def __init__(self, doc: Doc, title_case: bool, known: set[int]) -> None:
-        self.doc, self.title_case, self.known = doc, title_case, known
-        self.cache: dict[int, bool] = {}
-
-    def __getitem__(self, i: int) -> bool:
-        flag = self.cache.get(i)
-        if flag is None:
-            flag = self.cache[i] = _is_name_token(self.doc[i], self.title_case, self.known)
-        return flag
-
-
-def _comma_names(doc: Doc, name: _NameFlags, cue: int, left: list[tuple[int, int]]) -> bool:
+def _comma_names(doc: Doc, name: NameFlags, cue: int, left: list[tuple[int, int]]) -> bool:
     """ "a new benchmark, X" names X; not after a name on the left ("On the GLUE benchmark, MaxPoNet
     achieves"), nor a clause's subject ("On a new benchmark, XYZ achieves")."""
     if left or cue == 0 or name[cue - 1]:
         return False
-    after = _list_starting_at(doc, name, cue + 2)
+    after = list_starting_at(doc, name, cue + 2)
     return not after or not claim_verb_after(text_of(doc), doc[after[-1][1] - 1].idx + len(doc[after[-1][1] - 1]))
 
 
-def _is_name_token(token: Token, title_case: bool, known: set[int]) -> bool:
-    text = token.text
-    if token.i in known:
-        return True
-    if text in DOMAIN_WORDS:  # "VQA" is a kind of task, "VQA v2.0" a dataset
-        return token.i + 1 < len(token.doc) and _VERSION.fullmatch(token.nbor().text) is not None
-    if len(text) > 2 and text[:-1].isupper() and text.endswith("s"):
-        return False  # "LLMs", "VLMs": a kind of model, not a name
-    has_digit = any(c.isdigit() for c in text)
-    if has_digit and VALUE_TOKEN.fullmatch(text):
-        return False  # "2x", "10K": a value, not a name
-    if has_digit:  # "COCO 2017", "256x256"; "256×256" too, as the resolution of a name before it
-        return any(c.isalpha() for c in text) or (_RESOLUTION.fullmatch(text) is not None and token.i > 0)
-    if not any(c.isupper() for c in text) or token.lower_ in STOP_WORDS:
-        return False
-    if text[0].isupper() and text[1:].islower():  # "Extensive", "Split": capitalized word
-        sentence_initial = token.i == 0 or token.nbor(-1).text in SENTENCE_END
-        return not sentence_initial and not title_case
-    return True  # acronyms and mixed case: "DARN", "FashionAI"
-
-
-def _chunk_end(doc: Doc, name: _NameFlags, i: int) -> int:
-    """End of the name that starts at token ``i`` (``i`` if none): name tokens, spaced or glued
-    by a hyphen/slash ("Split ImageNet-R", "AVSBench-semantic"), and version numbers after a
-    name ("LogiQA 2.0")."""
-    if i >= len(doc) or not name[i]:
-        return i
-    j = i + 1
-    while j < len(doc):
-        prev = doc[j - 1]
-        if (
-            doc[j].text in ("-", "/")
-            and not prev.whitespace_
-            and j + 1 < len(doc)
-            and not doc[j].whitespace_
-            and doc[j + 1].is_alpha | name[j + 1]
-        ):
-            j += 2
-        elif name[j] or (doc[j].like_num and not doc[j].text.startswith("(")):
-            j += 1
-        else:
-            break
-    return j
-
-
-def _list_starting_at(doc: Doc, name: _NameFlags, i: int) -> list[tuple[int, int]]:
-    chunks: list[tuple[int, int]] = []
-    while True:
-        end = _chunk_end(doc, name, i)
-        if end == i:
-            return chunks
-        chunks.append((i, end))
-        k = end
-        while k < len(doc) and doc[k].text in LIST_JOINERS:
-            k += 1
-        if k == end:
-            return chunks
-        i = k
-
-
-def _list_ending_at(doc: Doc, name: _NameFlags, end: int) -> list[tuple[int, int]]:
-    """Names joined by commas/and/or whose last one ends right before token ``end``."""
-    chunks: list[tuple[int, int]] = []
-    while end > 0:
-        start = end
-        if (
-            end >= 3
-            and doc[end - 1].text.isalpha()
-            and doc[end - 1].text.islower()
-            and doc[end - 2].text in ("-", "/")
-            and not doc[end - 3].whitespace_
-            and not doc[end - 2].whitespace_
-            and name[end - 3]
-        ):
-            start = end - 2  # "AVSBench-semantic": a lowercase part glued to a name
-        while start > 0 and _chunk_end(doc, name, start - 1) >= end:
-            start -= 1
-        if start == end or not name[start]:
-            break
-        while (
-            start >= 2
-            and doc[start - 1].text in ("-", "/")
-            and not doc[start - 1].whitespace_
-            and not doc[start - 2].whitespace_
-            and doc[start - 2].is_alpha | name[start - 2]
-        ):
-            start -= 2  # "NYUD-v2", "CodeTask-CL": the glued head belongs to the name
-        chunks.insert(0, (start, end))
-        k = start
-        while k > 0 and doc[k - 1].text in LIST_JOINERS:
-            k -= 1
-        if k == start:
-            break
-        end = _before_parenthesis(doc, k)
-    return chunks
-
-
-def _before_parenthesis(doc: Doc, end: int) -> int:
-    """Where a parenthesis that closes right before token ``end`` opens (``end`` if none): a
-    name's results or abbreviation stand between it and the list or cue ("X (…) and Y (…)")."""
-    if end == 0 or doc[end - 1].text != ")":
-        return end
-    for k in range(end - 2, max(-1, end - 30), -1):
-        if doc[k].text == "(":
-            return k
-        if doc[k].text == ")":  # nested: not worth guessing
-            return end
-    return end
-
-
-def _apposition_before(doc: Doc, name: _NameFlags, cue: int) -> list[tuple[int, int]]:
+def _apposition_before(doc: Doc, name: NameFlags, cue: int) -> list[tuple[int, int]]:
     """ "X, a/the … dataset": at most twelve tokens between the article and the cue (hyphens
     are tokens); a comma between two of its adjectives is part of it ("Inter4K, a novel
     high-quality, high frame-rate video dataset"), a comma before a name is a list's."""
     for det in range(cue - 1, max(0, cue - 14), -1):
         if doc[det].lower_ in ("a", "an", "the") and det >= 2 and doc[det - 1].text == ",":
-            chunks = _list_ending_at(doc, name, det - 1)
+            chunks = list_ending_at(doc, name, det - 1)
             return chunks[-1:]
         if doc[det].text == "," and doc[det + 1].is_lower and doc[det + 1].lower_ not in ("and", "or"):
             continue
