@@ -228,13 +228,13 @@ def main_training_data(limit: int | None, samples: list[Path] | None = None) -> 
     return data
 
 
-def adapt_training_data(repeats: int, keep: int, seed: int, samples: list[Path] | None = None
-                        ) -> list[tuple[NerExample, frozenset[str]]]:
+def adapt_training_data(repeats: int, keep: int, seed: int, samples: list[Path] | None = None,
+                        limit: int | None = None) -> list[tuple[NerExample, frozenset[str]]]:
     """For ``--data adapt``: our annotated samples (the convention the graph is judged by, the
     GUIDELINES), ``repeats`` times, plus ``keep`` examples of each corpus so the head does not
     forget what the corpora taught it."""
     rng = random.Random(seed)
-    full = main_training_data(None, samples)
+    full = main_training_data(limit, samples)
     by_corpus: dict[str, list[tuple[NerExample, frozenset[str]]]] = {}
     for item in full:
         by_corpus.setdefault(item[0].dataset, []).append(item)
@@ -376,7 +376,8 @@ def train(args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
     if args.data in ("main", "adapt"):
         train_data = (main_training_data(args.limit, args.samples) if args.data == "main"
-                      else adapt_training_data(args.adapt_repeats, args.adapt_keep, args.seed, args.samples))
+                      else adapt_training_data(args.adapt_repeats, args.adapt_keep, args.seed, args.samples,
+                                                args.limit))
         train_ex = [ex for ex, _ in train_data]
         dev: DevSets | None = DevSets({name: read_corpus(name, "dev")[:args.limit] for name in DEV_SETS})
         dev_ex = [ex for examples in dev.sets.values() for ex in examples]
@@ -575,6 +576,11 @@ def add_to_pipeline(model_dir: Path, pipeline_dir: Path, name: str = "scierc_ner
         staged.rename(pipeline_dir)
 
 
+# How extraction judges the packaged head's spans (judge.NerConfidences), chosen on the dev gold
+# (MODEL_CARD.md, "Typing policy", rule 3); written into the pipeline's config.
+JUDGING = {"doubtful_task": 0.8, "sure_lowercase_method": 0.85}
+
+
 def package_main(model_dir: Path, pipeline_dir: Path) -> None:
     """The trained main head (``model_dir``, as ``train`` saves it) as the spaCy pipeline that
     extraction loads by default: a blank English tokenizer and ``kg_span_ner``, whose encoder is
@@ -594,7 +600,7 @@ def package_main(model_dir: Path, pipeline_dir: Path) -> None:
         head = {k: v for k, v in trained.params.items() if k.startswith("span.")}
         model = SpanNerModel(onnx_path.read_bytes(), head, trained.wordpiece.vocab, trained.cfg)
     nlp = spacy.blank("en")
-    nlp.add_pipe(FACTORY, name="ner").model = model
+    nlp.add_pipe(FACTORY, name="ner", config={"confidences": JUDGING}).model = model
     nlp.meta.update({"name": "sci_span", "version": "1.0.0",
                      "description": "paper-kg's default NER: MiniLM-L6 fine-tuned as a span classifier "
                                     "(Method, Dataset, Metric, Task) on SciER, TDMSci, SciERC and our "

@@ -165,6 +165,14 @@ def test_main_head_trains_on_a_tiny_slice_and_packages_a_pipeline(tmp_path):
     copy = pickle.loads(pickle.dumps(nlp))  # worker processes get the pipeline by pickling
     assert [(e.text, e.label_) for e in copy("We report BLEU on WMT14 .").ents] == \
         [(e.text, e.label_) for e in doc.ents]
+    # the judging the shipped model states travels with every packaged pipeline
+    assert nlp.get_pipe("ner").ner_confidences.sure_lowercase_method == 0.85
+    # the shipped run's second step: adapted on our gold sets, from the first step's head
+    gold = script.ROOT / "tests" / "data" / "gold"
+    assert script.main(["--encoder", "none", "--init", str(out / "model"), "--data", "adapt", "--limit", "2",
+                        "--samples", str(gold / "train.jsonl"), str(gold / "dev.jsonl"), "--adapt-keep", "2",
+                        "--max-width", "4", "--epochs", "1", "-o", str(tmp_path / "adapt"), "--package", str(pipeline)]) == 0
+    assert spacy.load(pipeline).pipe_names == ["ner"]
 
 
 @pytest.mark.slow
