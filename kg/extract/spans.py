@@ -133,7 +133,8 @@ def dataset_end(text: str, end: int) -> int:
 
 
 def method_end(text: str, start: int, end: int) -> int:
-    """Where a model's name ending at ``end`` really ends: over its size or version."""
+    """Where a method's name ending at ``end`` really ends: over a model's size or version, and
+    over a loss's head."""
     loss = _LOSS_AFTER.match(text, end)
     # GUIDELINES.md: a loss is a Method, named with its head ("InfoNCE loss"); not a technique's
     # losses ("pruning losses": what pruning loses)
