@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["hash_features", "normalize_word", "pair_features", "tokenize"]
+__all__ = ["hash_features", "normalize_word", "normalize_words", "pair_features", "tokenize"]
 
 _TOKEN_RE = re.compile(r"[^\W_]+|\S")
 _MARKERS: tuple[str, ...] = (
@@ -72,8 +72,21 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
 
 
 def normalize_word(w: str) -> str:
-    w = w.lower()
-    return "<num>" if w[:1].isdigit() else w
+    return _numbered(w.lower())
+
+
+def normalize_words(text: str, start: int, end: int, toks: list[tuple[int, int]]) -> list[str]:
+    """normalize_word of each token of ``text[start:end]``; an ASCII sentence is lowercased once,
+    as lowercasing it keeps every offset."""
+    sentence = text[start:end]
+    if not sentence.isascii():
+        return [normalize_word(text[s:e]) for s, e in toks]
+    low = sentence.lower()
+    return [_numbered(low[s - start : e - start]) for s, e in toks]
+
+
+def _numbered(word: str) -> str:
+    return "<num>" if word[:1].isdigit() else word
 
 
 def _bucket_of(n: int) -> str:

@@ -50,7 +50,7 @@ from spacy.tokens import Doc
 
 from kg.extract.candidates import extend  # also registers doc._.kg_relations
 from kg.extract.mentions import Mention, run_by_sentence
-from kg.extract.relation_features import normalize_word, pair_features, tokenize
+from kg.extract.relation_features import normalize_words, pair_features, tokenize
 from kg.extract.sentences import split_sentences
 from kg.schema import allowed
 
@@ -136,7 +136,7 @@ def candidate_pairs(
         toks = tokenize(text, s_start, s_end)
         if not toks:
             continue
-        words = _words(text, s_start, s_end, toks)
+        words = normalize_words(text, s_start, s_end, toks)
         starts = [s for s, _ in toks]
         ends = [e for _, e in toks]
         spans = [_token_span(starts, ends, m) for m in inside]
@@ -158,16 +158,6 @@ def candidate_pairs(
                     )
                 )
     return pairs
-
-
-def _words(text: str, start: int, end: int, toks: list[tuple[int, int]]) -> list[str]:
-    """normalize_word of each token; an ASCII sentence is lowercased once, as it keeps offsets."""
-    sentence = text[start:end]
-    if not sentence.isascii():
-        return [normalize_word(text[s:e]) for s, e in toks]
-    low = sentence.lower()
-    words = [low[s - start : e - start] for s, e in toks]
-    return [("<num>" if w[:1].isdigit() else w) for w in words]
 
 
 def _token_span(starts: list[int], ends: list[int], m: Mention) -> tuple[int, int]:
