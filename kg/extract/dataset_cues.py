@@ -38,7 +38,8 @@ _WORDS = read_json("dataset_cues.json")  # the word lists, as data
 CUES = set(_WORDS["cues"])
 PLURAL_CUES = set(_WORDS["plural_cues"])
 NAMING_WORDS = set(_WORDS["naming_words"])
-EXAMPLE_WORDS = set(_WORDS["example_words"])  # "such as" is checked as a pair
+# what opens a list after a cue: "including", "like", a dash or a colon ("such as" is checked as a pair)
+LIST_OPENERS = set(_WORDS["list_openers"])
 # Words before "on X" that make X something evaluated on, trained on or reported on.
 EVAL_TRIGGERS = set(_WORDS["eval_triggers"])
 # Capitalized or digit-bearing words that describe a kind of data, not a named one.
@@ -193,7 +194,7 @@ def _list_opened(doc: Doc, i: int) -> int:
         return i + 1
     if i + 1 < len(doc) and doc[i].lower_ == "such" and doc[i + 1].lower_ == "as":
         return i + 2
-    if i < len(doc) and doc[i].lower_ in EXAMPLE_WORDS:
+    if i < len(doc) and doc[i].lower_ in LIST_OPENERS:
         return i + 1
     return i
 
