@@ -48,6 +48,9 @@ from kg.extract.encoder_ner import (  # noqa: E402
 from kg.extract.wordpiece import CLS, PAD, SEP, UNK, WordPiece  # noqa: E402
 
 LABELS = list(SCI_LABELS)
+# How a head trained on from another (--init) names its source in cfg["encoder"]; packaging reads
+# it to say the shipped model was adapted
+ADAPTED_FROM = "then adapted from"
 OTHER = "Other"  # SciERC's OtherScientificTerm and Generic spans, with --other
 # BERT's WordPiece vocabulary lists whole words roughly by frequency from id 1996 ("the") on.
 FIRST_WORD_ID = 1996
@@ -394,7 +397,7 @@ def train(args: argparse.Namespace) -> dict:
         vocab = init.wordpiece.vocab
         params = {k: v for k, v in init.params.items() if not k.startswith("span.")}
         n_layers, n_heads = init.cfg["n_layers"], init.cfg["n_heads"]
-        source = f"{init.cfg['encoder']}; then adapted from {args.init}"
+        source = f"{init.cfg['encoder']}; {ADAPTED_FROM} {args.init}"
     elif args.encoder == "tiny":
         vocab = sorted({p for ex in train_ex + dev_ex for w in ex.words for p in _pieces(w)})
         vocab = [PAD, UNK, CLS, SEP] + vocab
@@ -601,10 +604,13 @@ def package_main(model_dir: Path, pipeline_dir: Path) -> None:
         model = SpanNerModel(onnx_path.read_bytes(), head, trained.wordpiece.vocab, trained.cfg)
     nlp = spacy.blank("en")
     nlp.add_pipe(FACTORY, name="ner", config={"confidences": JUDGING}).model = model
-    nlp.meta.update({"name": "sci_span", "version": "1.0.0",
+    adapted = ADAPTED_FROM in trained.cfg.get("encoder", "")
+    nlp.meta.update({"name": "sci_span", "version": "1.1.0" if adapted else "1.0.0",
                      "description": "paper-kg's default NER: MiniLM-L6 fine-tuned as a span classifier "
                                     "(Method, Dataset, Metric, Task) on SciER, TDMSci, SciERC and our "
-                                    "annotated samples; int8 ONNX encoder. See kg/models/MODEL_CARD.md.",
+                                    "annotated samples" + (", then adapted on our annotated gold abstracts "
+                                                           "(MODEL_CARD.md, \"Adaptation\")" if adapted else "")
+                                    + "; int8 ONNX encoder. See kg/models/MODEL_CARD.md.",
                      "license": "GPL-3.0 (trained on SciER); see MODEL_CARD.md"})
     scores = model_dir.parent / "scores.json"
     if scores.exists():

@@ -172,7 +172,8 @@ def test_main_head_trains_on_a_tiny_slice_and_packages_a_pipeline(tmp_path):
     assert script.main(["--encoder", "none", "--init", str(out / "model"), "--data", "adapt", "--limit", "2",
                         "--samples", str(gold / "train.jsonl"), str(gold / "dev.jsonl"), "--adapt-keep", "2",
                         "--max-width", "4", "--epochs", "1", "-o", str(tmp_path / "adapt"), "--package", str(pipeline)]) == 0
-    assert spacy.load(pipeline).pipe_names == ["ner"]
+    adapted = spacy.load(pipeline)
+    assert adapted.pipe_names == ["ner"] and adapted.meta["version"] == "1.1.0"
 
 
 @pytest.mark.slow
