@@ -22,6 +22,7 @@ DEV3_GOLD = ROOT / "tests" / "data" / "gold" / "dev3.jsonl"
 DEV4_GOLD = ROOT / "tests" / "data" / "gold" / "dev4.jsonl"
 DEV5_GOLD = ROOT / "tests" / "data" / "gold" / "dev5.jsonl"
 DEV6_GOLD = ROOT / "tests" / "data" / "gold" / "dev6.jsonl"
+DEV7_GOLD = ROOT / "tests" / "data" / "gold" / "dev7.jsonl"
 
 
 def _entity(type_: str, name: str, aliases: list[str] | None = None, *, proposed: bool = False,
@@ -195,8 +196,8 @@ def _numbers(text: str) -> set[float]:
     return {float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?|\.\d+", text)}
 
 
-@pytest.fixture(scope="module", params=[DEV_GOLD, TEST_GOLD, TEST2_GOLD, TRAIN_GOLD, DEV2_GOLD, DEV3_GOLD, DEV4_GOLD, DEV5_GOLD, DEV6_GOLD],
-                ids=["dev", "test", "test2", "train", "dev2", "dev3", "dev4", "dev5", "dev6"])
+@pytest.fixture(scope="module", params=[DEV_GOLD, TEST_GOLD, TEST2_GOLD, TRAIN_GOLD, DEV2_GOLD, DEV3_GOLD, DEV4_GOLD, DEV5_GOLD, DEV6_GOLD, DEV7_GOLD],
+                ids=["dev", "test", "test2", "train", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7"])
 def gold(request) -> list[dict[str, Any]]:
     return load_gold(request.param)
 
@@ -208,7 +209,7 @@ def test_gold_size_and_unique_titles(gold) -> None:
 
 
 def test_dev_and_test_gold_share_no_paper() -> None:
-    sets = [{normalize_title(p["title"]) for p in load_gold(path)} for path in (DEV_GOLD, TEST_GOLD, TEST2_GOLD, TRAIN_GOLD, DEV2_GOLD, DEV3_GOLD, DEV4_GOLD, DEV5_GOLD, DEV6_GOLD)]
+    sets = [{normalize_title(p["title"]) for p in load_gold(path)} for path in (DEV_GOLD, TEST_GOLD, TEST2_GOLD, TRAIN_GOLD, DEV2_GOLD, DEV3_GOLD, DEV4_GOLD, DEV5_GOLD, DEV6_GOLD, DEV7_GOLD)]
     for i, a in enumerate(sets):
         for b in sets[i + 1:]:
             assert not a & b
