@@ -375,3 +375,18 @@ def test_this_method_as_subject_is_the_papers_own():
             "score on the GenEval benchmark.")
     (r,) = find_results(text, [])
     assert r["by_own_method"] is True
+
+
+def test_ratio_a_result_was_measured_at_is_a_setting() -> None:
+    # dev7 (CCFS): the 20% ratio is the setting of the accuracy, whose dataset the sentence names
+    # after the model it ran on
+    text = ("Notably, CCFS achieves 60.2\\% test accuracy on ResNet-18 with a 20\\% compression ratio "
+            "of Tiny-ImageNet, closely matching full-dataset training with only 0.3\\% degradation.")
+    ms = spans(text, ("CCFS", "Method"), ("ResNet-18", "Method"), ("Tiny-ImageNet", "Dataset"))
+    assert readable(text, find_results(text, ms)) == [
+        ("test accuracy", 60.2, "60.2\\%", "%", "absolute", None, None, "Tiny-ImageNet", "CCFS")]
+    # dev3 (Dualformer): a rate in its own clause is a result
+    own = ("(2) in fast mode, Dualformer completes those tasks with an 80% optimal rate, "
+           "significantly outperforming the Solution-Only model, which only has a 30% optimal rate.")
+    got = [(m, v) for m, v, *_ in readable(own, find_results(own, spans(own, ("Dualformer", "Method"))))]
+    assert ("optimal rate", 80.0) in got

@@ -33,11 +33,11 @@ def measured_on(text: str, start: int, anchor: int, s0: int, s1: int, ms: list[M
     on = _ON_AFTER.match(text, anchor, s1)
     if on is not None:
         d = next((m for m in ms if m[0] == on.end()), None)
-        if d is not None:
-            return (d[0], d[1]) if d[2] == "Dataset" else None
+        if d is not None and d[2] == "Dataset":
+            return (d[0], d[1])
         # No mention there: a capitalised name after "on"/"in" ("45.3 mAP on COCO"), never
         # after "for" ("by 45% for DeiT-S" names a model).
-        if not re.search(r"\bfor\s+(?:the\s+)?$", on.group(0), re.IGNORECASE):
+        if d is None and not re.search(r"\bfor\s+(?:the\s+)?$", on.group(0), re.IGNORECASE):
             name = _NAME_AFTER_ON.match(text, on.end(), s1)
             if name is not None and name.group(0).split()[0] not in _NOT_A_NAME and not is_hardware(name.group(0)):
                 return name.span()
