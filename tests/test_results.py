@@ -390,3 +390,20 @@ def test_ratio_a_result_was_measured_at_is_a_setting() -> None:
            "significantly outperforming the Solution-Only model, which only has a 30% optimal rate.")
     got = [(m, v) for m, v, *_ in readable(own, find_results(own, spans(own, ("Dualformer", "Method"))))]
     assert ("optimal rate", 80.0) in got
+
+
+def test_a_benchmarks_own_score() -> None:
+    # dev7 (NV-Embed): a bare "score" is a metric where the sentence names the benchmark, whose
+    # name and short form are one dataset
+    text = ("Combining these techniques, our NV-Embed model, using only publicly available data, has "
+            "achieved a record-high score of 69.32, ranking No. 1 on the Massive Text Embedding Benchmark "
+            "(MTEB) (as of May 24, 2024), with 56 tasks.")
+    ms = spans(text, ("NV-Embed", "Method"), ("Massive Text Embedding Benchmark", "Dataset"), ("MTEB", "Dataset"))
+    assert [(m, v, d) for m, v, _, _, _, _, _, d, _ in readable(text, find_results(text, ms))] == [
+        ("score", 69.32, "Massive Text Embedding Benchmark")]
+    # no benchmark named: a bare score says too little to be a metric
+    alone = "Our model gets a record-high score of 70.2 after fine-tuning."
+    assert find_results(alone, spans(alone)) == []
+    # a measure named by more than its head needs no benchmark
+    clip = "It achieves a CLIP score of 0.31."
+    assert [(m, v) for m, v, *_ in readable(clip, find_results(clip, []))] == [("CLIP score", 0.31)]

@@ -223,6 +223,7 @@ _NOT_MODIFIER = (
     r"|which|while|than|as|is|are|was|were|be|been|has|have|it|we|also|only|both"
     r"|achieves?|achieving|reaches|reaching|attains?|obtains?|yields?|shows?|gets?"
     r"|improves?|improving|reduces?|higher|lower|better|worse|new|up|over|about"
+    r"|record-high|record-low|highest|lowest"
     rf"|{_SETTING}"
 )
 _MODIFIER = rf"(?!(?:{_NOT_MODIFIER})\b)[A-Za-z][\w\-]*"

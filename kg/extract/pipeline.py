@@ -35,7 +35,7 @@ from kg.extract import (  # noqa: F401
     urls,
 )
 from kg.extract.packaged import resolve_model
-from kg.extract.sentences import split_period_after_size
+from kg.extract.sentences import keep_abbreviations, split_period_after_size
 
 # A new rule extractor: its module kg/extract/X.py (a factory "kg_X" declared with
 # registry.rule_component, giving its priority) and its factory name here, in pipeline order;
@@ -70,6 +70,7 @@ def build_nlp(model: str | Path | None = "default", *, rules: bool = True, corpu
     else:
         nlp = spacy.blank("en")
     split_period_after_size(nlp)
+    keep_abbreviations(nlp)
     if not any(p in nlp.pipe_names for p in ("senter", "parser", "sentencizer")):
         nlp.add_pipe("sentencizer")
     if rules:

@@ -66,6 +66,9 @@ def gap_to_value(text: str, start: int, v: Value) -> bool:
 
 
 _HEAD_WORD = re.compile(r"[A-Za-z][\w\-]*")
+# "PLLaVA achieves a score of 3.48" on a benchmark the sentence names: the benchmark's own score
+# (without one, a bare "score" says too little to be a metric)
+_SCORE = re.compile(r"scores?", re.IGNORECASE)
 _CHANGE_VERB = re.compile(r"\b(?:improv|reduc|decreas|lower|increas|boost|rais|cut)\w*", re.IGNORECASE)
 
 
@@ -91,11 +94,14 @@ def link_phrase(text: str, v: Value, prev_end: int, s0: int, s1: int, taken: lis
     if span is None:  # before it: "<phrase> of 0.14"
         heads = [w for w in _HEAD_WORD.finditer(text, max(s0, prev_end), v.start)]
         for w in reversed(heads[-6:]):
-            if gap_to_value(text, w.start(), v):
-                continue  # a word of the gap itself ("of", "reaches")
             if gap_to_value(text, w.end(), v):
                 span, pattern = metric_phrase_before(text, max(s0, prev_end), w.end()), "metric_value"
-            break
+                if span is None and _SCORE.fullmatch(w.group()) and any(m[2] == "Dataset" for m in taken):
+                    span = w.span()
+                if span is not None:
+                    break
+            if not gap_to_value(text, w.start(), v):
+                break  # past the gap's words ("of", "reaches"; "score" may be either)
     if span is None:
         span, pattern = _phrase_before_by(text, v, max(s0, prev_end)), "by_value"
     if span is None:

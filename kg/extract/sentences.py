@@ -12,11 +12,12 @@ import re
 from typing import Any
 
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.tokens import Doc
 
 from kg.extract.candidates import text_of
 
-__all__ = ["SentenceIndex", "doc_sentences", "split_period_after_size", "split_sentences"]
+__all__ = ["SentenceIndex", "doc_sentences", "keep_abbreviations", "split_period_after_size", "split_sentences"]
 
 # A boundary: terminal punctuation (optionally closing quotes/brackets), whitespace, then
 # something that can start a sentence. Decimals ("1.5") never match: no whitespace follows.
@@ -75,6 +76,26 @@ def split_period_after_size(nlp: Language) -> None:
         return
     rule = _PERIOD_AFTER_SIZE + "$"
     tokenizer.suffix_search = re.compile(f"{pattern}|{rule}" if pattern else rule).search
+
+
+# Abbreviations the tokenizer must keep whole, period included: the sentencizer breaks after every
+# "." token, so "ranking No. 1 on MTEB", "Lee et al., 2023" and "(avg. from 49.2 to 50.1)" were
+# cut in two (a result parted from its benchmark). Not the ones a unit can end a sentence with
+# ("32 ms.", "0.5 sec."), nor lowercase "no." ("… and no.").
+_KEPT_ABBREVIATIONS = (
+    "al", "etc", "vs", "cf", "fig", "figs", "eq", "eqs", "approx", "resp", "viz", "incl", "avg",
+    "w.r.t", "a.k.a",
+)  # fmt: skip
+
+
+def keep_abbreviations(nlp: Language) -> None:
+    """Make ``nlp``'s tokenizer keep "et al.", "etc.", "No." … one token each, so that a
+    sentencizer does not break after them."""
+    tokenizer: Any = nlp.tokenizer
+    for word in _KEPT_ABBREVIATIONS:
+        for form in {word, word.capitalize()}:
+            tokenizer.add_special_case(form + ".", [{ORTH: form + "."}])
+    tokenizer.add_special_case("No.", [{ORTH: "No."}])
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
