@@ -58,6 +58,25 @@ def test_acronym_definitions():
         assert text[a.short_start:a.short_end] == a.short and text[a.long_start:a.long_end] == a.long
 
 
+def test_a_title_opening_on_its_short_form_defines_it():
+    # dev7 (CRCE, CODA-Prompt, UPCORE): the expansion after the colon was a second Method
+    def pairs(title):
+        return [(a.short, a.long) for a in find_abbreviations(title)]
+
+    assert pairs("CRCE: Coreference-Retention Concept Erasure in Text-to-Image Diffusion Models") == [
+        ("CRCE", "Coreference-Retention Concept Erasure")]
+    assert pairs("CODA-Prompt: COntinual Decomposed Attention-based Prompting for Rehearsal-Free Continual "
+                 "Learning") == [("CODA-Prompt", "COntinual Decomposed Attention-based Prompting")]
+    # the fewest words that spell it, not a clause after them
+    assert pairs("LiST: Lite Prompted Self-training Makes Parameter-Efficient Few-shot Learners") == [
+        ("LiST", "Lite Prompted Self-training")]
+    assert pairs("UPop: Unified and Progressive Pruning for Compressing Vision-Language Transformers") == [
+        ("UPop", "Unified and Progressive Pruning")]
+    # words that do not spell it define nothing
+    assert pairs("MIO: A Foundation Model on Multimodal Tokens") == []
+    assert pairs("VEDIT: Latent Prediction Architecture For Procedural Video Representation Learning") == []
+
+
 def test_acronym_needs_initials():
     # Schwartz–Hearst alone would take "graph signal processing" for GCN
     text = "connections to graph signal processing (GCN) are drawn"

@@ -75,9 +75,13 @@ def initials_agree(short: str, long: str) -> bool:
     Schwartz–Hearst alone accepts letters anywhere in a word ("graph signal processing" for
     GCN); acronyms in ML abstracts are built from initials, so this check removes most of that.
     """
+    return _initial_misses(short, long) <= 1
+
+
+def _initial_misses(short: str, long: str) -> int:
     caps = [c.lower() for c in short if c.isupper()]
     if len(caps) < 2:
-        return True
+        return 0
     initials = [w[0].lower() for w in re.split(r"[\s\-/]+", long) if w]
     misses, i = 0, 0
     for c in caps:
@@ -88,11 +92,43 @@ def initials_agree(short: str, long: str) -> bool:
             misses += 1
         else:
             i = j + 1
-    return misses <= 1
+    return misses
+
+
+# A title that opens on its method's short form: "CRCE: Coreference-Retention Concept Erasure in
+# Text-to-Image Diffusion Models"; the long form ends before the first preposition or clause mark.
+_LEADING_SHORT = re.compile(r"\s*([^\s:]{2,12}):\s+")
+_LONG_FORM_END = re.compile(
+    r"\s(?:for|in|with|via|on|through|towards?|to|of|from|by|using|as|is|are|at)\s|[:,;(?]", re.IGNORECASE
+)
+
+
+def _leading_definition(text: str) -> Abbreviation | None:
+    """ "SF: Long Form …" at the start of ``text``: the words after the colon that spell the short
+    form (Schwartz–Hearst from their first word), with the fewest initials missed, then the fewest
+    words ("LiST: Lite Prompted Self-training Makes …" → "Lite Prompted Self-training")."""
+    m = _LEADING_SHORT.match(text)
+    if m is None or not is_short_form(m.group(1)):
+        return None
+    short = m.group(1)
+    stop = _LONG_FORM_END.search(text, m.end())
+    words = list(_WORD.finditer(text, m.end(), stop.start() if stop else len(text)))
+    best: tuple[int, int] | None = None  # (misses, end)
+    for w in words[: len(short) + 5]:
+        long = text[m.end() : w.end()]
+        if best_long_form(short, long) != 0:
+            continue
+        misses = _initial_misses(short, long)
+        if misses <= 1 and (best is None or misses < best[0]):
+            best = (misses, w.end())
+    if best is None:
+        return None
+    return Abbreviation(m.start(1), m.end(1), m.end(), best[1], short, text[m.end() : best[1]])
 
 
 def find_abbreviations(text: str) -> list[Abbreviation]:
-    out: list[Abbreviation] = []
+    leading = _leading_definition(text)
+    out: list[Abbreviation] = [leading] if leading is not None else []
     for m in _PAREN.finditer(text):
         short = m.group(1).strip()
         if not is_short_form(short):
