@@ -66,6 +66,8 @@ def names(nlp, text: str) -> list[str]:
     ("The model remains competitive in zero-shot retrieval and classification tasks on the "
      "AudioCap/Clotho datasets.", ["AudioCap", "Clotho"]),
     ("We report results on the CIFAR-10/100 datasets.", ["CIFAR-10/100"]),
+    # dev7 (DISCO): "LMMs" alone is a kind of model, "LMMs-Eval" a benchmark's name
+    ("Benchmarks such as LMMs-Eval and HELM demand thousands of GPU hours per model.", ["LMMs-Eval", "HELM"]),
 ])
 def test_named_datasets(nlp, text, expected):
     assert names(nlp, text) == expected

@@ -113,6 +113,18 @@ def test_variants_keep_their_family(nlp):
     assert ("ResNet-50", "Method", "ResNet") in got
 
 
+def test_a_name_written_otherwise_is_still_the_name(nlp):
+    # dev7 (Dr.LLM, SoftPool): "GSM8k" is GSM8K, "ImageNet1K" ImageNet-1K without its hyphen
+    got = tagged(nlp, "Routers generalize to out-of-domain tasks (MMLU, GSM8k, AIME). Experiments on ImageNet1K "
+                      "and ADE20k show it.")
+    assert ("GSM8k", "Dataset", "GSM8K") in got
+    assert ("ImageNet1K", "Dataset", "ImageNet") in got
+    assert ("ADE20k", "Dataset", "ADE20K") in got
+    # a lowercase identifier ("mamba2") is no name to match in other case: "Mamba2" is a Mamba;
+    # and a word without a digit keeps its case ("Math" is no MATH)
+    assert tagged(nlp, "VSSD outperforms Mamba2 and Math models.") == [("Mamba2", "Method", "Mamba")]
+
+
 def test_a_name_inside_another_hyphenated_name_is_not_tagged(nlp):
     # "MW-CLIP" is a new model, not CLIP; "LV-MAE" neither a metric.
     got = tagged(nlp, "Using LV-MAE representations and MW-CLIP features, we achieve results.")

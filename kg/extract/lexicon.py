@@ -81,6 +81,7 @@ class Lexicon:
         self._exact = PhraseMatcher(vocab, attr="ORTH")
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._single_token: dict[str, int] = {}  # case-sensitive one-token alias → entry index
+        self._digit_lower: dict[str, int] = {}  # the same with a digit, lowercased: "gsm8k" → GSM8K
         seen: set[str] = set()
         for entry in entries:
             index = len(self.entries)
@@ -94,6 +95,9 @@ class Lexicon:
                     exact.append(doc)
                     if len(doc) == 1:
                         self._single_token[alias] = index
+                    # an alias in capitals ("GSM8K"), not an identifier ("mamba2")
+                    if " " not in alias and any(c.isdigit() for c in alias) and alias != alias.lower():
+                        self._digit_lower.setdefault(alias.lower(), index)
                 else:
                     lower.append(doc)
             if not exact and not lower:
@@ -135,9 +139,14 @@ class Lexicon:
                 )
             )
         for token in doc:
-            # The tokenizer keeps "ResNet-50" and "ImageNet-1K" whole: match their first part.
-            if not taken[token.i] and "-" in token.text:
-                single = self._single_token.get(token.text.split("-", 1)[0])
+            if taken[token.i]:
+                continue
+            text = token.text
+            if text.isalpha():  # most tokens: neither case below
+                continue
+            if "-" in text:
+                # The tokenizer keeps "ResNet-50" and "ImageNet-1K" whole: match their first part.
+                single = self._single_token.get(text.split("-", 1)[0])
                 if single is not None:
                     end = token.i + 1
                     while _joined_name(doc, end + 1, end):  # "LLaMA-2" "-" "7B"
@@ -146,8 +155,40 @@ class Lexicon:
                     text_end = last.idx + len(last.text.rstrip(".,;:"))
                     entry = self.entries[single]
                     found.append(LexiconMatch(token.idx, text_end, entry.type, entry.name, True))
+            elif _DIGIT.search(text):
+                index, variant = self._written_otherwise(text)
+                if index is not None:
+                    end = token.idx + len(text)
+                    if (
+                        variant
+                        and not token.whitespace_
+                        and token.i + 1 < len(doc)
+                        and doc[token.i + 1].text in ("K", "M", "B")
+                    ):
+                        end += 1  # spaCy splits the "K" off "ImageNet1K"
+                    entry = self.entries[index]
+                    found.append(LexiconMatch(token.idx, end, entry.type, entry.name, variant))
         found.sort()
         return found
+
+    def _written_otherwise(self, text: str) -> tuple[int | None, bool]:
+        """A one-token name with a digit the exact match missed: a known name in other case
+        ("GSM8k", "ADE20k": the name itself), or a known name with a size glued on without its
+        hyphen ("ImageNet1K", "ResNet50": a variant)."""
+        if text in self._single_token or not any(c.isupper() for c in text):
+            return None, False
+        same = self._digit_lower.get(text.lower())
+        if same is not None:
+            return same, False
+        glued = _GLUED_SIZE.fullmatch(text)
+        if glued is not None:
+            return self._single_token.get(glued.group(1)), True
+        return None, False
+
+
+# "ImageNet1K", "ResNet50", "Places365": a name of two or more letters, then a size or version
+_GLUED_SIZE = re.compile(r"([A-Za-z][A-Za-z]*[A-Za-z])(\d+[KkMB]?)")
+_DIGIT = re.compile(r"\d")
 
 
 def _joined_name(doc: Doc, other: int, edge: int) -> bool:

@@ -49,8 +49,8 @@ def is_name_token(token: Token, title_case: bool, known: set[int]) -> bool:
         return True
     if text in DOMAIN_WORDS:  # "VQA" is a kind of task, "VQA v2.0" a dataset
         return token.i + 1 < len(token.doc) and _VERSION.fullmatch(token.nbor().text) is not None
-    if len(text) > 2 and text[:-1].isupper() and text.endswith("s"):
-        return False  # "LLMs", "VLMs": a kind of model, not a name
+    if len(text) > 2 and text[:-1].isupper() and text.endswith("s") and not _hyphen_after(token):
+        return False  # "LLMs", "VLMs": a kind of model, not a name ("LMMs-Eval" is one)
     has_digit = any(c.isdigit() for c in text)
     if has_digit and VALUE_TOKEN.fullmatch(text):
         return False  # "2x", "10K": a value, not a name
@@ -62,6 +62,11 @@ def is_name_token(token: Token, title_case: bool, known: set[int]) -> bool:
         sentence_initial = token.i == 0 or token.nbor(-1).text in SENTENCE_END
         return not sentence_initial and not title_case
     return True  # acronyms and mixed case: "DARN", "FashionAI"
+
+
+def _hyphen_after(token: Token) -> bool:
+    doc = token.doc
+    return token.i + 2 < len(doc) and not token.whitespace_ and doc[token.i + 1].text == "-"
 
 
 def chunk_end(doc: Doc, name: NameFlags, i: int) -> int:
