@@ -120,9 +120,9 @@ train-ner: venv  ## the main NER head (run I) into kg/models/sci_ner, ~25 min; m
 	$(BIN)/python scripts/train_ner.py --vectors $(TRAIN_WORK)/sci_vectors --speed
 
 # The default NER (kg/models/sci_span): MiniLM-L6 fine-tuned on SciER, TDMSci, SciERC and our
-# training samples, then adapted two epochs on our annotated gold sets other than dev5 and the
+# training samples, then adapted two epochs on our annotated gold sets other than dev6 and the
 # held-out test sets (the model card's run); ~2 h
-SPAN_SAMPLES = $(addprefix tests/data/gold/,train.jsonl dev.jsonl dev2.jsonl dev3.jsonl dev4.jsonl)
+SPAN_SAMPLES = $(addprefix tests/data/gold/,train.jsonl dev.jsonl dev2.jsonl dev3.jsonl dev4.jsonl dev5.jsonl dev7.jsonl)
 train-span: venv  ## the default NER (kg/models/sci_span): fine-tuned MiniLM-L6, then adapted on our gold; ~2 h
 	@test -f $(TRAIN_WORK)/minilm/all-minilm-l6-v2.onnx || scripts/fetch_encoder.sh $(TRAIN_WORK)/minilm
 	$(BIN)/python scripts/train_encoder_ner.py --encoder $(TRAIN_WORK)/minilm/all-minilm-l6-v2.onnx \

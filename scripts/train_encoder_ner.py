@@ -605,7 +605,7 @@ def package_main(model_dir: Path, pipeline_dir: Path) -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe(FACTORY, name="ner", config={"confidences": JUDGING}).model = model
     adapted = ADAPTED_FROM in trained.cfg.get("encoder", "")
-    nlp.meta.update({"name": "sci_span", "version": "1.1.0" if adapted else "1.0.0",
+    nlp.meta.update({"name": "sci_span", "version": "1.2.0" if adapted else "1.0.0",
                      "description": "paper-kg's default NER: MiniLM-L6 fine-tuned as a span classifier "
                                     "(Method, Dataset, Metric, Task) on SciER, TDMSci, SciERC and our "
                                     "annotated samples" + (", then adapted on our annotated gold abstracts "

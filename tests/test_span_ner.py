@@ -173,7 +173,7 @@ def test_main_head_trains_on_a_tiny_slice_and_packages_a_pipeline(tmp_path):
                         "--samples", str(gold / "train.jsonl"), str(gold / "dev.jsonl"), "--adapt-keep", "2",
                         "--max-width", "4", "--epochs", "1", "-o", str(tmp_path / "adapt"), "--package", str(pipeline)]) == 0
     adapted = spacy.load(pipeline)
-    assert adapted.pipe_names == ["ner"] and adapted.meta["version"] == "1.1.0"
+    assert adapted.pipe_names == ["ner"] and adapted.meta["version"] == "1.2.0"
 
 
 @pytest.mark.slow
