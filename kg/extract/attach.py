@@ -60,9 +60,13 @@ class Attacher:
 
     def __post_init__(self) -> None:
         self.etype = {e.id: e.type for e in self.found.entities}
-        # what "our method" names: the one Method the paper proposes (none where it proposes two)
-        proposed = [e.id for e in self.found.entities if e.type == "Method" and e.proposed]
-        self.own_method = proposed[0] if len(proposed) == 1 else None
+        # what "our method" names: the one Method the paper proposes, or of several the one with a
+        # name of its own ("We introduce ARPG, …" beside a "guided decoding framework"); none where
+        # that leaves two
+        proposed = [e for e in self.found.entities if e.type == "Method" and e.proposed]
+        if len(proposed) > 1:
+            proposed = [e for e in proposed if any(c.isupper() or c.isdigit() for c in e.name)]
+        self.own_method = proposed[0].id if len(proposed) == 1 else None
 
     def entity_at(self, fld: str, span: Any) -> str | None:
         return None if span is None else self.found.mention_entity.get((fld, span[0], span[1]))
