@@ -156,8 +156,8 @@ class Lexicon:
                     entry = self.entries[single]
                     found.append(LexiconMatch(token.idx, text_end, entry.type, entry.name, True))
             elif _DIGIT.search(text):
-                index, variant = self._written_otherwise(text)
-                if index is not None:
+                written, variant = self._written_otherwise(text)
+                if written is not None:
                     end = token.idx + len(text)
                     if (
                         variant
@@ -166,7 +166,7 @@ class Lexicon:
                         and doc[token.i + 1].text in ("K", "M", "B")
                     ):
                         end += 1  # spaCy splits the "K" off "ImageNet1K"
-                    entry = self.entries[index]
+                    entry = self.entries[written]
                     found.append(LexiconMatch(token.idx, end, entry.type, entry.name, variant))
         found.sort()
         return found
