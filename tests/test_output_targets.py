@@ -131,8 +131,11 @@ def test_sighup_leaves_no_temporary_file(tmp_path: Path) -> None:
     src.write_text("".join(json.dumps({"id": f"p{i}", "title": f"Paper {i}", "abstract": "We use CLIP on COCO. " * 20})
                            + "\n" for i in range(20000)), encoding="utf-8")
     out = tmp_path / "out.jsonl"
+    # a terminal's default disposition, whatever the runner's: under `nohup` (SIGHUP ignored) kg
+    # keeps it ignored, by design, and the run would simply go on
     proc = subprocess.Popen([*KG, "extract", "-q", "--model", "none", "--workers", "1", str(src), "-o", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not any(p.stat().st_size > 0 for p in tmp_path.glob(".out.jsonl.*.tmp")):
         time.sleep(0.05)
