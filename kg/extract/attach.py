@@ -18,6 +18,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.extract.candidates import text_of
+from kg.extract.judge import name_like
 from kg.extract.paper_relations import PaperEntities
 from kg.model import Entity, Evidence, Mention, Paper, Relation, Result
 from kg.resolve.keys import canonical_key
@@ -65,7 +66,7 @@ class Attacher:
         # that leaves two
         proposed = [e for e in self.found.entities if e.type == "Method" and e.proposed]
         if len(proposed) > 1:
-            proposed = [e for e in proposed if any(c.isupper() or c.isdigit() for c in e.name)]
+            proposed = [e for e in proposed if name_like(e.name)]
         self.own_method = proposed[0].id if len(proposed) == 1 else None
 
     def entity_at(self, fld: str, span: Any) -> str | None:

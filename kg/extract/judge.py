@@ -69,7 +69,8 @@ def type_by_head(phrase: str) -> str | None:
     return None
 
 
-def _name_like(text: str) -> bool:
+def name_like(text: str) -> bool:
+    """Carries a capital or a digit: a name of its own ("ARPG", "GPT-4"), not a description."""
     return any(c.isupper() or c.isdigit() for c in text)
 
 
@@ -111,29 +112,29 @@ def judge_ner(
     if label != "Task" and (_COORDINATION.search(text) or _PARTICIPLE.search(text) or _PREPOSITION.search(text)):
         return Judgement(label, conf.not_one_thing)  # "Russian and Chinese text", "Web-crawled"
     if label == "Dataset" and (
-        not _name_like(text)
+        not name_like(text)
         or (by_head != "Dataset" and not _DATASET_CONTEXT.search(sentence))
         or (len(words) == 1 and text.lower() in common_words())
     ):
         # Dataset names carry capitals or digits ("a multi-object dataset" describes one);
         # a capitalised ordinary word ("Russian") is a language, not a corpus
         return Judgement(label, conf.fragment)
-    if len(words) == 1 and not _name_like(text) and label in conf.single_word_types:
+    if len(words) == 1 and not name_like(text) and label in conf.single_word_types:
         return Judgement(label, conf.fragment)
-    if len(words) == 1 and not _name_like(text) and label == "Task" and conf.single_task_word_needs_head:
+    if len(words) == 1 and not name_like(text) and label == "Task" and conf.single_task_word_needs_head:
         if by_head != "Task":  # "vision", "caching", "supervisory"; not "classification"
             return Judgement(label, conf.fragment)
     # a doubtful Task stands on a task's head noun that ends a phrase ("test-time adaptation"),
     # never on the noun alone ("generation")
     if label == "Task" and score is not None and score < conf.doubtful_task and (by_head != "Task" or len(words) == 1):
         return Judgement(label, conf.fragment)
-    if label == "Method" and not _name_like(text):
+    if label == "Method" and not name_like(text):
         if score is not None and score >= conf.sure_lowercase_method:
             return Judgement(label, conf.plain)
         return Judgement(label, conf.lowercase_method, needs_repeat=conf.lowercase_method_needs_repeat)
-    if label == "Metric" and not _name_like(text) and by_head != "Metric":
+    if label == "Metric" and not name_like(text) and by_head != "Metric":
         return Judgement(label, conf.not_one_thing)  # "computational efficiency": a quality
-    return Judgement(label, conf.named if _name_like(text) else conf.plain)
+    return Judgement(label, conf.named if name_like(text) else conf.plain)
 
 
 def ner_confidences(nlp: Any) -> NerConfidences:
