@@ -216,34 +216,34 @@ def test_the_span_ner_states_each_entitys_probability():
     assert build_nlp("fast")("We evaluate on ImageNet.")._.kg_ner_scores is None
 
 
-@pytest.mark.parametrize("model", ["none", "fast", "default"])
-def test_a_sentence_ending_in_a_model_size_ends_there(model) -> None:
-    # samples (M-VAR): spaCy kept "2B." one token, so the sentencizer joined the next sentence on,
-    # and the evidence of "M-VAR-d32 … 1.78 FID" began in the sentence before
+@pytest.fixture(scope="module", params=["none", "fast", "default"])
+def each_nlp(request):
+    """Every pipeline build_nlp makes, built once for the sentence tests."""
     from kg.extract.pipeline import build_nlp
 
-    nlp = build_nlp(None if model == "none" else model)
+    return build_nlp(None if request.param == "none" else request.param)
+
+
+def test_a_sentence_ending_in_a_model_size_ends_there(each_nlp) -> None:
+    # samples (M-VAR): spaCy kept "2B." one token, so the sentencizer joined the next sentence on,
+    # and the evidence of "M-VAR-d32 … 1.78 FID" began in the sentence before
     text = (
         "Our M-VAR-d24 model, with fewer parameters and faster inference speed, outperforms the largest "
         "VAR-d30-2B. Moreover, our largest model M-VAR-d32 impressively registers 1.78 FID on ImageNet-1K. "
         "We also report results on the U.S. census data."
     )
-    doc = nlp(text)
+    doc = each_nlp(text)
     assert [s.text.split()[0] for s in doc.sents] == ["Our", "Moreover,", "We"]
     assert [t.text for t in doc if t.i > 0 and doc[t.i - 1].text == "-" and t.text.startswith("2")] == ["2B"]
 
 
-@pytest.mark.parametrize("model", ["none", "fast", "default"])
-def test_an_abbreviation_ends_no_sentence(model) -> None:
+def test_an_abbreviation_ends_no_sentence(each_nlp) -> None:
     # dev7 (NV-Embed): "ranking No. 1 on the Massive Text Embedding Benchmark" was cut after "No.",
     # parting the score from its benchmark; "et al." and "avg." did the same (samples)
-    from kg.extract.pipeline import build_nlp
-
-    nlp = build_nlp(None if model == "none" else model)
     text = (
         "Our NV-Embed model has achieved a record-high score of 69.32, ranking No. 1 on the Massive Text "
         "Embedding Benchmark (MTEB). As Lee et al., 2023 and Wang et al. (2024) found, it improves "
         "(avg. from 49.2 to 50.1) w.r.t. recall. Latency is 32 ms. Memory is 2 GB."
     )
-    doc = nlp(text)
+    doc = each_nlp(text)
     assert [s.text.split()[0] for s in doc.sents] == ["Our", "As", "Latency", "Memory"]
