@@ -210,6 +210,7 @@ def find_cost_metrics(text: str, start: int = 0, end: int | None = None) -> list
 _HEADS = (
     r"rate|score|error|distance|similarity|accuracy|precision|recall|throughput|latency"
     r"|speed-?ups?|acceleration|fidelity|consistency|correlation"
+    r"|costs?|overhead|robustness|energy|count|alignment|faithfulness|quality|diversity"
 )
 _ALONE = frozenset(
     {"accuracy", "precision", "recall", "throughput", "latency", "speedup", "speed-up", "speedups", "acceleration"}

@@ -26,7 +26,11 @@ FILLER = re.compile(
 )
 # Between a metric and the number that follows it ("FID of 1.28", "F1-score reaches 64.38%").
 METRIC_TO_VALUE = re.compile(
-    r"\s*\)?\s*(?:(?:scores?|values?|results?|of|:|=|is|was|are|were|reaches|reached|reaching"
+    r"\s*\)?\s*(?:(?:scores?|values?|results?"
+    # whose it is, before the verb (before a bare "of", which would end the match there): "the
+    # win rates of our model are 66%", "the accuracy of DeiT-S is 79.8%"
+    r"|of\s+(?:(?:our|the|its|their|this)\s+)?[\w\-./]+(?:\s+[\w\-./]+)?\s+(?:is|are|was|were)(?![\w-])"
+    r"|of|:|=|is|was|are|were|reaches|reached|reaching"
     r"|achieves|achieved|achieving|attains|attained|obtains|to|at|from|≈|<|>|≤|≥|around"
     r"|approximately|approx\.?|about|nearly|only|just|up\s+to|over|more\s+than|less\s+than"
     r"|under|below|above|between|~|record-low|record-high|new|an?|the|gains?|improvements?"
@@ -34,7 +38,8 @@ METRIC_TO_VALUE = re.compile(
     # the metric as the subject of a change: "the peak GPU memory decreases from 61.47 GB to …"
     r"|reduced|lowered|cut|improved|increased|decreas(?:es|ed)|dropped|falls|fell|improves|rises|rose"
     # where it was measured, between them: "top-1 accuracy on ImageNet-1K improves from 76.1% to …"
-    r"|(?:on|in)\s+(?:the\s+)?[A-Z][\w\-.]*\w(?:\s+\d[\w×]*)?)\s*)*",
+    r"|(?:on|in)\s+(?:the\s+)?[A-Z][\w\-.]*\w(?:\s+\d[\w×]*)?"
+    r")\s*)*",
     re.IGNORECASE,
 )
 CLAUSE_BREAK = re.compile(r"[;:()]|,\s|\b(?:while|whereas|but|which)\b", re.IGNORECASE)

@@ -294,6 +294,8 @@ def _result_dicts(
     if dataset is None:
         dataset = measured_on(text, v.start, anchor, s0, s1, ms)
     method = clause_subject(text, ms, v.start, s0) or finding_subject(text, ms, v.end, s1)
+    if v.pattern == "metric_value":  # "the accuracy of DeiT-S is 79.8%": whose it is, in between
+        method = next((m for m in ms if m[2] == "Method" and v.metric[1] <= m[0] and m[1] <= v.start), method)
     if v.pattern == "compared":  # "surpassing Spikformer (74.81%)": the score is Spikformer's
         method = next((m for m in ms if m[2] == "Method" and re.fullmatch(r"\s*\(\s*", text[m[1] : v.start])), method)
     # "Our method reaches 1.78 FID": the paper's own method, which the paper-level assembly knows
