@@ -182,6 +182,8 @@ def test_outcome_measures_by_their_head_noun(text: str, expected: list[tuple[str
     assert [(m, v) for m, v, *_ in short(text, find_results(text, []))] == expected
     # the same head with no value in reach is no result: nothing is invented
     assert find_results("We improve corruption robustness on ImageNet-C.", []) == []
+    # nor where the head modifies a noun after it
+    assert find_results("We collect 3 high quality datasets and 2 cost models.", []) == []
 
 
 def test_a_range_written_with_hyphens_round_its_to() -> None:

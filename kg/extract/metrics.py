@@ -210,7 +210,14 @@ def find_cost_metrics(text: str, start: int = 0, end: int | None = None) -> list
 _HEADS = (
     r"rate|score|error|distance|similarity|accuracy|precision|recall|throughput|latency"
     r"|speed-?ups?|acceleration|fidelity|consistency|correlation"
-    r"|costs?|overhead|robustness|energy|count|alignment|faithfulness|quality|diversity"
+)
+# Outcomes a change is reported in ("reduces the communication cost by 15%", "with less than 15%
+# communication cost on Tiny-ImageNet"), but also words that modify a noun ("3 high quality
+# datasets"): after a value one counts only where its noun phrase ends.
+_OUTCOME_HEADS = r"costs?|overhead|robustness|energy|count|alignment|faithfulness|quality|diversity"
+_PHRASE_ENDS = (
+    r"(?=\s*(?:[,.;:)]|$)|\s+(?:on|in|of|for|at|and|or|with|than|compared|while|by|to|across|over"
+    r"|relative|against|versus|vs)\b)"
 )
 _ALONE = frozenset(
     {"accuracy", "precision", "recall", "throughput", "latency", "speedup", "speed-up", "speedups", "acceleration"}
@@ -228,8 +235,10 @@ _NOT_MODIFIER = (
     rf"|{_SETTING}"
 )
 _MODIFIER = rf"(?!(?:{_NOT_MODIFIER})\b)[A-Za-z][\w\-]*"
-_METRIC_PHRASE_AFTER = re.compile(rf"(?:{_MODIFIER}\s+){{0,3}}(?:{_HEADS})(?![\w-])")
-_HEAD = re.compile(rf"(?:{_HEADS})", re.IGNORECASE)
+_METRIC_PHRASE_AFTER = re.compile(
+    rf"(?:{_MODIFIER}\s+){{0,3}}(?:(?:{_HEADS})(?![\w-])|(?:{_OUTCOME_HEADS})(?![\w-]){_PHRASE_ENDS})"
+)
+_HEAD = re.compile(rf"(?:{_HEADS}|{_OUTCOME_HEADS})", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w\-]*")
 _IS_MODIFIER = re.compile(_MODIFIER + "$")
 
