@@ -156,3 +156,30 @@ def test_the_subject_after_an_opening_benchmark_phrase_is_no_dataset(nlp, text, 
 
 def test_a_resolution_after_a_dataset_name_belongs_to_it(nlp):
     assert names(nlp, "On the ImageNet 256×256 benchmark, XYZ achieves an FID of 1.38.") == ["ImageNet 256×256"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # dev6 gold: the directions a translation model is scored on are its datasets
+    ("We report BLEU scores of 17.79 and 28.33 on the Turkish-English and Portuguese-English "
+     "translation tasks with our model, respectively.", ["Turkish-English", "Portuguese-English"]),
+    ("We trained our model with Turkish-English and Portuguese-English datasets from TED talk "
+     "transcripts for machine translation.", ["Turkish-English", "Portuguese-English"]),
+    ("It improves BLEU by 1.2 on En-De and by 0.8 on EN-FR.", ["En-De", "EN-FR"]),
+    ("We evaluate on WMT14 English-German and English-to-French.", ["English-German", "English-to-French"]),
+    # no cue: languages a model speaks, not data; lowercase codes are words ("de", "it")
+    ("We release a Chinese-English bilingual model.", []),
+    ("The prefix en-de marks the direction on the sentence.", []),
+])
+def test_translation_directions_are_datasets(nlp, text, expected):
+    assert sorted({n for n in names(nlp, text) if "-" in n}) == sorted(expected)
+
+
+def test_a_translation_direction_is_no_coined_name_and_belongs_to_its_benchmark() -> None:
+    from kg.extract.names import find_names
+    from kg.extract.spans import dataset_end
+
+    text = "We release a Chinese-English bilingual model and Mind-Vis."
+    assert [text[s:e] for s, e, _ in find_names(text)] == ["Mind-Vis"]
+    for text, name in (("WMT14 English-German", "WMT14"), ("WMT 2014 English-to-German", "WMT"),
+                       ("IWSLT'14 De-En", "IWSLT'14"), ("WMT14 and English-German", "WMT14")):
+        assert text[: dataset_end(text, len(name))] == (name if " and " in text else text)

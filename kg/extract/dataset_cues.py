@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from kg.data import read_json
 from kg.extract.candidates import add_candidate, candidates, text_of
 from kg.extract.judge import is_metric_name
+from kg.extract.languages import find_language_pairs
 from kg.extract.name_lists import (
     NameFlags,
     before_parenthesis,
@@ -283,6 +284,8 @@ class DatasetCues:
     def __call__(self, doc: Doc) -> Doc:
         for start, end, confidence in find_dataset_mentions(doc, self.confidences):
             add_candidate(doc, start, end, "Dataset", EXTRACTOR, confidence)
+        for start, end in find_language_pairs(text_of(doc)):
+            add_candidate(doc, start, end, "Dataset", EXTRACTOR, self.confidences.before_cue)
         for start, end, confidence in find_metric_mentions(doc, self.confidences):
             add_candidate(doc, start, end, "Metric", EXTRACTOR, confidence)
         return doc

@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 
 from kg.data import read_term_list
 from kg.extract.candidates import add_candidate, text_of
+from kg.extract.languages import is_language_pair
 from kg.extract.registry import rule_component
 
 # one "word" as written, hyphen compounds included: "Mixture-of-Mamba", "Max-ResNet-18", "β-VAE"
@@ -52,6 +53,8 @@ def _name_score(word: str, sentence_initial: bool, in_title_case: bool) -> float
     has_digit = any(c.isdigit() for c in core)
     if not has_alpha:
         return 0.0
+    if len(parts) > 1 and is_language_pair(core):
+        return 0.0  # "Turkish-English": a translation direction (kg/extract/languages.py)
     if len(parts) > 1 and parts[-1].islower() and parts[-1] in common_words():
         return 0.0  # "Transformer-based", "CLIP-like": a word built on a name, not a name
     if core.isupper() and len(core.replace("-", "")) <= 5 and not has_digit:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.data import read_term_list
+from kg.extract.languages import LANGUAGE_PAIR
 from kg.resolve.keys import canonical_key
 
 _LEADING = re.compile(
@@ -46,6 +47,8 @@ _DATASET_SUFFIX = re.compile(
     r"|[\s-]v\d+(?:\.\d+)?(?![\w-])|\s(?:test-dev|test-std)(?![\w-])"
     # "WMT'16 En-De" when a rule's span stopped after the year
     r"|(?<=['’]\d{2})\s+[A-Z][a-z]-[A-Z][a-z](?![\w-])"
+    # a translation direction after a year or version: "WMT14 English-German", "WMT 2014 En-De"
+    rf"|(?<=\d)\s+{LANGUAGE_PAIR}"
     # a resolution: "ImageNet 256×256", "ImageNet 512times512" (LaTeX's \times lost in a dump)
     r"|\s\d{2,4}\s?(?:x|×|times)\s?\d{2,4}(?![\w-]|\.\d)"
     # a square resolution written once, before the cue noun: "the ImageNet-1K 256 benchmark"
