@@ -82,6 +82,24 @@ def test_respectively_maps_values_to_datasets_in_order() -> None:
         ("AP", 0.9, "+0.9", None, "relative", "up", None, "COCO", "MixedAE")]
 
 
+@pytest.mark.parametrize(("text", "datasets"), [
+    ("On CIFAR-10 and CIFAR-100, our method reaches 96.1% and 80.2% accuracy, respectively.",
+     ["CIFAR-10", "CIFAR-100"]),
+    # dev6 gold: the list before the values, with a phrase between
+    ("We report BLEU scores of 17.79 and 28.33 on the Turkish-English and Portuguese-English "
+     "translation tasks with our model, respectively.", ["Turkish-English", "Portuguese-English"]),
+    ("We evaluate on WMT14 English-German and English-French, reaching 29.1 and 41.2 BLEU, respectively.",
+     ["WMT14 English-German", "English-French"]),
+])
+def test_respectively_maps_values_to_a_list_of_datasets_before_them(text: str, datasets: list[str]) -> None:
+    ms = spans(text, *[(d, "Dataset") for d in datasets])
+    assert [text[slice(*r["dataset"])] for r in find_results(text, ms)] == datasets
+    # two datasets that are no list of one another do not pair with the values
+    text = "On CIFAR-10 we beat ResNet on CIFAR-100, reaching 96.1% and 80.2% accuracy, respectively."
+    got = find_results(text, spans(text, ("CIFAR-10", "Dataset"), ("ResNet", "Method"), ("CIFAR-100", "Dataset")))
+    assert [text[slice(*r["dataset"])] for r in got] != ["CIFAR-10", "CIFAR-100"]
+
+
 def test_metric_mention_is_used_and_reported() -> None:
     text = ("Extensive experiments demonstrate that NFIG achieves state-of-the-art performance "
             "with fewer steps, with 1.25times speedup compared to VAR-d20 while achieving better "

@@ -92,12 +92,22 @@ def only_dataset(text: str, s0: int, s1: int, ms: list[Mention]) -> Span | None:
     return (named[0][0], named[0][1])
 
 
+# between two names of one list: "A, B, and C", "A and B"
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|(?:and|or)\s+)")
+
+
 def respectively_datasets(text: str, s1: int, values: list[Value], ms: list[Mention]) -> dict[int, Span]:
-    """ "+0.3% accuracy, +1.7 mIoU and +0.9 AP on ImageNet-1K, ADE20K and COCO respectively"."""
+    """ "+0.3% accuracy, +1.7 mIoU and +0.9 AP on ImageNet-1K, ADE20K and COCO respectively", or
+    the list before the values: "on WMT14 English-German and English-French, reaching 29.1 and 41.2
+    BLEU, respectively"."""
     if len(values) < 2 or "respectively" not in text[values[0].start : s1]:
         return {}
     tail = max(values[-1].end, values[-1].metric[1] if values[-1].metric else 0)
     datasets = [(m[0], m[1]) for m in ms if m[2] == "Dataset" and m[0] >= tail]
+    if not datasets:
+        before = [(m[0], m[1]) for m in ms if m[2] == "Dataset" and m[1] <= values[0].start][-len(values) :]
+        listed = all(_LIST_GAP.fullmatch(text, a[1], b[0]) for a, b in zip(before, before[1:]))
+        datasets = before if listed else []
     if len(datasets) != len(values):
         return {}
     return {v.start: d for v, d in zip(values, datasets, strict=True)}
