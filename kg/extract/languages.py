@@ -22,7 +22,8 @@ _CODES = (
 LANGUAGE_PAIR = rf"(?:(?:{_NAMES})(?:-to-|\s?[-–→]\s?)(?:{_NAMES})|(?:{_CODES})(?:-|–|→|->)(?:{_CODES}))(?![\w-])"
 _PAIR = re.compile(rf"(?<![\w-])(?=[A-Z]){LANGUAGE_PAIR}")
 # a list of them: "Turkish-English and Portuguese-English", "En-De, En-Fr, and En-Ro"
-_PAIR_RUN = re.compile(rf"(?<![\w-])(?=[A-Z]){LANGUAGE_PAIR}(?:(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+){LANGUAGE_PAIR})*")
+_LIST_GAP = r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+_PAIR_RUN = re.compile(rf"(?<![\w-])(?=[A-Z]){LANGUAGE_PAIR}(?:{_LIST_GAP}{LANGUAGE_PAIR})*")
 # what makes a list of them data: a cue noun after it, "on" or "for" before it, or a benchmark's
 # year or version ("WMT14 English-German and English-French")
 _CUE_AFTER = re.compile(

@@ -6,6 +6,7 @@ mIoU)"), or one dataset per value ("… on ImageNet-1K, ADE20K and COCO respecti
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from kg.extract.mentions import Mention, Span
 from kg.extract.numbers import Value
@@ -106,7 +107,7 @@ def respectively_datasets(text: str, s1: int, values: list[Value], ms: list[Ment
     datasets = [(m[0], m[1]) for m in ms if m[2] == "Dataset" and m[0] >= tail]
     if not datasets:
         before = [(m[0], m[1]) for m in ms if m[2] == "Dataset" and m[1] <= values[0].start][-len(values) :]
-        listed = all(_LIST_GAP.fullmatch(text, a[1], b[0]) for a, b in zip(before, before[1:]))
+        listed = all(_LIST_GAP.fullmatch(text, a[1], b[0]) for a, b in pairwise(before))
         datasets = before if listed else []
     if len(datasets) != len(values):
         return {}
