@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from kg.data import read_term_list
 from kg.extract.languages import LANGUAGE_PAIR
+from kg.extract.name_lists import is_title_cased
 from kg.resolve.keys import canonical_key
 
 _LEADING = re.compile(
@@ -149,6 +150,36 @@ def method_end(text: str, start: int, end: int) -> int:
     return suffix.end() if suffix is not None else end
 
 
+# The architecture under its kind's name: "Switch Transformers", "Post-Norm Transformers", "Graph
+# Transformer" (GUIDELINES.md: architecture names are named Methods): one to three capitalised
+# words right before a capitalised "Transformer", none a determiner or the sentence's first word
+# (unless hyphenated: "Post-Norm Transformers are …"); in a title every word is capitalised, so
+# none of it says a name
+_ARCHITECTURE = re.compile(r"Transformers?")
+_CAPITALISED_BEFORE = re.compile(r"(?<![\w-])((?:[A-Z][\w-]*\s+){1,3})$")
+_CAPITALISED = re.compile(r"[A-Z][\w-]*")
+_NOT_PART = frozenset({"The", "A", "An", "Our", "Its", "Their", "This", "These", "That", "Those", "Both", "All"})
+_OPENERS = '.!?:;("“'
+
+
+def architecture_start(text: str, start: int, end: int) -> int:
+    """Where an architecture's name ending in "Transformer(s)" at ``start:end`` really starts."""
+    if not _ARCHITECTURE.fullmatch(text, start, end) or is_title_cased(text):
+        return start
+    m = _CAPITALISED_BEFORE.search(text, max(0, start - 60), start)
+    if m is None:
+        return start
+    new = start
+    for w in reversed(list(_CAPITALISED.finditer(text, m.start(1), m.end(1)))):
+        j = w.start() - 1
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        if w.group() in _NOT_PART or ((j < 0 or text[j] in _OPENERS) and "-" not in w.group()):
+            break
+        new = w.start()
+    return new
+
+
 def _has_suffix(text: str, start: int, end: int) -> bool:
     return any(m.end() == end for m in _DATASET_SUFFIX.finditer(text, start, end))
 
@@ -177,6 +208,8 @@ def select(mentions: list[PaperMention], texts: dict[str, str]) -> list[PaperMen
                     m.canonical, m.key = None, None
             if m.type == "Method" and (end := method_end(texts[m.field], m.start, m.end)) > m.end:
                 m.end, m.canonical, m.key = end, None, None  # "Llama 3.2" is named as written
+            if m.type == "Method" and (start := architecture_start(texts[m.field], m.start, m.end)) < m.start:
+                m.start, m.canonical, m.key = start, None, None
             if m.type == "Metric":
                 k = _METRIC_MODIFIER.search(texts[m.field], max(0, m.start - 40), m.start)
                 if k:  # "top-1 accuracy" is not "accuracy"
