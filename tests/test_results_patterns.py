@@ -206,3 +206,14 @@ def test_whose_measure_stands_between_it_and_its_value(text: str, value: float, 
     assert (text[slice(*got[0]["method"])] if got[0]["method"] else None) == method
     # a bare "of" still ends the gap: "accuracy of 80% of the models" is one value, the first
     assert [r["value"] for r in find_results("It keeps an accuracy of 80% of the baseline.", [])] == [80.0]
+
+
+def test_a_percentage_of_a_cost_is_relative() -> None:
+    # dev7 gold (FedIns): a share of the baseline's cost, never a leaderboard row of its own
+    text = ("Extensive experiments show that our FedIns outperforms state-of-the-art FL algorithms, e.g., a "
+            "6.64% improvement against the top-performing method with less than 15% communication cost on "
+            "Tiny-ImageNet.")
+    assert [r for r in short(text, find_results(text, [])) if r[0] == "communication cost"] == [
+        ("communication cost", 15.0, "%", "relative", "down")]
+    assert short("It reaches 80.1% accuracy on ImageNet.", find_results("It reaches 80.1% accuracy on ImageNet.", [])) == [
+        ("accuracy", 80.1, "%", "absolute", None)]

@@ -216,6 +216,12 @@ def _link(text: str, v: Value, metrics: list[Span], prev_end: int, s0: int) -> N
             v.metric, v.pattern = inside[-1], "by_value"
 
 
+_COST_HEAD = re.compile(
+    r"\b(?:costs?|overhead|energy|memory|parameters|params|FLOPs?|MACs|storage|latency|time|count)$", re.IGNORECASE
+)
+_LESS_BEFORE = re.compile(r"\b(?:less|fewer|lower|smaller)\s+than\s+(?:only\s+)?$", re.IGNORECASE)
+
+
 def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
     """Absolute or relative, and for a change which way: from sign, "by", nouns and verbs."""
     if v.from_value is not None:  # "decreases from 61.47 GB to 42.72 GB": both values as they are
@@ -241,6 +247,10 @@ def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
     )
     if not (v.sign in ("+", "-") or by or ups or downs or speedup or v.unit in ("pp", "%p", "points", "x")):
         changed = _changed_metric(text, lead, s0)
+        if changed is None and v.unit == "%" and _COST_HEAD.search(text, lead.metric[0], lead.metric[1]):
+            # "with less than 15% communication cost": a percentage of a cost is a share of a baseline's
+            less = _LESS_BEFORE.search(text, max(s0, group_start - 20), group_start)
+            return "relative", "down" if less else None
         return ("relative", changed or None) if changed is not None else ("absolute", None)
     if not by and v.sign not in ("+", "-") and v.unit not in ("x", "pp", "%p", "points"):
         if _TO_LEVEL.search(text, max(s0, group_start - 30), group_start):
