@@ -32,8 +32,8 @@ _UNIT = (
     r"|sample|step|iteration|query|video|batch|example|second|s)\b)?)"
 )
 _VALUE = re.compile(
-    # "66%-to-75%": a range written with hyphens round its "to"
     rf"(?:(?<![\w.])(?P<sign>[+−±~]|-(?=\d))|(?<![\w.\-]))(?P<num>{_NUM})(?P<unit1>{_UNIT})?"
+    # a range: "5-7%", "8 to 10 times", "66%-to-75%" (hyphens round its "to")
     rf"(?:\s*(?P<sep>-to-|-|–|—|~|\bto\b|\bsim\b)\s*(?:[+]|(?<=to\s)[~≈])?(?P<num2>{_NUM})(?P<unit2>{_UNIT})?)?"
 )
 _BETWEEN = re.compile(

@@ -162,9 +162,14 @@ _NOT_PART = frozenset({"The", "A", "An", "Our", "Its", "Their", "This", "These",
 _OPENERS = '.!?:;("“'
 
 
+@lru_cache(maxsize=4)
+def _title_cased(text: str) -> bool:
+    return is_title_cased(text)  # once per field, however many "Transformer"s it names
+
+
 def architecture_start(text: str, start: int, end: int) -> int:
     """Where an architecture's name ending in "Transformer(s)" at ``start:end`` really starts."""
-    if not _ARCHITECTURE.fullmatch(text, start, end) or is_title_cased(text):
+    if not _ARCHITECTURE.fullmatch(text, start, end) or _title_cased(text):
         return start
     m = _CAPITALISED_BEFORE.search(text, max(0, start - 60), start)
     if m is None:
