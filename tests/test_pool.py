@@ -64,3 +64,21 @@ def test_the_parent_of_a_pool_does_not_load_spacy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+class _BlasThreads:
+    """A worker that reports the BLAS thread setting it was started with."""
+
+    preload = "kg.extract.pool"
+
+    def __call__(self):
+        return lambda batch: [os.environ.get("OPENBLAS_NUM_THREADS")]
+
+
+def test_workers_get_one_blas_thread_and_the_caller_keeps_its_setting(monkeypatch) -> None:
+    from kg.extract.pool import WorkerPool as Pool
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    with Pool(2, _BlasThreads()) as pool:
+        assert list(pool.map([[], []])) == [["1"], ["1"]]
+    assert "OPENBLAS_NUM_THREADS" not in os.environ

@@ -89,7 +89,7 @@ def _numpy_blas(nlp: Language) -> None:
     """Run the thinc layers' matrix products on numpy's BLAS instead of blis: the CNN's tok2vec
     took 17 % less time single-threaded here (1.06 s against 1.27 s for 800 Docs), and the fast
     model's extraction of the samples is byte-identical. Worker processes hold BLAS to one thread
-    (kg/extract/stream.py)."""
+    (kg/extract/pool.py)."""
     ops = NumpyOps(use_blis=False)
     for _, pipe in nlp.pipeline:
         model = getattr(pipe, "model", None)

@@ -58,11 +58,6 @@ class ExtractorFactory:
     preload: str = PIPELINE_MODULE
 
     def __call__(self) -> Callable[[list[Paper]], list]:
-        from threadpoolctl import threadpool_limits
-
-        # one BLAS thread per worker: the workers already share the cores (a second thread per
-        # process only contends with the other workers)
-        threadpool_limits(1, user_api="blas")
         extractor = _extractor(self.model, self.min_confidence)
         # The loaded pipeline lives as long as the worker: out of the collector's reach, it is
         # not walked again by every full collection (~3 % of the fast model's time here).
