@@ -183,3 +183,26 @@ def test_a_translation_direction_is_no_coined_name_and_belongs_to_its_benchmark(
     for text, name in (("WMT14 English-German", "WMT14"), ("WMT 2014 English-to-German", "WMT"),
                        ("IWSLT'14 De-En", "IWSLT'14"), ("WMT14 and English-German", "WMT14")):
         assert text[: dataset_end(text, len(name))] == (name if " and " in text else text)
+
+
+def test_a_cue_word_opening_a_sentence_cues_its_list(nlp):
+    # dev7 (DISCO): a capitalised cue counted only at the Doc's start, not at a sentence's
+    text = ("Evaluating modern machine learning models has become prohibitively expensive. Benchmarks "
+            "such as LMMs-Eval and HELM demand thousands of GPU hours per model.")
+    assert names(nlp, text) == ["LMMs-Eval", "HELM"]
+    # mid-sentence, a capitalised cue word is part of a name, not a cue
+    assert names(nlp, "We study Dataset Distillation for NeRF models.") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # dev7 (Robustifying Token Attention): a gain measured on each name, no evaluation verb
+    ("Also, when finetuning on semantic segmentation tasks, we improve robustness on CityScapes-C "
+     "by 2.4% and ACDC by 3.1%.", ["CityScapes-C", "ACDC"]),
+    ("It lifts mIoU on ADE20K by 1.2 points.", ["ADE20K"]),
+    # a gain "on" a baseline is a gain over it
+    ("UL2 improves on FLAN-T5 by 2 points.", []),
+    # no value after "by"
+    ("We build on GPT-NeoX by Black et al.", []),
+])
+def test_a_gain_on_a_name_by_a_value_makes_it_a_dataset(nlp, text, expected):
+    assert names(nlp, text) == expected

@@ -443,3 +443,19 @@ def test_our_approach_is_the_named_one_of_two_proposals():
     two = text.replace("We also devise a novel guided sampler", "We also propose GuideS, a novel guided sampler,")
     found = next(Extractor(None).extract([Paper(id="p", title="Randomized Parallel Decoding", abstract=two)]))
     assert [(r.value, r.method) for r in found.results] == [(1.94, None)]
+
+
+def test_a_gain_on_each_of_two_names_keeps_its_own_dataset() -> None:
+    # dev7 (Robustifying Token Attention): the second value had no metric, and bare "robustness"
+    # measured by a value was none
+    text = "Also, when finetuning on semantic segmentation tasks, we improve robustness on CityScapes-C by 2.4% and ACDC by 3.1%."
+    got = find_results(text, spans(text, ("CityScapes-C", "Dataset"), ("ACDC", "Dataset")))
+    assert [(text[slice(*r["metric"])], r["value"], text[slice(*r["dataset"])]) for r in got] == [
+        ("robustness", 2.4, "CityScapes-C"), ("robustness", 3.1, "ACDC")]
+    # another change verb between: the second value is another measure's, never the first's
+    text = "It improves accuracy on ImageNet by 2.1% and reduces latency by 30%."
+    got = find_results(text, spans(text, ("ImageNet", "Dataset")))
+    assert [(text[slice(*r["metric"])], r["value"]) for r in got] == [("accuracy", 2.1), ("latency", 30.0)]
+    # a lowercase word between is no named setting
+    text = "It improves accuracy by 2.1% and more by 3%."
+    assert [r["value"] for r in find_results(text, [])] == [2.1]

@@ -118,3 +118,30 @@ def test_one_propose_statement_for_names_and_objects():
     assert [text[p.start:p.end] for p in find_proposals(text)] == ["FooNet"]
     assert _PROPOSE_VERB.search("Here, we newly propose a method")
     assert not _PROPOSE_VERB.search("We build on Transformer blocks.")
+
+
+def test_an_acronym_may_take_the_first_letters_of_a_word():
+    # dev7 (DISCO): "DIversifying Sample COndensation" missed two initials, so the name and its
+    # short form were two Methods
+    text = "Our method, Diversifying Sample Condensation (DISCO), selects the top-k samples."
+    assert [(a.short, a.long) for a in find_abbreviations(text)] == [("DISCO", "Diversifying Sample Condensation")]
+    assert [(a.short, a.long) for a in find_abbreviations("We use Momentum Contrast (MoCo).")] == [
+        ("MoCo", "Momentum Contrast")]
+
+
+def test_a_name_after_a_method_noun_and_comma_is_whole_and_no_enumeration():
+    # dev7: "Our method, Diversifying Sample Condensation" had given the Method "Diversifying", and
+    # "two general techniques: First, our …" the Method "First"
+    text = "Our method, Diversifying Sample Condensation (DISCO), selects the top-k samples."
+    assert [text[p.start:p.end] for p in find_proposals(text)] == ["Diversifying Sample Condensation"]
+    text = ("We make attention more stable through two general techniques: First, our Token-aware Average "
+            "Pooling (TAP) module encourages the local neighborhood of each token to take part.")
+    assert [text[p.start:p.end] for p in find_proposals(text)] == []
+    # a common word is the first of a name's words ("Dual"), and a joining word is part of the
+    # name a short form follows (samples)
+    text = "We propose a novel Transformer model, Dual Aggregation Transformer (DAT), for image SR."
+    assert [text[p.start:p.end] for p in find_proposals(text)] == ["Dual Aggregation Transformer"]
+    text = "We address this issue with our proposed method, Prompt Pooling with Teacher Forcing (PP-TF), that helps."
+    assert [text[p.start:p.end] for p in find_proposals(text)] == ["Prompt Pooling with Teacher Forcing"]
+    text = "We evaluate on a new benchmark: ImageNet-Sketch, with 50K images."
+    assert [text[p.start:p.end] for p in find_proposals(text)] == ["ImageNet-Sketch"]

@@ -161,11 +161,11 @@ def test_unnamed_contributions_are_proposed_methods(text, expected):
     ("On the COCO dataset, XYZ achieves 50.1 AP.", []),
     ("We introduce a new benchmark, VidBench, which covers 12 tasks.", [("VidBench", "Dataset")]),
     ("We propose a new pooling strategy, Multi-Layers Trainable Pooling, which transforms the outputs.",
-     [("Multi-Layers", "Method")]),
+     [("Multi-Layers Trainable Pooling", "Method")]),  # the whole name, not its first word
 ])
 def test_a_name_after_a_noun_and_comma_is_proposed_unless_it_is_the_subject(text, proposed):
     found = [(text[p.start : p.end], p.type) for p in find_proposals(text)]
-    assert [f for f in found if f[0] in ("PoNet", "XYZ", "VidBench", "Multi-Layers")] == proposed
+    assert [f for f in found if f[0].split()[0] in ("PoNet", "XYZ", "VidBench", "Multi-Layers")] == proposed
 
 
 @pytest.mark.parametrize("text, name", [

@@ -82,16 +82,31 @@ def _initial_misses(short: str, long: str) -> int:
     caps = [c.lower() for c in short if c.isupper()]
     if len(caps) < 2:
         return 0
-    initials = [w[0].lower() for w in re.split(r"[\s\-/]+", long) if w]
+    words = [w.lower() for w in re.split(r"[\s\-/]+", long) if w]
+    # a long form read by its words' first letters never runs over a clause ("3-hop
+    # reconstruction respectively, while the … (HOPE)")
+    if "," in long:
+        return _misses(caps, words, prefixes=False)
+    return min(_misses(caps, words, prefixes=False), _misses(caps, words, prefixes=True))
+
+
+def _misses(caps: list[str], words: list[str], prefixes: bool) -> int:
+    """Capitals not found as word initials, in order; with ``prefixes`` a capital may also be the
+    next letter of the word the one before it began: "DIversifying Sample COndensation (DISCO)"."""
     misses, i = 0, 0
+    word, pos = -1, 0  # the word the last capital matched in, and at which letter
     for c in caps:
+        if prefixes and word >= 0 and pos + 1 < len(words[word]) and words[word][pos + 1] == c:
+            pos += 1
+            continue
         j = i
-        while j < len(initials) and initials[j] != c:
+        while j < len(words) and words[j][0] != c:
             j += 1
-        if j == len(initials):
+        if j == len(words):
             misses += 1
+            word = -1
         else:
-            i = j + 1
+            i, word, pos = j + 1, j, 0
     return misses
 
 

@@ -17,15 +17,19 @@ from spacy.attrs import LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.strings import get_string_id
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from kg.data import read_json
 from kg.extract.candidates import add_candidate, candidates, text_of
 from kg.extract.judge import is_metric_name
 from kg.extract.languages import find_language_pairs
 from kg.extract.name_lists import (
+    LIST_JOINERS,
+    SENTENCE_END,
+    VALUE_TOKEN,
     NameFlags,
     before_parenthesis,
+    chunk_end,
     is_title_cased,
     list_ending_at,
     list_starting_at,
@@ -55,6 +59,8 @@ _METRIC_CUE_IDS = {get_string_id(w) for w in ("metric", "metrics")}
 _ON_IDS = {get_string_id(w) for w in ("on", "across")}
 _TRIGGER_IDS = {get_string_id(w) for w in EVAL_TRIGGERS}
 _THE_ID = get_string_id("the")
+_BY_ID = get_string_id("by")
+_IMPROVE_IDS = {get_string_id(w) for w in ("improve", "improves", "improved", "improving")}
 
 
 @dataclass(frozen=True)
@@ -88,8 +94,8 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
     lower_ids = doc.to_array(LOWER).tolist()  # hashes: no Token objects for the scan
     for c_i in [i for i, h in enumerate(lower_ids) if h in _CUE_IDS]:
         cue = doc[c_i]
-        if cue.lower_ not in CUES or (cue.text[0].isupper() and not title_case and cue.i > 0):
-            continue
+        if cue.lower_ not in CUES or (cue.text[0].isupper() and not title_case and not _sentence_initial(cue)):
+            continue  # "Dataset Distillation" mid-sentence names a task; "Benchmarks such as X" opens one
         c = cue.i
         # Left: "the X benchmark", "X and Y datasets", "X, Y, and Z benchmark datasets".
         end = c
@@ -116,13 +122,21 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
     for on_i in [i for i, h in enumerate(lower_ids) if h in _ON_IDS and i > 0]:
         # a reported value makes what it is reported on a dataset: "84.7 mIoU on S4", "82.39%
         # top-1 accuracy on ImageNet", "76.73% on Cifar-100"
-        if not any(h in _TRIGGER_IDS for h in lower_ids[max(0, on_i - 4) : on_i]) and not _value_before(doc, on_i):
+        triggered = any(h in _TRIGGER_IDS for h in lower_ids[max(0, on_i - 4) : on_i]) or _value_before(doc, on_i)
+        # "improve robustness on CityScapes-C by 2.4% and ACDC by 3.1%": a gain measured on each
+        # ("improves on T5 by 2 points" is a gain over T5)
+        by_value = lower_ids[on_i - 1] not in _IMPROVE_IDS and _BY_ID in lower_ids[on_i + 2 : on_i + 8]
+        if not triggered and not by_value:
             continue
         start = on_i + 1
         if start < len(doc) and lower_ids[start] == _THE_ID:
             start += 1
         chunks = list_starting_at(doc, name, start)
         after = chunks[-1][1] if chunks else start
+        if by_value and chunks and _value_by(doc, after):
+            chunks += _more_by_values(doc, name, after)
+        elif not triggered:
+            continue
         if after < len(doc) and doc[after].lower_ in CUES | {"benchmark", "evaluation"}:
             continue  # the cue loop has it
         if after < len(doc) and doc[after].lower_ in GENERIC_HEADS:
@@ -188,6 +202,10 @@ def _keep(found: dict[tuple[int, int], float], doc: Doc, chunks: list[tuple[int,
             found[span] = max(found.get(span, 0.0), confidence)
 
 
+def _sentence_initial(token: Token) -> bool:
+    return token.i == 0 or token.nbor(-1).text in SENTENCE_END
+
+
 def _list_opened(doc: Doc, i: int) -> int:
     """Past the words at token ``i`` that open a list after a cue, if any: "datasets (CC-3M, …)",
     "metrics such as BLEU", "benchmarks like MMLU" (else ``i``)."""
@@ -251,6 +269,33 @@ def _value_before(doc: Doc, on_i: int) -> bool:
         if token.like_num or (any(c.isdigit() for c in token.text) and token.text[-1] in "%x×"):
             return True
     return False
+
+
+def _value_by(doc: Doc, i: int) -> int:
+    """The token after "by <value>" starting at token ``i`` ("by 2.4%", "by 3.1 points"), else 0."""
+    if i + 1 >= len(doc) or doc[i].lower_ != "by":
+        return 0
+    value = doc[i + 1]
+    if not (value.like_num or VALUE_TOKEN.fullmatch(value.text)):
+        return 0
+    k = i + 2
+    while k < len(doc) and (doc[k].text == "%" or doc[k].lower_ in ("points", "pp", "x", "×")):
+        k += 1
+    return k
+
+
+def _more_by_values(doc: Doc, name: NameFlags, i: int) -> list[tuple[int, int]]:
+    """After "on X by 2.4%" at token ``i``, the names of "and Y by 3.1%", ", Y by 1%" …"""
+    more: list[tuple[int, int]] = []
+    while (k := _value_by(doc, i)) and k < len(doc) and doc[k].text in LIST_JOINERS:
+        while k < len(doc) and doc[k].text in LIST_JOINERS:
+            k += 1
+        end = chunk_end(doc, name, k)
+        if end == k or not _value_by(doc, end):
+            break
+        more.append((k, end))
+        i = end
+    return more
 
 
 def _has_digit(doc: Doc, start: int, end: int) -> bool:

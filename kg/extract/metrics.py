@@ -221,6 +221,8 @@ _PHRASE_ENDS = (
 )
 _ALONE = frozenset(
     {"accuracy", "precision", "recall", "throughput", "latency", "speedup", "speed-up", "speedups", "acceleration"}
+    # "improve robustness on CityScapes-C by 2.4%": measured, as the gold has it
+    | {"robustness"}
 )
 _SETTING = (
     r"learning|dropout|drop|masking|mask|sampling|warm-?up|decay|label|noise|mixing|teacher"

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.candidates import add_candidate, text_of
+from kg.extract.names import common_words
 from kg.extract.registry import rule_component
 from kg.extract.subjects import claim_verb_after
 
@@ -41,6 +42,7 @@ _COLON_NAME = re.compile(
     rf"\b(?P<noun>method|model|framework|approach|architecture|algorithm|dataset|benchmark|"
     rf"technique|strategy|module|network|system|pipeline|corpus|suite)s?\s*(?P<sep>[:,])\s+(?P<name>{_NAME})(?=[\s.,;]|$)"
 )
+_NEXT_CAPITALISED = re.compile(r"\s([A-Z][\w-]*\w)")
 _DATASET_NOUN = re.compile(r"\b(dataset|benchmark|corpus|suite|test ?bed)s?\b", re.IGNORECASE)
 # "we introduce an innovative adaptive inter-frame consistency loss": the paper's own unnamed
 # contribution, which the gold guidelines count as a proposed Method, written with its head noun
@@ -186,7 +188,11 @@ def find_proposals(
             continue  # "On the COCO dataset, XYZ achieves …": XYZ is the subject, not the dataset
         if is_name_like(name) or text[m.start("name")].isupper() or any(c.isupper() for c in name):
             typ = "Dataset" if m.group("noun") in ("dataset", "benchmark", "corpus", "suite") else "Method"
-            out.append(Proposal(m.start("name"), m.end("name"), typ, conf.colon_name))
+            # "Our method, Diversifying Sample Condensation (DISCO)": the whole capitalised name
+            end = _capitalised_run_end(text, m.end("name")) if name[0].isupper() else m.end("name")
+            if end == m.end("name") and not is_name_like(name) and name.lower() in common_words():
+                continue  # "two general techniques: First, our …": an enumeration, not a name
+            out.append(Proposal(m.start("name"), end, typ, conf.colon_name))
     for m in _UNNAMED.finditer(text):
         group = "np" if m.group("np") else "np2"
         start, end, words = m.start(group), m.end(group), m.group(group).split()
@@ -202,6 +208,21 @@ def find_proposals(
 
 # "a ResNet-like architecture", "Transformer-based", "CLIP-style": built after X, not X itself
 _DERIVED = re.compile(r"-(?:like|based|style|inspired|alike)$", re.IGNORECASE)
+
+
+def _capitalised_run_end(text: str, end: int, most: int = 4) -> int:
+    """The end of a capitalised name's other words after its first ("Sample Condensation"), over
+    a joining word only where a short form follows ("Prompt Pooling with Teacher Forcing (PP-TF)")."""
+    for _ in range(most):
+        m = _NEXT_CAPITALISED.match(text, end)
+        if m is None or m.group(1).lower() in SPACY_STOP_WORDS:
+            joined = _JOINED_BEFORE_SHORT_FORM.match(text, end)
+            return joined.end(1) if joined else end
+        end = m.end()
+    return end
+
+
+_JOINED_BEFORE_SHORT_FORM = re.compile(r"(\s(?:with|of|for|via|in|on|from|to)(?:\s[A-Z][\w-]*\w){1,3})\s\(")
 
 
 def _first_name(seq: str) -> str:

@@ -19,6 +19,7 @@ _ON_AFTER = re.compile(
     r"(?:the\s+)?",
     re.IGNORECASE,
 )
+_NAME_BY = re.compile(r"\s+by\s+(?:up\s+to\s+|about\s+|over\s+)?")
 _ON_BEFORE = re.compile(r"\b(?:on|in|across|over)\s+(?:the\s+)?$", re.IGNORECASE)
 # "For ImageNet 256×256, our DDT-XL/2 achieves … 1.31 FID", "On the latest multi-choice benchmark
 # MVBench, PLLaVA achieves 58.1% accuracy": a sentence that opens on a dataset sets it for its results
@@ -46,6 +47,10 @@ def measured_on(text: str, start: int, anchor: int, s0: int, s1: int, ms: list[M
                 return name.span()
         # else a model or a task is there ("60.2% test accuracy on ResNet-18 … of Tiny-ImageNet",
         # "1.96 for class-conditional generation"): the sentence names the dataset elsewhere
+    # "… on CityScapes-C by 2.4% and ACDC by 3.1%": the dataset right before "by"
+    by = next((m for m in ms if m[2] == "Dataset" and _NAME_BY.fullmatch(text, m[1], start)), None)
+    if by is not None:
+        return (by[0], by[1])
     before = [
         m
         for m in ms
