@@ -218,3 +218,20 @@ def test_hand_written_dataset_names_are_bounded_datasets(nlp):
     text = "It reaches state-of-the-art results on LVU, COIN and Breakfast, on NLVR2, and on Big-Bench."
     assert {("LVU", "Dataset"), ("COIN", "Dataset"), ("Breakfast", "Dataset"), ("NLVR2", "Dataset"),
             ("Big-Bench", "Dataset")} <= typed(nlp, text)
+
+
+def test_a_lowercase_model_id_is_its_models_variant(nlp):
+    # dev2 (SAMI): "a SAMI-trained mistral-7b outperforms …" named no model
+    text = ("A SAMI-trained mistral-7b outperforms the initial model and a weak instruction-finetuned "
+            "model (mistral-7b-instruct); we also fine-tune llama-2-13b-chat.")
+    assert [(s, v) for s, _, v in tagged(nlp, text)] == [
+        ("mistral-7b", "Mistral"), ("mistral-7b-instruct", "Mistral"), ("llama-2-13b-chat", "Llama")]
+    # a lowercase word before a hyphen is a model only with a size after it
+    assert tagged(nlp, "We use a mistral-like schedule and a llama-style tokenizer.") == []
+
+
+def test_a_name_inside_an_of_compound_is_not_matched(nlp):
+    # dev2 (Mixture-of-Mamba): "Mixture-of-Transformers" had become the lexicon's "transformer"
+    text = "Building on Mixture-of-Transformers (W. Liang et al. arXiv:2411.04996; 2024), we extend it."
+    assert not any(v == "transformer" for _, _, v in tagged(nlp, text))
+    assert ("Transformers", "Method", "transformer") in tagged(nlp, "We train Transformers of two sizes.")

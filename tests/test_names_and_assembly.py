@@ -86,6 +86,15 @@ def test_lowercase_ner_method_is_kept_only_when_repeated():
     assert not judge_ner("Mixture-of-Experts", "Method").needs_repeat
 
 
+def test_what_is_surpassed_is_a_method():
+    # dev3 (OmniMamba): the NER called "Show-o" a Metric in "surpassing Show-o across benchmarks"
+    sentence = "OmniMamba achieves competitive performance while surpassing Show-o across benchmarks."
+    assert judge_ner("Show-o", "Metric", sentence, before="performance while surpassing ").type == "Method"
+    assert judge_ner("Show-o", "Metric", sentence, before="and ").type == "Metric"
+    # a metric's own name stays one: "exceeds the FID of …"
+    assert judge_ner("FID", "Metric", "It exceeds the FID of X.", before="It exceeds the ").type == "Metric"
+
+
 @pytest.fixture(scope="module")
 def rules_only():
     return Extractor(model=None)

@@ -62,7 +62,8 @@ def _raw_mentions(
         for ent in doc.ents:
             if ent.label_ in SCIENTIFIC_TYPES:
                 score = scores.get((ent.start_char, ent.end_char))
-                j = judge_ner(ent.text, ent.label_, sents[fld].at(ent.start_char)[0], judging, score)
+                before = text[max(0, ent.start_char - 30) : ent.start_char]
+                j = judge_ner(ent.text, ent.label_, sents[fld].at(ent.start_char)[0], judging, score, before)
                 mentions.append(
                     PaperMention(
                         fld,

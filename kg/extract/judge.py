@@ -93,19 +93,32 @@ _MODIFIER_END = re.compile(
 _PARTICIPLE = re.compile(r"^[A-Za-z]+-[a-z]+ed$")
 
 
+# "while surpassing Show-o across benchmarks": what is surpassed is a competitor (the NER, reading
+# "across benchmarks", now and then says Metric)
+_COMPARED_OBJECT = re.compile(r"\b(?:surpass|outperform|beat|exceed)\w*\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 def judge_ner(
-    text: str, label: str, sentence: str = "", conf: NerConfidences = NER, score: float | None = None
+    text: str,
+    label: str,
+    sentence: str = "",
+    conf: NerConfidences = NER,
+    score: float | None = None,
+    before: str = "",
 ) -> Judgement:
     """Type and confidence for a statistical NER span.
 
     A head noun that names a type overrides the model's label ("domain generalization" is a
     Task, "language models" a Method), a lowercase "dataset" that is not called one is usually a
     kind of data ("limited training data"), and a single lowercase word is rarely a named method
-    or metric ("augmentation", "robustness").
+    or metric ("augmentation", "robustness"). A name-like "Metric" right after "surpassing" is
+    the competitor surpassed, a Method; ``before`` is the text before the span in its field.
     """
     by_head = type_by_head(text)
     if by_head and by_head != label:
         label = by_head
+    elif label == "Metric" and _COMPARED_OBJECT.search(before) and name_like(text) and not is_metric_name(text):
+        label = "Method"
     words = text.split()
     if _MODIFIER_END.search(text):
         return Judgement(label, conf.fragment)

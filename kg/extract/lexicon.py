@@ -82,6 +82,7 @@ class Lexicon:
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._single_token: dict[str, int] = {}  # case-sensitive one-token alias → entry index
         self._digit_lower: dict[str, int] = {}  # the same with a digit, lowercased: "gsm8k" → GSM8K
+        self._model_lower: dict[str, int] = {}  # a one-token model name, lowercased: "mistral"
         seen: set[str] = set()
         for entry in entries:
             index = len(self.entries)
@@ -95,6 +96,8 @@ class Lexicon:
                     exact.append(doc)
                     if len(doc) == 1:
                         self._single_token[alias] = index
+                        if entry.type == "Method":
+                            self._model_lower.setdefault(alias.lower(), index)
                     # an alias in capitals ("GSM8K"), not an identifier ("mamba2")
                     if " " not in alias and any(c.isdigit() for c in alias) and alias != alias.lower():
                         self._digit_lower.setdefault(alias.lower(), index)
@@ -118,13 +121,13 @@ class Lexicon:
         """Longest non-overlapping matches, leftmost first; whole-token variants last."""
         spans = []
         for m, start, end in self._exact(doc):
-            if _joined_name(doc, start - 2, start):  # "MAE" inside "LV-MAE" is another name
-                continue
+            if _joined_name(doc, start - 2, start) or _of_compound(doc, start):
+                continue  # "MAE" inside "LV-MAE", "Transformers" in "Mixture-of-Transformers": other names
             variant_end = end
             while _joined_name(doc, variant_end + 1, variant_end):  # "ImageNet-R", "T5-XXL"
                 variant_end += 2
             spans.append((start, variant_end, self._entry_of[m], variant_end != end))
-        spans += [(s, e, self._entry_of[m], False) for m, s, e in self._lower(doc)]
+        spans += [(s, e, self._entry_of[m], False) for m, s, e in self._lower(doc) if not _of_compound(doc, s)]
         spans.sort(key=lambda t: (t[0] - t[1], t[0]))  # longest first
         taken = bytearray(len(doc))
         found: list[LexiconMatch] = []
@@ -146,10 +149,17 @@ class Lexicon:
                 continue
             if "-" in text:
                 # The tokenizer keeps "ResNet-50" and "ImageNet-1K" whole: match their first part.
-                single = self._single_token.get(text.split("-", 1)[0])
+                first = text.split("-", 1)[0]
+                single = self._single_token.get(first)
+                model_id = (
+                    single is None and first.islower() and _MODEL_SIZE.search(_glued_run(doc, token.i)) is not None
+                )
+                if model_id:
+                    single = self._model_lower.get(first)  # a model id: "mistral-7b", "llama-2-13b-chat"
                 if single is not None:
                     end = token.i + 1
-                    while _joined_name(doc, end + 1, end):  # "LLaMA-2" "-" "7B"
+                    # "LLaMA-2" "-" "7B"; a model id's own lowercase parts too: "mistral-7b" "-" "instruct"
+                    while _joined_name(doc, end + 1, end) or (model_id and _glued_part(doc, end)):
                         end += 2
                     last = doc[end - 1]
                     text_end = last.idx + len(last.text.rstrip(".,;:"))
@@ -189,6 +199,39 @@ class Lexicon:
 # "ImageNet1K", "ResNet50", "Places365": a name of two or more letters, then a size or version
 _GLUED_SIZE = re.compile(r"([A-Za-z][A-Za-z]*[A-Za-z])(\d+[KkMB]?)")
 _DIGIT = re.compile(r"\d")
+_MODEL_SIZE = re.compile(r"-(?:\d+x)?\d+(?:\.\d+)?[bm](?:$|-)")  # "-7b", "-8x7b", "-1.5b-"
+
+
+def _glued_run(doc: Doc, i: int) -> str:
+    """Token ``i`` with the hyphenated parts glued after it: "llama-2" "-" "13b" → "llama-2-13b"."""
+    end = i + 1
+    while _glued_part(doc, end):
+        end += 2
+    return doc[i:end].text
+
+
+def _glued_part(doc: Doc, end: int) -> bool:
+    """Are tokens ``end`` and ``end + 1`` a hyphen and a word glued to the token before?"""
+    return (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].text.isalnum()
+    )
+
+
+def _of_compound(doc: Doc, start: int) -> bool:
+    """Does the match at token ``start`` end a compound such as "Mixture-of-Transformers"?"""
+    if start < 4:
+        return False
+    hyphen2, joiner, hyphen1, head = doc[start - 1], doc[start - 2], doc[start - 3], doc[start - 4]
+    return (
+        hyphen2.text == hyphen1.text == "-"
+        and joiner.text in ("of", "and", "to", "in", "on", "the")
+        and not (head.whitespace_ or hyphen1.whitespace_ or joiner.whitespace_ or hyphen2.whitespace_)
+        and head.text[:1].isupper()
+    )
 
 
 def _joined_name(doc: Doc, other: int, edge: int) -> bool:
