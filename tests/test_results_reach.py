@@ -206,6 +206,17 @@ def test_cost_names_after_verbs() -> None:
     assert [text[s:e] for s, e in find_cost_metrics(text)] == ["parameters", "computations"]
 
 
+def test_reasoning_and_decoding_steps_saved_are_costs() -> None:
+    # dev3 (Dualformer, LocalLeap): the steps a model saves are its outcome, as the gold has it
+    text = "Dualformer solves them 97.6% of the time, while only using 45.5% fewer reasoning steps."
+    assert short(text, find_results(text, []))[-1:] == [("reasoning steps", 45.5, "%", "relative", "down")]
+    text = "LocalLeap reduces decoding steps to just 14.2% of the original requirement."
+    # a share of the original's steps, not a level reached
+    assert short(text, find_results(text, [])) == [("decoding steps", 14.2, "%", "relative", None)]
+    # steps that are a setting, with no change word, are no cost
+    assert find_cost_metrics("We sample with 50 decoding steps and 8 reasoning steps.") == []
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -160,12 +160,13 @@ def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 # A cost the paper reports saving: a metric only where a change word says so ("35%/52% fewer
 # parameters", "96% reduction in number of trainable parameters", "27.1 times storage savings",
-# "2.5 to 3.7times less decoding compute"); "25x fewer samples" names no cost, so no metric.
+# "2.5 to 3.7times less decoding compute", "45.5% fewer reasoning steps"); "25x fewer samples"
+# names no cost, so no metric.
 _COST = (
     r"(?:number\s+of\s+(?:trainable\s+|learnable\s+)?)?(?:(?:trainable|learnable|decoding|training|total"
     r"|inference|model|peak|GPU|activation)\s+){0,2}(?:parameters?|params|MACs|G?FLOPs|memory"
     r"(?:\s+(?:usage|footprint|consumption|cost))?|storage(?:\s+(?:size|cost))?|compute|computations?"
-    r"|computational\s+cost|energy(?:\s+consumption)?|KV\s+cache(?:\s+size)?)"
+    r"|computational\s+cost|energy(?:\s+consumption)?|KV\s+cache(?:\s+size)?|(?:reasoning|decoding)\s+steps)"
 )
 _COST_AFTER_CHANGE = re.compile(
     rf"\b(?:fewer|less|lower|smaller|(?:reductions?|savings?|decreases?|cuts?)\s+(?:in|of))\s+(?:the\s+)?"
@@ -190,7 +191,7 @@ _COST_PATTERNS = (_COST_AFTER_CHANGE, _COST_BEFORE_CHANGE, _COST_AFTER_VERB, _CO
 
 # Every _COST ends in one of these words: a sentence with none of them names no cost, and the
 # four patterns' scans are dear.
-_COST_NOUN = re.compile(r"param|MACs|FLOP|memory|storage|comput|energy|KV\s+cache", re.IGNORECASE)
+_COST_NOUN = re.compile(r"param|MACs|FLOP|memory|storage|comput|energy|KV\s+cache|steps", re.IGNORECASE)
 
 
 def find_cost_metrics(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -273,9 +273,16 @@ _OF_THE = re.compile(r"\s*of\s+(?:the\s+|its\s+)?")
 _OF = re.compile(r"\s+of\b")
 
 
+# "reduces decoding steps to just 14.2% of the original requirement"
+_OF_THE_ORIGINAL = re.compile(r"\s*of\s+(?:the|its|their)\s+(?:original|baseline|full|vanilla|dense)\b", re.IGNORECASE)
+
+
 def _share_of(text: str, lead: Value) -> bool:
-    """ "achieves 95.7% of the accuracy of BERT": the value is a share of another's score."""
+    """ "achieves 95.7% of the accuracy of BERT", "to 14.2% of the original": the value is a
+    share of another's score."""
     assert lead.metric is not None
+    if lead.unit == "%" and _OF_THE_ORIGINAL.match(text, lead.end):
+        return True
     m0, m1 = lead.metric
     return m0 >= lead.end and _OF_THE.fullmatch(text, lead.end, m0) is not None and _OF.match(text, m1) is not None
 
