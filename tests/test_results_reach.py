@@ -49,7 +49,7 @@ def test_acronym_at_a_cut_off_and_mean_accuracy() -> None:
         ("mIoU", 0.9),
     ]
     text = "long-horizon action anticipation (+2.6% in Verb ED@20, +3.1% in Noun ED@20)"
-    assert [text[s:e] for s, e in find_metric_names(text)] == ["ED@20", "ED@20"]
+    assert [text[s:e] for s, e in find_metric_names(text)] == ["Verb ED@20", "Noun ED@20"]
 
 
 def test_values_after_i_e() -> None:
@@ -291,3 +291,26 @@ def test_a_second_baseline_and_margin_of_one_comparison() -> None:
 def test_a_change_verb_after_a_comparison_starts_another_measure() -> None:
     text = "X achieves 80% accuracy, outperforming Y, and reduces the cost by 30%."
     assert [(m, v) for m, v, *_ in short(text, find_results(text, []))] == [("accuracy", 80.0)]
+
+
+def test_a_capitalised_qualifier_is_part_of_a_cut_off_metric() -> None:
+    # dev7 (VEDIT): "Verb ED@20" and "Noun ED@20" are two metrics, not one "ED@20"
+    text = "Our model advances the strong baselines (+2.6% in Verb ED@20, +3.1% in Noun ED@20)."
+    assert [(m, v) for m, v, *_ in short(text, find_results(text, []))] == [("Verb ED@20", 2.6), ("Noun ED@20", 3.1)]
+    # a sentence's first word or a function word is no qualifier
+    text = "On R@1 it is strong. Our Recall@5 is 50.2%, and The NDCG@10 drops."
+    assert [text[s:e] for s, e in find_metric_names(text)] == ["R@1", "Recall@5", "NDCG@10"]
+
+
+def test_time_saved_is_a_cost_and_a_hedged_second_value_shares_the_metric() -> None:
+    # dev7 (A Multi-Level Framework): "and up to 51.6% on training …" had no metric
+    text = (
+        "The proposed framework reduces the computational cost by about 20% on training BERT/GPT-Base "
+        "models and up to 51.6% on training the BERT-Large model while preserving the performance."
+    )
+    assert [(m, v) for m, v, *_ in short(text, find_results(text, []))] == [
+        ("computational cost", 20.0),
+        ("computational cost", 51.6),
+    ]
+    text = "Our method reduces training time by 40% and cuts inference time by 2.1x."
+    assert [(m, v) for m, v, *_ in short(text, find_results(text, []))] == [("training time", 40.0), ("inference time", 2.1)]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from kg.data import read_term_list
 from kg.extract.lexicon import packaged_entries
 
@@ -77,7 +79,19 @@ def find_metric_names(
     names = lexicon_metric_names() if lexicon is None else lexicon
     if names:
         spans.extend(_lexicon_spans(text, start, end, names))
-    return _longest_first(spans)
+    return [_qualified(text, start, s, e) for s, e in _longest_first(spans)]
+
+
+# "+2.6% in Verb ED@20, +3.1% in Noun ED@20": a capitalised word before a metric at a cut-off
+# says what it counts, and is part of its name
+_QUALIFIER = re.compile(r"(?<![\w-])([A-Z][a-z]+) $")
+
+
+def _qualified(text: str, start: int, s: int, e: int) -> tuple[int, int]:
+    if "@" not in text[s:e]:
+        return s, e
+    m = _QUALIFIER.search(text, max(start, s - 16), s)
+    return (m.start(1), e) if m is not None and m.group(1).lower() not in STOP_WORDS else (s, e)
 
 
 def _pattern_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -166,7 +180,7 @@ _COST = (
     r"(?:number\s+of\s+(?:trainable\s+|learnable\s+)?)?(?:(?:trainable|learnable|decoding|training|total"
     r"|inference|model|peak|GPU|activation)\s+){0,2}(?:parameters?|params|MACs|G?FLOPs|memory"
     r"(?:\s+(?:usage|footprint|consumption|cost))?|storage(?:\s+(?:size|cost))?|compute|computations?"
-    r"|computational\s+cost|energy(?:\s+consumption)?|KV\s+cache(?:\s+size)?|(?:reasoning|decoding)\s+steps)"
+    r"|computational\s+cost|energy(?:\s+consumption)?|KV\s+cache(?:\s+size)?|(?:reasoning|decoding)\s+steps|(?:training|inference|running)\s+time)"
 )
 _COST_AFTER_CHANGE = re.compile(
     rf"\b(?:fewer|less|lower|smaller|(?:reductions?|savings?|decreases?|cuts?)\s+(?:in|of))\s+(?:the\s+)?"
@@ -191,7 +205,7 @@ _COST_PATTERNS = (_COST_AFTER_CHANGE, _COST_BEFORE_CHANGE, _COST_AFTER_VERB, _CO
 
 # Every _COST ends in one of these words: a sentence with none of them names no cost, and the
 # four patterns' scans are dear.
-_COST_NOUN = re.compile(r"param|MACs|FLOP|memory|storage|comput|energy|KV\s+cache|steps", re.IGNORECASE)
+_COST_NOUN = re.compile(r"param|MACs|FLOP|memory|storage|comput|energy|KV\s+cache|steps|time", re.IGNORECASE)
 
 
 def find_cost_metrics(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -22,7 +22,7 @@ _COORDINATED = re.compile(r"^\s*\)?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/)\s
 # mIoU on S4 and 60.2 on MS3": each value with the setting it was measured in, one metric.
 _COORDINATED_SETTING = re.compile(
     r"^\s*(?:on|for|in|at|with)\s+(?:the\s+)?(?:[A-Za-z][\w\-.'/]*\s+){0,5}[A-Za-z][\w\-.'/]*\s*"
-    r"(?:,\s*(?:and\s+)?|and\s+)$"
+    r"(?:,\s*(?:and\s+)?|and\s+)(?:up\s+to\s+|about\s+|over\s+|nearly\s+)?$"
 )
 # "improve robustness on CityScapes-C by 2.4% and ACDC by 3.1%": the same change on a named setting
 _BY_IN_SETTING = re.compile(r"\s*,?\s*and\s+(?:the\s+)?(?=[\w\-.']*[A-Z0-9])[\w\-.']+(?:\s+[\w\-.']+)?\s+by\s+")
