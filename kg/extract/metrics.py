@@ -200,7 +200,13 @@ _COST_BEFORE_VERB = re.compile(
     rf"(?<![\w-])(?P<m>{_COST})\s+(?:(?:is|are|was|were)\s+)?(?:reduc|decreas|drop|fall|fell|shrink|cut|lower)\w*",
     re.IGNORECASE,
 )
-_COST_PATTERNS = (_COST_AFTER_CHANGE, _COST_BEFORE_CHANGE, _COST_AFTER_VERB, _COST_BEFORE_VERB)
+# "modifies a mere 2.2% of the model's parameters", "with only 10% of the FLOPs": a share of the
+# cost it would have ("80% of the computation is spent on …" is no outcome)
+_COST_AS_SHARE = re.compile(
+    rf"\b(?:only|mere|merely|just)\s+(?:about\s+|around\s+)?[\d.]+\s*%\s+of\s+(?:the\s+|its\s+|their\s+)?(?:model's\s+|models'\s+)?(?P<m>{_COST})(?![\w-])",
+    re.IGNORECASE,
+)
+_COST_PATTERNS = (_COST_AFTER_CHANGE, _COST_BEFORE_CHANGE, _COST_AFTER_VERB, _COST_BEFORE_VERB, _COST_AS_SHARE)
 
 
 # Every _COST ends in one of these words: a sentence with none of them names no cost, and the

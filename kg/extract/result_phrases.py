@@ -21,7 +21,7 @@ FILLER = re.compile(
     r"|improvements?|gains?|increases?|reductions?|drops?|declines?|decreases?"
     r"|boosts?|uplifts?|savings?|degradations?|in|on|for|the|total|faster"
     r"|of|training|inference|computational|compute|fewer|less|smaller|at"
-    r"|an?|\})(?![\w-])",
+    r"|an?|\}|model's)(?![\w-])",
     re.IGNORECASE,
 )
 # Between a metric and the number that follows it ("FID of 1.28", "F1-score reaches 64.38%").

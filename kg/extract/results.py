@@ -269,7 +269,7 @@ def _kind_direction(text: str, v: Value, s0: int) -> tuple[str, str | None]:
     return "relative", None
 
 
-_OF_THE = re.compile(r"\s*of\s+(?:the\s+|its\s+)?")
+_OF_THE = re.compile(r"\s*of\s+(?:the\s+|its\s+)?(?:model's\s+)?")
 _OF = re.compile(r"\s+of\b")
 
 
