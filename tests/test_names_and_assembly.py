@@ -86,6 +86,16 @@ def test_lowercase_ner_method_is_kept_only_when_repeated():
     assert not judge_ner("Mixture-of-Experts", "Method").needs_repeat
 
 
+def test_matching_is_a_technique_and_alignment_has_no_type_of_its_own():
+    # the dev gold: "matching" heads 5 Methods and no Task, "alignment" 11 Methods, 3 Metrics and
+    # 1 Task, so neither head noun makes a span a Task any more (dev2, dev4, dev5, SDXS, U-REPA)
+    assert judge_ner("Distribution Matching", "Task").type == "Method"
+    assert judge_ner("feature matching", "Task").type == "Method"
+    assert judge_ner("HSIC Alignment", "Method").type == "Method"
+    assert judge_ner("cross-modal alignment", "Task").type == "Task"
+    assert judge_ner("object detection", "Method").type == "Task"  # other task heads still decide
+
+
 def test_what_is_surpassed_is_a_method():
     # dev3 (OmniMamba): the NER called "Show-o" a Metric in "surpassing Show-o across benchmarks"
     sentence = "OmniMamba achieves competitive performance while surpassing Show-o across benchmarks."
