@@ -86,7 +86,7 @@ def test_lowercase_ner_method_is_kept_only_when_repeated():
     assert not judge_ner("Mixture-of-Experts", "Method").needs_repeat
 
 
-def test_matching_is_a_technique_and_alignment_has_no_type_of_its_own():
+def test_matching_is_a_technique_and_alignment_and_learning_have_no_type_of_their_own():
     # the dev gold: "matching" heads 5 Methods and no Task, "alignment" 11 Methods, 3 Metrics and
     # 1 Task, so neither head noun makes a span a Task any more (dev2, dev4, dev5, SDXS, U-REPA)
     assert judge_ner("Distribution Matching", "Task").type == "Method"
@@ -94,6 +94,9 @@ def test_matching_is_a_technique_and_alignment_has_no_type_of_its_own():
     assert judge_ner("HSIC Alignment", "Method").type == "Method"
     assert judge_ner("cross-modal alignment", "Task").type == "Task"
     assert judge_ner("object detection", "Method").type == "Task"  # other task heads still decide
+    # "learning" heads 107 Tasks and 83 Methods there: the NER's label stands
+    assert judge_ner("object-centric learning", "Task").type == "Task"
+    assert judge_ner("structure contrastive learning", "Method").type == "Method"
 
 
 def test_what_is_surpassed_is_a_method():

@@ -59,6 +59,18 @@ def _head_nouns() -> list[tuple[str, frozenset[str]]]:
     return [(t, frozenset(data[t])) for t in ("Dataset", "Metric", "Task", "Method")]
 
 
+@lru_cache(maxsize=1)
+def _heads_the_ner_decides() -> frozenset[str]:
+    return frozenset(read_json("head_nouns.json")["Heads the NER decides"])
+
+
+def _ner_decides(phrase: str) -> bool:
+    """ "object-centric learning" is a Task, "structure contrastive learning" a Method: the head
+    says nothing, and the NER's label stands."""
+    words = phrase.strip().lower().split()
+    return bool(words) and words[-1] in _heads_the_ner_decides()
+
+
 def type_by_head(phrase: str) -> str | None:
     words = re.split(r"[\s/]+", phrase.strip().lower())
     last = words[-1] if words else ""
@@ -115,7 +127,7 @@ def judge_ner(
     the competitor surpassed, a Method; ``before`` is the text before the span in its field.
     """
     by_head = type_by_head(text)
-    if by_head and by_head != label:
+    if by_head and by_head != label and not _ner_decides(text):
         label = by_head
     elif label == "Metric" and _COMPARED_OBJECT.search(before) and name_like(text) and not is_metric_name(text):
         label = "Method"
