@@ -97,6 +97,11 @@ def test_matching_is_a_technique_and_alignment_and_learning_have_no_type_of_thei
     # "learning" heads 107 Tasks and 83 Methods there: the NER's label stands
     assert judge_ner("object-centric learning", "Task").type == "Task"
     assert judge_ner("structure contrastive learning", "Method").type == "Method"
+    # and so on for the heads the gold splits about evenly: prediction 10/10, reconstruction 5/5
+    assert judge_ner("masked reconstruction", "Method").type == "Method"
+    assert judge_ner("next-token prediction", "Method").type == "Method"
+    assert judge_ner("weather prediction", "Task").type == "Task"
+    assert judge_ner("memory bank", "Method").type == "Method"
 
 
 def test_what_is_surpassed_is_a_method():
