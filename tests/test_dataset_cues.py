@@ -206,3 +206,11 @@ def test_a_cue_word_opening_a_sentence_cues_its_list(nlp):
 ])
 def test_a_gain_on_a_name_by_a_value_makes_it_a_dataset(nlp, text, expected):
     assert names(nlp, text) == expected
+
+
+def test_a_quoted_name_after_a_cue_word(nlp):
+    # dev5 (UniPT): the quotes hid the dataset's name from the cue
+    text = ('We first build a large-scale text-labeled person dataset "LUPerson-T", in which '
+            'pseudo-textual descriptions of images are automatically generated.')
+    assert names(nlp, text) == ["LUPerson-T"]
+    assert names(nlp, 'We build a dataset "of sorts" for this.') == []

@@ -60,6 +60,7 @@ _ON_IDS = {get_string_id(w) for w in ("on", "across")}
 _TRIGGER_IDS = {get_string_id(w) for w in EVAL_TRIGGERS}
 _THE_ID = get_string_id("the")
 _BY_ID = get_string_id("by")
+_OPENING_QUOTES = ('"', "“", "'", "‘")
 _IMPROVE_IDS = {get_string_id(w) for w in ("improve", "improves", "improved", "improving")}
 
 
@@ -113,8 +114,9 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
                 nxt += 1
         if nxt > c + 1:
             add(list_starting_at(doc, name, nxt), conf.after_cue)
-        elif not chunks:  # "benchmark BrainHub", "video dataset FaceForensics"
-            add(list_starting_at(doc, name, nxt)[:1], conf.after_cue)
+        elif not chunks:  # "benchmark BrainHub", "video dataset FaceForensics", 'dataset "LUPerson-T"'
+            quoted = nxt + 1 < len(doc) and doc[nxt].text in _OPENING_QUOTES
+            add(list_starting_at(doc, name, nxt + quoted)[:1], conf.after_cue)
         # Apposition before: "FolkDB, a high-quality Chinese traditional music dataset".
         add(_apposition_before(doc, name, c), conf.apposition)
 
