@@ -228,7 +228,7 @@ def _of_compound(doc: Doc, start: int) -> bool:
     hyphen2, joiner, hyphen1, head = doc[start - 1], doc[start - 2], doc[start - 3], doc[start - 4]
     return (
         hyphen2.text == hyphen1.text == "-"
-        and joiner.text in ("of", "and", "to", "in", "on", "the")
+        and joiner.text in ("of", "and", "to", "in", "on")
         and not (head.whitespace_ or hyphen1.whitespace_ or joiner.whitespace_ or hyphen2.whitespace_)
         and head.text[:1].isupper()
     )

@@ -180,7 +180,8 @@ _COST = (
     r"(?:number\s+of\s+(?:trainable\s+|learnable\s+)?)?(?:(?:trainable|learnable|decoding|training|total"
     r"|inference|model|peak|GPU|activation)\s+){0,2}(?:parameters?|params|MACs|G?FLOPs|memory"
     r"(?:\s+(?:usage|footprint|consumption|cost))?|storage(?:\s+(?:size|cost))?|compute|computations?"
-    r"|computational\s+cost|energy(?:\s+consumption)?|KV\s+cache(?:\s+size)?|(?:reasoning|decoding)\s+steps|(?:training|inference|running)\s+time)"
+    r"|computational\s+cost|energy(?:\s+consumption)?|KV\s+cache(?:\s+size)?|(?:reasoning|decoding)\s+steps"
+    r"|(?:training|inference|running)\s+time)"
 )
 _COST_AFTER_CHANGE = re.compile(
     rf"\b(?:fewer|less|lower|smaller|(?:reductions?|savings?|decreases?|cuts?)\s+(?:in|of))\s+(?:the\s+)?"
@@ -203,14 +204,15 @@ _COST_BEFORE_VERB = re.compile(
 # "modifies a mere 2.2% of the model's parameters", "with only 10% of the FLOPs": a share of the
 # cost it would have ("80% of the computation is spent on …" is no outcome)
 _COST_AS_SHARE = re.compile(
-    rf"\b(?:only|mere|merely|just)\s+(?:about\s+|around\s+)?[\d.]+\s*%\s+of\s+(?:the\s+|its\s+|their\s+)?(?:model's\s+|models'\s+)?(?P<m>{_COST})(?![\w-])",
+    rf"\b(?:only|mere|merely|just)\s+(?:about\s+|around\s+)?[\d.]+\s*%\s+of\s+"
+    rf"(?:the\s+|its\s+|their\s+)?(?:model's\s+|models'\s+)?(?P<m>{_COST})(?![\w-])",
     re.IGNORECASE,
 )
 _COST_PATTERNS = (_COST_AFTER_CHANGE, _COST_BEFORE_CHANGE, _COST_AFTER_VERB, _COST_BEFORE_VERB, _COST_AS_SHARE)
 
 
 # Every _COST ends in one of these words: a sentence with none of them names no cost, and the
-# four patterns' scans are dear.
+# patterns' scans are dear.
 _COST_NOUN = re.compile(r"param|MACs|FLOP|memory|storage|comput|energy|KV\s+cache|steps|time", re.IGNORECASE)
 
 

@@ -43,6 +43,7 @@ _COLON_NAME = re.compile(
     rf"technique|strategy|module|network|system|pipeline|corpus|suite)s?\s*(?P<sep>[:,])\s+(?P<name>{_NAME})(?=[\s.,;]|$)"
 )
 _NEXT_CAPITALISED = re.compile(r"\s([A-Z][\w-]*\w)")
+_JOINED_BEFORE_SHORT_FORM = re.compile(r"(\s(?:with|of|for|via|in|on|from|to)(?:\s[A-Z][\w-]*\w){1,3})\s\(")
 _DATASET_NOUN = re.compile(r"\b(dataset|benchmark|corpus|suite|test ?bed)s?\b", re.IGNORECASE)
 # "we introduce an innovative adaptive inter-frame consistency loss": the paper's own unnamed
 # contribution, which the gold guidelines count as a proposed Method, written with its head noun
@@ -220,9 +221,6 @@ def _capitalised_run_end(text: str, end: int, most: int = 4) -> int:
             return joined.end(1) if joined else end
         end = m.end()
     return end
-
-
-_JOINED_BEFORE_SHORT_FORM = re.compile(r"(\s(?:with|of|for|via|in|on|from|to)(?:\s[A-Z][\w-]*\w){1,3})\s\(")
 
 
 def _first_name(seq: str) -> str:
