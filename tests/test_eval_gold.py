@@ -243,3 +243,43 @@ def test_gold_is_grounded_in_the_text(gold) -> None:
             assert any(abs(result["value"] - n) < 1e-9 for n in numbers), (paper["title"], result)
             assert result["dataset"] is None or result["dataset"] in names["Dataset"], result
             assert result["method"] is None or result["method"] in names["Method"], result
+
+
+def test_errors_list_what_the_counts_count(report) -> None:
+    # `kg eval --errors`: the unmatched side of the very matchings the scores come from
+    alpha, beta = report.errors  # gold order; papers with a difference only
+    assert alpha["title"] == "Alpha Net: Fast Things"
+    missed = [tuple(m) for m in alpha["missed"]]
+    spurious = [tuple(s) for s in alpha["spurious"]]
+    assert ("Method", "contrastive learning") in missed and ("Metric", "accuracy") in missed
+    assert ("Dataset", "COCO") in missed and ("result", "accuracy 2 points") in missed
+    assert ("Method", "Transformer") in spurious and ("Task", "accuracy") in spurious
+    assert ("result", "accuracy 81.6 %") in spurious
+    assert [tuple(m) for m in beta["missed"]] == [("Method", "Beta"), ("Website", "beta.github.io")]
+    for kind in ENTITY_TYPES:
+        listed_fn = sum(1 for p in report.errors for t, _ in p["missed"] if t == kind)
+        listed_fp = sum(1 for p in report.errors for t, _ in p["spurious"] if t == kind)
+        assert (listed_fn, listed_fp) == (report.by_type[kind].fn, report.by_type[kind].fp), kind
+    assert sum(1 for p in report.errors for t, _ in p["missed"] if t == "result") == report.results.fn
+    listing = report.error_listing()
+    assert "  - Method     contrastive learning" in listing and "  + Task       accuracy" in listing
+
+
+def test_kg_eval_errors_on_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    gold_path, pred_path = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    gold_path.write_text("".join(json.dumps(p) + "\n" for p in GOLD_PAPERS), encoding="utf-8")
+    pred_path.write_text("".join(json.dumps(p) + "\n" for p in PREDICTIONS), encoding="utf-8")
+    args = ["eval", "--gold", str(gold_path), "--predictions", str(pred_path)]
+    out = CliRunner().invoke(cli, [*args, "--errors"])
+    assert out.exit_code == 0, out.output
+    assert "missed (-) and spurious (+)" in out.output and "  - Metric     accuracy" in out.output
+    as_json = json.loads(CliRunner().invoke(cli, [*args, "--errors", "--json"]).output)
+    assert as_json["errors"][1]["missed"] == [["Method", "Beta"], ["Website", "beta.github.io"]]
+    plain = CliRunner().invoke(cli, args)
+    assert "spurious" not in plain.output and "errors" not in json.loads(CliRunner().invoke(cli, [*args, "--json"]).output)
+    refused = CliRunner().invoke(cli, ["eval", "--dataset", "scier", "--errors"])
+    assert refused.exit_code == 2 and "--errors" in refused.output

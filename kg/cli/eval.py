@@ -77,8 +77,16 @@ from kg.cli.common import Confidence, KgCommand, echo
     default=None,
     help="With --gold and no --predictions: drop entities below this confidence (default 0.5).",
 )
+@click.option(
+    "--errors",
+    is_flag=True,
+    help="With --gold: also list each paper's missed (-) and spurious (+) entities and results, "
+    'as the scores count them (under --json: an "errors" list per model).',
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of a table.")
-def eval_(dataset, split, data_path, relations, setting, gold_path, predictions, models, head, min_confidence, as_json):
+def eval_(
+    dataset, split, data_path, relations, setting, gold_path, predictions, models, head, min_confidence, errors, as_json
+):
     """Measure extraction quality against gold data.
 
     \b
@@ -88,11 +96,14 @@ def eval_(dataset, split, data_path, relations, setting, gold_path, predictions,
     kg eval --dataset scierc --split test --relations --setting rel+
     kg eval --gold tests/data/gold/dev.jsonl
     kg eval --gold tests/data/gold/test2.jsonl --model default   # one model only
+    kg eval --gold tests/data/gold/dev.jsonl --model fast --errors   # what it missed, paper by paper
     """
     from kg.eval.run import evaluate_corpus, evaluate_gold, side_by_side
 
     if (dataset is None) == (gold_path is None):
         raise click.UsageError("give exactly one of --dataset or --gold")
+    if errors and not gold_path:
+        raise click.UsageError("--errors lists a gold set's differences: use it with --gold")
     if predictions:
         models = ("predictions",)  # the file is scored as it is: no model runs
     reports = {}
@@ -109,10 +120,20 @@ def eval_(dataset, split, data_path, relations, setting, gold_path, predictions,
             )
         else:
             reports[model] = evaluate_gold(
-                Path(gold_path), Path(predictions) if predictions else None, model=model, min_confidence=min_confidence
+                Path(gold_path),
+                Path(predictions) if predictions else None,
+                model=model,
+                min_confidence=min_confidence,
+                errors=errors,
             )
     report = next(iter(reports.values())) if len(reports) == 1 else side_by_side(reports)
-    echo(json.dumps(report.data, indent=2), raw=True) if as_json else echo(report.text)
+    if as_json:
+        echo(json.dumps(report.data, indent=2), raw=True)
+        return
+    echo(report.text)
+    for model, each in reports.items():
+        if errors:
+            echo(f"\n{model}: missed (-) and spurious (+), paper by paper\n{each.details or '(none)'}")
 
 
 COMMANDS = (eval_,)

@@ -77,6 +77,9 @@ class GoldReport:
     proposed_methods: Counts = field(default_factory=Counts)
     evaluates_on: Counts = field(default_factory=Counts)
     results: Counts = field(default_factory=Counts)
+    # per paper with a difference: {"title", "missed": [[type, name]], "spurious": [[type, name]]},
+    # in gold order; the unmatched side of the same matchings the counts come from
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def micro(self) -> Counts:
@@ -103,7 +106,17 @@ class GoldReport:
             "proposed_methods": self.proposed_methods.as_dict(),
             "evaluates_on": self.evaluates_on.as_dict(),
             "results": self.results.as_dict(),
+            "errors": self.errors,
         }
+
+    def error_listing(self) -> str:
+        """Each paper's missed (-) and spurious (+) entities and results, gold papers in order."""
+        lines = []
+        for paper in self.errors:
+            lines.append(paper["title"])
+            lines += [f"  - {kind:10} {name}" for kind, name in paper["missed"]]
+            lines += [f"  + {kind:10} {name}" for kind, name in paper["spurious"]]
+        return "\n".join(lines)
 
     def table(self) -> str:
         rows: list[tuple[str, Counts]] = [
@@ -189,6 +202,11 @@ def _entity_keys(entity: dict[str, Any]) -> set[str]:
 
 def _match_count(gold: Sequence[Any], pred: Sequence[Any], same: Callable[[Any, Any], bool]) -> int:
     """Size of a maximum one-to-one matching (augmenting paths; the sets are a few dozen)."""
+    return len(_matching(gold, pred, same))
+
+
+def _matching(gold: Sequence[Any], pred: Sequence[Any], same: Callable[[Any, Any], bool]) -> dict[int, int]:
+    """A maximum one-to-one matching, as {pred index: gold index}."""
     gold_of_pred: dict[int, int] = {}
 
     def augment(g: int, seen: set[int]) -> bool:
@@ -201,7 +219,9 @@ def _match_count(gold: Sequence[Any], pred: Sequence[Any], same: Callable[[Any, 
                 return True
         return False
 
-    return sum(augment(g, set()) for g in range(len(gold)))
+    for g in range(len(gold)):
+        augment(g, set())
+    return gold_of_pred
 
 
 def _count(gold: Sequence[Any], pred: Sequence[Any], same: Callable[[Any, Any], bool]) -> Counts:
@@ -216,11 +236,20 @@ def _keys_overlap(a: set[str], b: set[str]) -> bool:
 def _score_paper(gold: dict[str, Any], pred: dict[str, Any] | None, report: GoldReport) -> None:
     pred_entities: list[dict[str, Any]] = pred.get("entities", []) if pred else []
     gold_entities: list[dict[str, Any]] = gold["entities"]
+    errors: dict[str, Any] = {"title": gold["title"], "missed": [], "spurious": []}
 
     for entity_type in ENTITY_TYPES:
-        gold_keys = [_entity_keys(e) for e in gold_entities if e["type"] == entity_type]
-        pred_keys = [_entity_keys(e) for e in pred_entities if e.get("type") == entity_type]
-        report.by_type[entity_type].add(_count(gold_keys, pred_keys, _keys_overlap))
+        gold_typed = [e for e in gold_entities if e["type"] == entity_type]
+        pred_typed = [e for e in pred_entities if e.get("type") == entity_type]
+        gold_keys = [_entity_keys(e) for e in gold_typed]
+        pred_keys = [_entity_keys(e) for e in pred_typed]
+        matched = _matching(gold_keys, pred_keys, _keys_overlap)
+        report.by_type[entity_type].add(
+            Counts(tp=len(matched), fp=len(pred_keys) - len(matched), fn=len(gold_keys) - len(matched))
+        )
+        found = set(matched.values())
+        errors["missed"] += [[entity_type, e["name"]] for i, e in enumerate(gold_typed) if i not in found]
+        errors["spurious"] += [[entity_type, e.get("name", "")] for i, e in enumerate(pred_typed) if i not in matched]
 
     gold_methods = [e for e in gold_entities if e["type"] == "Method"]
     pred_method_keys = [_entity_keys(e) for e in pred_entities if e.get("type") == "Method"]
@@ -238,7 +267,24 @@ def _score_paper(gold: dict[str, Any], pred: dict[str, Any] | None, report: Gold
     )
 
     report.evaluates_on.add(_count(_evaluates_on_gold(gold), _evaluates_on_pred(pred), _keys_overlap))
-    report.results.add(_count(_results_gold(gold), _results_pred(pred), _same_result))
+    gold_results, pred_results = _results_gold(gold), _results_pred(pred)
+    matched = _matching(gold_results, pred_results, _same_result)
+    report.results.add(
+        Counts(tp=len(matched), fp=len(pred_results) - len(matched), fn=len(gold_results) - len(matched))
+    )
+    found = set(matched.values())
+    errors["missed"] += [["result", _result_text(r)] for i, r in enumerate(gold.get("results", [])) if i not in found]
+    spurious = [r for r in (pred or {}).get("results", []) if r.get("value") is not None]
+    errors["spurious"] += [["result", _result_text(r)] for i, r in enumerate(spurious) if i not in matched]
+    if errors["missed"] or errors["spurious"]:
+        report.errors.append(errors)
+
+
+def _result_text(result: dict[str, Any]) -> str:
+    """ "accuracy 81.5 %", as a gold record or an extraction writes it."""
+    metric = result.get("metric_name") or str(result.get("metric", "")).partition(":")[2] or result.get("metric")
+    unit = f" {result['unit']}" if result.get("unit") else ""
+    return f"{metric} {result['value']:g}{unit}"
 
 
 def _evaluates_on_gold(gold: dict[str, Any]) -> list[set[str]]:

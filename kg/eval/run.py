@@ -14,6 +14,7 @@ from kg.errors import InputError
 class EvalReport:
     data: dict[str, Any]  # what --json prints
     text: str  # the table otherwise
+    details: str = ""  # with --errors: what the scores counted as missed and spurious
 
 
 def evaluate_corpus(
@@ -77,8 +78,11 @@ def check_corpus(dataset: str, path: Path) -> None:
         raise InputError(str(path), None, "not UTF-8 text") from None
 
 
-def evaluate_gold(gold: Path, predictions: Path | None, *, model: str, min_confidence: float | None) -> EvalReport:
-    """Our gold set against a ``kg extract`` JSONL, or against extracting its sources now."""
+def evaluate_gold(
+    gold: Path, predictions: Path | None, *, model: str, min_confidence: float | None, errors: bool = False
+) -> EvalReport:
+    """Our gold set against a ``kg extract`` JSONL, or against extracting its sources now; with
+    ``errors``, each paper's missed and spurious entities and results too."""
     from kg.eval.gold import load_gold, normalize_title, score_gold
 
     gold_records = load_gold(gold)  # a file that is not gold fails before any extraction
@@ -106,7 +110,10 @@ def evaluate_gold(gold: Path, predictions: Path | None, *, model: str, min_confi
         # Extractions (no as_lines); the cast goes once extract_stream is overloaded on as_lines.
         preds = [ex.model_dump(mode="json") for ex in cast(Iterator[Extraction], stream)]
     report = score_gold(gold, preds)
-    return EvalReport(report.as_dict(), report.table())
+    data = report.as_dict()
+    if not errors:
+        del data["errors"]
+    return EvalReport(data, report.table(), report.error_listing() if errors else "")
 
 
 def side_by_side(reports: dict[str, EvalReport]) -> EvalReport:
