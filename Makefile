@@ -26,7 +26,7 @@ export NEO4J_PASSWORD
 TRAIN_WORK ?= /tmp/paper-kg-train
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -o console_output_style=count
 
-.PHONY: demo test check lint venv runtime lock browser neo4j-start neo4j-stop bench bench-full clean \
+.PHONY: demo test check lint venv runtime lock browser neo4j-start neo4j-stop bench bench-full quality clean \
         schemas lexicons vectors train-ner train-encoder train-span train-relations retrain
 
 venv: $(STAMP)
@@ -102,6 +102,19 @@ bench-full: runtime  ## the README's scale figures: kg.bench.speed scale and mem
 	@$(COMPILE_KG)
 	$(BIN)/python -m kg.bench.speed scale --full
 	$(BIN)/python -m kg.bench.speed memory --full
+
+GOLD_SETS := test test2 dev dev2 dev3 dev4 dev5 dev6 dev7 train
+quality: runtime  ## the README's "Quality, measured" figures, both models, into out/quality/ (~10 min; corpora from ../shared)
+	@$(COMPILE_KG)
+	@mkdir -p $(OUT)/quality
+	for set in $(GOLD_SETS); do $(BIN)/kg eval --gold tests/data/gold/$$set.jsonl > $(OUT)/quality/$$set.txt || exit 1; done
+	$(BIN)/kg eval --dataset scier --split dev > $(OUT)/quality/scier-dev.txt
+	$(BIN)/kg eval --dataset tdmsci --split dev > $(OUT)/quality/tdmsci-dev.txt
+	$(BIN)/kg eval --dataset scierc --split test > $(OUT)/quality/scierc-test.txt
+	$(BIN)/kg eval --dataset scierc --split test --relations --setting rel+ > $(OUT)/quality/scierc-test-rel+.txt
+	$(BIN)/python -m kg.bench.leaderboard gold $(foreach set,$(filter-out train,$(GOLD_SETS)),tests/data/gold/$(set).jsonl) \
+		> $(OUT)/quality/leaderboards.txt
+	@echo "wrote $(OUT)/quality/*.txt"
 
 schemas: venv  ## schemas/ from kg/model.py and kg/schema.py (tests/test_schemas.py checks they match)
 	$(BIN)/python scripts/gen_schemas.py

@@ -64,3 +64,15 @@ def test_test_still_installs_the_full_lock(tmp_path) -> None:
 def test_bench_runs_the_quick_benchmarks(tmp_path) -> None:
     out = dry_run("bench", tmp_path)
     assert "kg.bench.speed" in out and "--full" not in out and "100000" not in out
+
+
+def test_quality_runs_every_figure_of_the_readme_quality_section(tmp_path) -> None:
+    out = dry_run("quality", tmp_path)
+    # every gold set, the held-out ones first, each into its own file
+    assert "for set in test test2 dev dev2 dev3 dev4 dev5 dev6 dev7 train; do" in out
+    assert "kg eval --gold tests/data/gold/$set.jsonl > out/quality/$set.txt" in out
+    for corpus in ("--dataset scier --split dev", "--dataset tdmsci --split dev", "--dataset scierc --split test",
+                   "--relations --setting rel+"):
+        assert corpus in out
+    assert "kg.bench.leaderboard gold" in out and "tests/data/gold/test2.jsonl" in out
+    assert "pip sync" not in out  # the runtime lock is enough
