@@ -225,8 +225,11 @@ def _matching(gold: Sequence[Any], pred: Sequence[Any], same: Callable[[Any, Any
 
 
 def _count(gold: Sequence[Any], pred: Sequence[Any], same: Callable[[Any, Any], bool]) -> Counts:
-    tp = _match_count(gold, pred, same)
-    return Counts(tp=tp, fp=len(pred) - tp, fn=len(gold) - tp)
+    return _tally(_matching(gold, pred, same), gold, pred)
+
+
+def _tally(matched: dict[int, int], gold: Sequence[Any], pred: Sequence[Any]) -> Counts:
+    return Counts(tp=len(matched), fp=len(pred) - len(matched), fn=len(gold) - len(matched))
 
 
 def _keys_overlap(a: set[str], b: set[str]) -> bool:
@@ -244,9 +247,7 @@ def _score_paper(gold: dict[str, Any], pred: dict[str, Any] | None, report: Gold
         gold_keys = [_entity_keys(e) for e in gold_typed]
         pred_keys = [_entity_keys(e) for e in pred_typed]
         matched = _matching(gold_keys, pred_keys, _keys_overlap)
-        report.by_type[entity_type].add(
-            Counts(tp=len(matched), fp=len(pred_keys) - len(matched), fn=len(gold_keys) - len(matched))
-        )
+        report.by_type[entity_type].add(_tally(matched, gold_keys, pred_keys))
         found = set(matched.values())
         errors["missed"] += [[entity_type, e["name"]] for i, e in enumerate(gold_typed) if i not in found]
         errors["spurious"] += [[entity_type, e.get("name", "")] for i, e in enumerate(pred_typed) if i not in matched]
@@ -269,13 +270,10 @@ def _score_paper(gold: dict[str, Any], pred: dict[str, Any] | None, report: Gold
     report.evaluates_on.add(_count(_evaluates_on_gold(gold), _evaluates_on_pred(pred), _keys_overlap))
     gold_results, pred_results = _results_gold(gold), _results_pred(pred)
     matched = _matching(gold_results, pred_results, _same_result)
-    report.results.add(
-        Counts(tp=len(matched), fp=len(pred_results) - len(matched), fn=len(gold_results) - len(matched))
-    )
+    report.results.add(_tally(matched, gold_results, pred_results))
     found = set(matched.values())
     errors["missed"] += [["result", _result_text(r)] for i, r in enumerate(gold.get("results", [])) if i not in found]
-    spurious = [r for r in (pred or {}).get("results", []) if r.get("value") is not None]
-    errors["spurious"] += [["result", _result_text(r)] for i, r in enumerate(spurious) if i not in matched]
+    errors["spurious"] += [["result", _result_text(r)] for i, r in enumerate(_valued_results(pred)) if i not in matched]
     if errors["missed"] or errors["spurious"]:
         report.errors.append(errors)
 
@@ -321,15 +319,16 @@ def _results_gold(gold: dict[str, Any]) -> list[tuple[set[str], float]]:
     return out
 
 
+def _valued_results(pred: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The predicted results that are scored: those with a value, in order."""
+    return [r for r in (pred or {}).get("results", []) if r.get("value") is not None]
+
+
 def _results_pred(pred: dict[str, Any] | None) -> list[tuple[set[str], float]]:
-    if not pred:
-        return []
-    out: list[tuple[set[str], float]] = []
-    for result in pred.get("results", []):
-        name = result.get("metric_name") or str(result.get("metric", "")).partition(":")[2]
-        if result.get("value") is not None:
-            out.append((_keys([name]), float(result["value"])))
-    return out
+    return [
+        (_keys([r.get("metric_name") or str(r.get("metric", "")).partition(":")[2]]), float(r["value"]))
+        for r in _valued_results(pred)
+    ]
 
 
 def _same_result(gold: tuple[set[str], float], pred: tuple[set[str], float]) -> bool:

@@ -17,7 +17,7 @@ from spacy.attrs import LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.strings import get_string_id
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from kg.data import read_json
 from kg.extract.candidates import add_candidate, candidates, text_of
@@ -25,7 +25,6 @@ from kg.extract.judge import is_metric_name
 from kg.extract.languages import find_language_pairs
 from kg.extract.name_lists import (
     LIST_JOINERS,
-    SENTENCE_END,
     VALUE_TOKEN,
     NameFlags,
     before_parenthesis,
@@ -33,6 +32,7 @@ from kg.extract.name_lists import (
     is_title_cased,
     list_ending_at,
     list_starting_at,
+    sentence_initial,
 )
 from kg.extract.registry import rule_component
 from kg.extract.spans import is_hardware
@@ -95,7 +95,7 @@ def find_dataset_mentions(doc: Doc, conf: CueConfidences = CUE_CONFIDENCES) -> l
     lower_ids = doc.to_array(LOWER).tolist()  # hashes: no Token objects for the scan
     for c_i in [i for i, h in enumerate(lower_ids) if h in _CUE_IDS]:
         cue = doc[c_i]
-        if cue.lower_ not in CUES or (cue.text[0].isupper() and not title_case and not _sentence_initial(cue)):
+        if cue.lower_ not in CUES or (cue.text[0].isupper() and not title_case and not sentence_initial(cue)):
             continue  # "Dataset Distillation" mid-sentence names a task; "Benchmarks such as X" opens one
         c = cue.i
         # Left: "the X benchmark", "X and Y datasets", "X, Y, and Z benchmark datasets".
@@ -202,10 +202,6 @@ def _keep(found: dict[tuple[int, int], float], doc: Doc, chunks: list[tuple[int,
         spans = [pair.span(1), pair.span(2)] if pair else [(first, last)]
         for span in spans:
             found[span] = max(found.get(span, 0.0), confidence)
-
-
-def _sentence_initial(token: Token) -> bool:
-    return token.i == 0 or token.nbor(-1).text in SENTENCE_END
 
 
 def _list_opened(doc: Doc, i: int) -> int:

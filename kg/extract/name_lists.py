@@ -59,9 +59,13 @@ def is_name_token(token: Token, title_case: bool, known: set[int]) -> bool:
     if not any(c.isupper() for c in text) or token.lower_ in STOP_WORDS:
         return False
     if text[0].isupper() and text[1:].islower():  # "Extensive", "Split": capitalized word
-        sentence_initial = token.i == 0 or token.nbor(-1).text in SENTENCE_END
-        return not sentence_initial and not title_case
+        return not sentence_initial(token) and not title_case
     return True  # acronyms and mixed case: "DARN", "FashionAI"
+
+
+def sentence_initial(token: Token) -> bool:
+    """The first word of its Doc or after a sentence's end (no sentencizer needed)."""
+    return token.i == 0 or token.nbor(-1).text in SENTENCE_END
 
 
 def _hyphen_after(token: Token) -> bool:
